@@ -1,0 +1,158 @@
+"""Indicator values as the reports really write them.
+
+A value in a performance table is not always a number. Seed 002 has plain
+numbers ("776,8", "1.141"), percentages ("73,6%"), not-known markers ("NB",
+"N.n.b.", "-"), text targets ("Minimaal 90% voor alle vaccinaties, HPV
+uitgezonderd"), numbers with a qualifier ("18% corona jeugdmonitor 2021-2022")
+and compound values ("14/215 per week"). `parse_value` reads any of these into
+a `Value`, `format_value` writes it back in the canonical notation, and the two
+round-trip: format(parse(text)) == canonical(text).
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from .dutch import NUMBER_PATTERN, DutchNumberError, format_number, parse_number
+
+# Canonical spelling of the not-known markers, keyed by their lower-case form.
+NOT_KNOWN_LABELS = {"nb": "NB", "n.n.b.": "N.n.b.", "-": "-"}
+
+_NUMERIC_RE = re.compile(
+    rf"^(?P<n1>[-−–]?\s*(?:{NUMBER_PATTERN}))\s*(?P<pct>%)?"
+    rf"(?:\s*/\s*(?P<n2>{NUMBER_PATTERN})\s*(?P<pct2>%)?)?"
+    # A qualifier is words ("per week"), so it starts with a letter.
+    r"(?:\s+(?P<qualifier>[^\W\d_].*))?$"
+)
+MAX_TEXT_LENGTH = 500
+# The most a stored number holds (indicators.IndicatorValue: 20 digits, 6 after the comma).
+MAX_WHOLE_DIGITS = 14
+MAX_DECIMALS = 6
+
+
+class ValueState(StrEnum):
+    NUMBER = "number"
+    NOT_KNOWN = "not_known"
+    TEXT = "text"
+
+
+class InvalidValue(ValueError):
+    """A value that cannot be read; the message is Dutch and meant for the user."""
+
+
+@dataclass(frozen=True)
+class Value:
+    state: ValueState
+    number: Decimal | None = None
+    decimals: int = 0
+    percent: bool = False
+    # The second number of a compound value such as "14/215 per week".
+    number_2: Decimal | None = None
+    decimals_2: int = 0
+    percent_2: bool = False
+    # Words after the number ("per week", "corona jeugdmonitor 2021-2022").
+    qualifier: str = ""
+    # The text of a text value, or the marker of a not-known value ("NB").
+    text: str = ""
+
+    @property
+    def is_known(self) -> bool:
+        return self.state != ValueState.NOT_KNOWN
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def parse_value(raw: str) -> Value:
+    """Read a value as staff type it or the source prints it."""
+    text = _collapse(raw)
+    if not text:
+        raise InvalidValue("Vul een waarde in, of NB als de waarde niet bekend is.")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise InvalidValue(f"Een waarde mag hoogstens {MAX_TEXT_LENGTH} tekens lang zijn.")
+    label = NOT_KNOWN_LABELS.get(text.lower())
+    if label:
+        return Value(ValueState.NOT_KNOWN, text=label)
+    if not (text[0].isdigit() or text[0] in "-−–"):
+        return Value(ValueState.TEXT, text=text)
+    match = _NUMERIC_RE.match(text)
+    if not match:
+        # Starts like a number but is not one: most likely a typing error, never guess.
+        raise InvalidValue(
+            f"'{text}' is geen geldige waarde. Schrijf een getal als 1.141 of 73,6%, "
+            "een samengestelde waarde als 14/215 per week, of NB."
+        )
+    try:
+        number, decimals = parse_number(match["n1"])
+        number_2, decimals_2 = parse_number(match["n2"]) if match["n2"] else (None, 0)
+    except DutchNumberError as error:
+        raise InvalidValue(str(error)) from error
+    for found, places in ((number, decimals), (number_2, decimals_2)):
+        if found is not None and (places > MAX_DECIMALS or _whole_digits(found) > MAX_WHOLE_DIGITS):
+            raise InvalidValue(
+                f"'{text}' past niet: een getal heeft hoogstens {MAX_WHOLE_DIGITS} cijfers "
+                f"voor de komma en {MAX_DECIMALS} erna."
+            )
+    return Value(
+        ValueState.NUMBER,
+        number=number,
+        decimals=decimals,
+        percent=bool(match["pct"]),
+        number_2=number_2,
+        decimals_2=decimals_2,
+        percent_2=bool(match["pct2"]),
+        qualifier=match["qualifier"] or "",
+    )
+
+
+def _whole_digits(number: Decimal) -> int:
+    return len(str(abs(int(number))))
+
+
+def format_value(value: Value) -> str:
+    """The canonical Dutch notation of a value."""
+    if value.state != ValueState.NUMBER:
+        return value.text
+    assert value.number is not None
+    out = format_number(value.number, value.decimals) + ("%" if value.percent else "")
+    if value.number_2 is not None:
+        out += "/" + format_number(value.number_2, value.decimals_2)
+        out += "%" if value.percent_2 else ""
+    if value.qualifier:
+        out += " " + value.qualifier
+    return out
+
+
+class Direction(StrEnum):
+    HIGHER = "hoger"
+    LOWER = "lager"
+    NONE = ""
+
+
+class Assessment(StrEnum):
+    MET = "gehaald"
+    SHORT = "niet gehaald"
+    UNKNOWN = "onbekend"
+
+
+def assess(target: Value | None, actual: Value | None, direction: str) -> Assessment:
+    """Did the realisation meet its target?
+
+    Only a plain number against a plain number of the same kind (both
+    percentages or neither) can be judged, and only when the indicator says
+    which way is better; everything else (NB, text targets, compound values,
+    an indicator without a direction) is honestly "onbekend".
+    """
+    if direction not in (Direction.HIGHER, Direction.LOWER) or target is None or actual is None:
+        return Assessment.UNKNOWN
+    comparable = all(
+        v.state == ValueState.NUMBER and v.number_2 is None for v in (target, actual)
+    ) and (target.percent == actual.percent)
+    if not comparable:
+        return Assessment.UNKNOWN
+    assert target.number is not None and actual.number is not None
+    if direction == Direction.HIGHER:
+        return Assessment.MET if actual.number >= target.number else Assessment.SHORT
+    return Assessment.MET if actual.number <= target.number else Assessment.SHORT

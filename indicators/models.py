@@ -1,0 +1,294 @@
+"""Effect and performance indicators, their breakdowns, values and footnotes.
+
+An indicator belongs to a table under a goal; the table carries the column
+wording and footnotes on its headings. A value is stored in typed parts (see
+diemen_sociaal.lib.values) so that "73,6%", "NB", "14/215 per week" and a
+text target all keep their meaning and can be compared across years.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from diemen_sociaal.lib.values import Direction, Value, ValueState, format_value
+from programs.models import Goal, Program, ReportContent, Versioned
+
+
+class FootnoteKind(models.TextChoices):
+    EXPLANATION = "toelichting", "Toelichting"
+    # A correction of a value published earlier (seed 002, footnote 6) is a
+    # first-class event: readers and the next report must be able to find it.
+    CORRECTION = "correctie", "Correctie van eerder gepubliceerde waarde"
+
+
+class Footnote(ReportContent):
+    """A footnote, numbered per program chapter in source order."""
+
+    program = models.ForeignKey(
+        Program, verbose_name="programma", on_delete=models.CASCADE, related_name="footnotes"
+    )
+    number = models.PositiveSmallIntegerField("nummer")
+    kind = models.CharField(
+        "soort", max_length=20, choices=FootnoteKind.choices, default=FootnoteKind.EXPLANATION
+    )
+    text = models.TextField("tekst")
+
+    history = HistoricalRecords()
+    report_path = "program__report"
+
+    class Meta:
+        verbose_name = "voetnoot"
+        verbose_name_plural = "voetnoten"
+        ordering = ["program", "number"]
+        constraints = [
+            # Readers find a footnote by its number within the chapter.
+            models.UniqueConstraint(fields=["program", "number"], name="footnote_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:80]}"
+
+
+class IndicatorKind(models.TextChoices):
+    EFFECT = "effect", "Indicator maatschappelijk effect"
+    PERFORMANCE = "prestatie", "Prestatie-indicatoren"
+
+
+class IndicatorTable(ReportContent):
+    """One indicator table under a goal, as the report prints it."""
+
+    goal = models.ForeignKey(
+        Goal, verbose_name="doelstelling", on_delete=models.CASCADE, related_name="indicator_tables"
+    )
+    kind = models.CharField("soort", max_length=20, choices=IndicatorKind.choices)
+    # The source words the budget column "Begroot" in some tables, "Begroting" in others.
+    budget_label = models.CharField("kop begrotingskolom", max_length=40, default="Begroot")
+    order = models.PositiveSmallIntegerField("volgorde", default=0)
+    footnotes = models.ManyToManyField(
+        Footnote, through="TableFootnote", blank=True, related_name="tables"
+    )
+
+    report_path = "goal__program__report"
+
+    class Meta:
+        verbose_name = "indicatortabel"
+        verbose_name_plural = "indicatortabellen"
+        ordering = ["goal", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} bij doelstelling {self.goal.code}"
+
+
+class TableColumn(models.TextChoices):
+    HEADING = "heading", "Tabelkop"
+    PREVIOUS_REALISATION = "realisatie_vorig", "Realisatie vorig jaar"
+    BUDGET = "begroot", "Begroot"
+    REALISATION = "realisatie", "Realisatie"
+
+
+class TableFootnote(models.Model):
+    """A footnote marker on a table heading or on one of its column headings."""
+
+    table = models.ForeignKey(IndicatorTable, on_delete=models.CASCADE, related_name="marks")
+    footnote = models.ForeignKey(Footnote, on_delete=models.CASCADE, related_name="table_marks")
+    column = models.CharField("plaats", max_length=20, choices=TableColumn.choices)
+
+    class Meta:
+        verbose_name = "voetnoot bij tabelkop"
+        verbose_name_plural = "voetnoten bij tabelkoppen"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table", "footnote", "column"], name="tablefootnote_unique_mark"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.footnote.number} bij {self.get_column_display()}"
+
+
+class DirectionChoices(models.TextChoices):
+    HIGHER = Direction.HIGHER.value, "Hoger is beter"
+    LOWER = Direction.LOWER.value, "Lager is beter"
+    NONE = Direction.NONE.value, "Geen richting (niet te beoordelen)"
+
+
+class Indicator(ReportContent, Versioned):
+    table = models.ForeignKey(
+        IndicatorTable, verbose_name="tabel", on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.CharField("nummer", max_length=20)
+    name = models.TextField("naam")
+    unit = models.CharField("eenheid", max_length=40, blank=True)
+    # BBV (Besluit begroting en verantwoording) indicators every municipality must report;
+    # the source marks them "(verplicht)".
+    mandatory = models.BooleanField("verplicht (BBV)", default=False)
+    source = models.CharField("bron", max_length=200, blank=True)
+    # Which way is better decides whether a realisation "met its target"; the source
+    # never says, so it is a policy choice recorded per indicator (blank = not judged).
+    direction = models.CharField(
+        "richting", max_length=10, choices=DirectionChoices.choices, blank=True, default=""
+    )
+    order = models.PositiveSmallIntegerField("volgorde", default=0)
+    footnotes = models.ManyToManyField(
+        Footnote, verbose_name="voetnoten bij de naam", blank=True, related_name="indicators"
+    )
+
+    history = HistoricalRecords(m2m_fields=[footnotes])
+    report_path = "table__goal__program__report"
+
+    class Meta:
+        verbose_name = "indicator"
+        verbose_name_plural = "indicatoren"
+        ordering = ["table", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "code"], name="indicator_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} - {self.name[:80]}"
+
+    def clean(self) -> None:
+        # Indicator codes are permalinks within a program, across its tables.
+        if self.table_id is None:
+            return
+        program = IndicatorTable.objects.filter(pk=self.table_id).values("goal__program_id")[:1]
+        clash = Indicator.objects.filter(table__goal__program_id=program, code=self.code)
+        if clash.exclude(pk=self.pk).exists():
+            raise ValidationError({"code": "Dit programma heeft al een indicator met deze code."})
+
+
+class IndicatorComponent(ReportContent):
+    """One part of a breakdown: Roken / Alcohol / Drugs, BW / MO / NO, Diemen / MRA."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="components")
+    label = models.CharField("onderdeel", max_length=200)
+    order = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    report_path = "indicator__table__goal__program__report"
+
+    class Meta:
+        verbose_name = "onderdeel"
+        verbose_name_plural = "onderdelen"
+        ordering = ["indicator", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "label"], name="component_unique_label"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ValueKind(models.TextChoices):
+    REALISATION = "realisatie", "Realisatie"
+    BUDGET = "begroot", "Begroot"
+
+
+class ValueStateChoices(models.TextChoices):
+    NUMBER = ValueState.NUMBER.value, "Getal"
+    NOT_KNOWN = ValueState.NOT_KNOWN.value, "Niet bekend"
+    TEXT = ValueState.TEXT.value, "Tekst"
+
+
+class IndicatorValueQuerySet(models.QuerySet["IndicatorValue"]):
+    def for_year(self, year: int) -> "IndicatorValueQuerySet":
+        return self.filter(year=year)
+
+    def realisations(self) -> "IndicatorValueQuerySet":
+        return self.filter(kind=ValueKind.REALISATION)
+
+    def budgets(self) -> "IndicatorValueQuerySet":
+        return self.filter(kind=ValueKind.BUDGET)
+
+
+class IndicatorValue(ReportContent):
+    """One cell of an indicator table: a year's realisation or budget, whole or per component."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    component = models.ForeignKey(
+        IndicatorComponent,
+        verbose_name="onderdeel",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="values",
+    )
+    year = models.PositiveSmallIntegerField("jaar")
+    kind = models.CharField("soort", max_length=20, choices=ValueKind.choices)
+    state = models.CharField("vorm", max_length=20, choices=ValueStateChoices.choices)
+    number = models.DecimalField("getal", max_digits=20, decimal_places=6, null=True, blank=True)
+    decimals = models.PositiveSmallIntegerField("decimalen", default=0)
+    percent = models.BooleanField("percentage", default=False)
+    number_2 = models.DecimalField(
+        "tweede getal", max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    decimals_2 = models.PositiveSmallIntegerField("decimalen tweede getal", default=0)
+    percent_2 = models.BooleanField("tweede getal is percentage", default=False)
+    qualifier = models.CharField("toevoeging", max_length=500, blank=True)
+    text = models.TextField("tekst of markering", blank=True)
+    footnotes = models.ManyToManyField(
+        Footnote, verbose_name="voetnoten", blank=True, related_name="values"
+    )
+
+    objects = IndicatorValueQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[footnotes])
+    report_path = "indicator__table__goal__program__report"
+
+    class Meta:
+        verbose_name = "waarde"
+        verbose_name_plural = "waarden"
+        ordering = ["indicator", "year", "kind", "component__order"]
+        constraints = [
+            # One cell per indicator, year and column; NULL components need their own rule
+            # because NULLs never collide in a plain unique constraint.
+            models.UniqueConstraint(
+                fields=["indicator", "year", "kind"],
+                condition=Q(component__isnull=True),
+                name="value_unique_cell_whole",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "component", "year", "kind"],
+                condition=Q(component__isnull=False),
+                name="value_unique_cell_component",
+            ),
+            # A number value without a number, or a text value without text, shows nothing.
+            models.CheckConstraint(
+                condition=~Q(state=ValueState.NUMBER) | Q(number__isnull=False),
+                name="value_number_has_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=ValueState.NUMBER) | ~Q(text=""),
+                name="value_text_has_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.get_kind_display()} {self.year}: {self.display}"
+
+    def as_value(self) -> Value:
+        return Value(
+            state=ValueState(self.state),
+            number=self.number,
+            decimals=self.decimals,
+            percent=self.percent,
+            number_2=self.number_2,
+            decimals_2=self.decimals_2,
+            percent_2=self.percent_2,
+            qualifier=self.qualifier,
+            text=self.text,
+        )
+
+    def set_value(self, value: Value) -> None:
+        self.state = value.state.value
+        self.number = value.number
+        self.decimals = value.decimals
+        self.percent = value.percent
+        self.number_2 = value.number_2
+        self.decimals_2 = value.decimals_2
+        self.percent_2 = value.percent_2
+        self.qualifier = value.qualifier
+        self.text = value.text
+
+    @property
+    def display(self) -> str:
+        return format_value(self.as_value())

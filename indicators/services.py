@@ -1,0 +1,124 @@
+"""Saving an indicator's values as one edit: all cells, their footnotes, one version.
+
+A value of the previous year that differs from what the previous report
+published is a correction; it gets a footnote naming that report
+automatically (seed 002 does this by hand in footnote 6).
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from diemen_sociaal.lib.values import Value, format_value
+from programs.models import Report
+from programs.services import Conflict
+
+from .models import Footnote, FootnoteKind, Indicator, IndicatorComponent, IndicatorValue, ValueKind
+
+COLUMN_OFFSETS = {
+    "realisatie_vorig": (-1, ValueKind.REALISATION),
+    "begroot": (0, ValueKind.BUDGET),
+    "realisatie": (0, ValueKind.REALISATION),
+}
+
+
+@dataclass(frozen=True)
+class CellInput:
+    column: str  # realisatie_vorig, begroot or realisatie
+    component_id: int | None
+    value: Value | None  # None: the cell is empty
+    footnotes: tuple[int, ...] = ()
+
+
+@transaction.atomic
+def save_indicator_values(
+    *, indicator_pk: int, version: int, cells: list[CellInput], new_footnote: str = ""
+) -> Indicator:
+    indicator = (
+        Indicator.objects.select_for_update()
+        .select_related("table__goal__program__report")
+        .get(pk=indicator_pk)
+    )
+    if indicator.version != version:
+        raise Conflict(indicator)
+    program = indicator.table.goal.program
+    year = program.report.year
+    notes = {f.number: f for f in program.footnotes.all()}
+    existing = {
+        (v.component_id, v.year, v.kind): v
+        for v in indicator.values.select_related("component").prefetch_related("footnotes")
+    }
+    components = {c.pk: c for c in indicator.components.all()}
+    for cell in cells:
+        offset, kind = COLUMN_OFFSETS[cell.column]
+        key = (cell.component_id, year + offset, kind)
+        stored = existing.get(key)
+        if cell.value is None:
+            if stored is not None:
+                stored.delete()
+            continue
+        value = stored or IndicatorValue(
+            indicator=indicator, component_id=cell.component_id, year=key[1], kind=kind
+        )
+        changed = stored is None or stored.display != format_value(cell.value)
+        value.set_value(cell.value)
+        if changed:
+            value.full_clean()
+            value.save()
+        marks = [notes[n] for n in cell.footnotes if n in notes]
+        if cell.column == "realisatie_vorig" and changed:
+            correction = _correction_note(indicator, components.get(cell.component_id), value)
+            if correction:
+                notes[correction.number] = correction
+                marks.append(correction)
+        if {f.pk for f in marks} != {f.pk for f in value.footnotes.all()}:
+            value.footnotes.set(marks)
+    if new_footnote.strip():
+        note = Footnote(
+            program=program, number=max(notes, default=0) + 1, text=new_footnote.strip()
+        )
+        note.full_clean()
+        note.save()
+        indicator.footnotes.add(note)
+    indicator.version += 1
+    indicator.save()
+    return indicator
+
+
+def _correction_note(
+    indicator: Indicator, component: IndicatorComponent | None, value: IndicatorValue
+) -> Footnote | None:
+    """A footnote if this previous-year value differs from the one published for that year."""
+    program = indicator.table.goal.program
+    published = (
+        IndicatorValue.objects.filter(
+            indicator__code=indicator.code,
+            indicator__table__goal__program__slug=program.slug,
+            indicator__table__goal__program__report__in=Report.objects.published(),
+            indicator__table__goal__program__report__kind=program.report.kind,
+            indicator__table__goal__program__report__year=value.year,
+            year=value.year,
+            kind=ValueKind.REALISATION,
+            component__label=component.label if component else None,
+        )
+        .select_related("indicator__table__goal__program__report")
+        .first()
+    )
+    if published is None or published.display == value.display:
+        return None
+    source = published.indicator.table.goal.program.report
+    part = f" ({component.label})" if component else ""
+    text = (
+        f"Realisatie {value.year}{part} van indicator {indicator.code} stond verkeerd in "
+        f"{source.title}: daar stond {published.display}. Juiste waarde: {value.display}."
+    )
+    numbers = program.footnotes.values_list("number", flat=True)
+    note = Footnote(
+        program=program,
+        number=max(numbers, default=0) + 1,
+        kind=FootnoteKind.CORRECTION,
+        text=text,
+    )
+    note.full_clean()
+    note.save()
+    return note

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InvestmentsConfig(AppConfig):
+    name = "investments"
+    verbose_name = "Financiën"

@@ -1,0 +1,167 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Activity,
+    DevelopmentSection,
+    Goal,
+    Program,
+    ProgramAssignment,
+    Report,
+    ReportStatus,
+    Subgoal,
+)
+
+
+def _frozen(obj: Any) -> bool:
+    if isinstance(obj, Report):
+        return obj.status == ReportStatus.ADOPTED
+    found = obj.report_status() if obj is not None and hasattr(obj, "report_status") else None
+    return bool(found and found[0] == ReportStatus.ADOPTED)
+
+
+class FrozenAwareMixin:
+    """Content of an adopted report is shown read-only: the council adopted it as it is."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and not _frozen(obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and not _frozen(obj)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        parent = args[0] if args else None
+        return super().has_add_permission(request, *args) and not _frozen(parent)  # type: ignore[misc]
+
+
+class FrozenAwareAdmin(FrozenAwareMixin, SimpleHistoryAdmin):
+    """Models without recorded history (no HistoricalRecords) keep the admin's own history
+    page; simple_history's pages would fail on them with a server error."""
+
+    @property
+    def object_history_template(self) -> str | None:  # type: ignore[override]
+        return SimpleHistoryAdmin.object_history_template if self._has_history() else None
+
+    def get_urls(self) -> list[Any]:
+        if self._has_history():
+            return super().get_urls()
+        return admin.ModelAdmin.get_urls(self)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> Any:
+        if self._has_history():
+            return super().history_view(request, object_id, extra_context)
+        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+
+    def _has_history(self) -> bool:
+        return hasattr(self.model._meta, "simple_history_manager_attribute")
+
+
+class FrozenAwareInline(FrozenAwareMixin):
+    pass
+
+
+class ProgramInline(FrozenAwareInline, admin.TabularInline):
+    model = Program
+    extra = 0
+    fields = ("order", "name", "slug", "portfolio_holder")
+    show_change_link = True
+
+
+@admin.register(Report)
+class ReportAdmin(FrozenAwareAdmin):
+    list_display = ("title", "kind", "year", "status", "adopted_on")
+    list_filter = ("kind", "status", "year")
+    search_fields = ("year",)
+    inlines = [ProgramInline]
+
+
+class DevelopmentSectionInline(FrozenAwareInline, admin.StackedInline):
+    model = DevelopmentSection
+    extra = 0
+    fields = ("order", "title", "body")
+
+
+class GoalInline(FrozenAwareInline, admin.TabularInline):
+    model = Goal
+    extra = 0
+    fields = ("order", "code", "title")
+    show_change_link = True
+
+
+@admin.register(Program)
+class ProgramAdmin(FrozenAwareAdmin):
+    list_display = ("name", "report", "portfolio_holder", "order")
+    list_filter = ("report",)
+    search_fields = ("name", "portfolio_holder")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [DevelopmentSectionInline, GoalInline]
+
+
+@admin.register(DevelopmentSection)
+class DevelopmentSectionAdmin(FrozenAwareAdmin):
+    list_display = ("__str__", "program", "order")
+    list_filter = ("program__report", "program")
+    search_fields = ("title", "body")
+    list_select_related = ("program__report",)
+
+
+class SubgoalInline(FrozenAwareInline, admin.TabularInline):
+    model = Subgoal
+    extra = 0
+    fields = ("order", "code", "title", "activity_heading")
+    show_change_link = True
+
+
+@admin.register(Goal)
+class GoalAdmin(FrozenAwareAdmin):
+    list_display = ("code", "title", "program")
+    list_display_links = ("code", "title")
+    list_filter = ("program__report", "program")
+    search_fields = ("code", "title")
+    list_select_related = ("program__report",)
+    inlines = [SubgoalInline]
+
+
+class ActivityInline(FrozenAwareInline, admin.StackedInline):
+    model = Activity
+    extra = 0
+    fields = ("order", "code", "plan", "realisation")
+
+
+@admin.register(Subgoal)
+class SubgoalAdmin(FrozenAwareAdmin):
+    list_display = ("code", "title", "goal")
+    list_display_links = ("code", "title")
+    list_filter = ("goal__program__report", "goal__program")
+    search_fields = ("code", "title", "activity_heading")
+    list_select_related = ("goal__program__report",)
+    inlines = [ActivityInline]
+
+
+@admin.register(Activity)
+class ActivityAdmin(FrozenAwareAdmin):
+    list_display = ("code", "plan", "has_realisation", "report")
+    list_display_links = ("code", "plan")
+    list_filter = ("subgoal__goal__program__report", "subgoal__goal")
+    search_fields = ("code", "plan", "realisation")
+    list_select_related = ("subgoal__goal__program__report",)
+
+    @admin.display(boolean=True, description="realisatie ingevuld")
+    def has_realisation(self, obj: Activity) -> bool:
+        return bool(obj.realisation.strip())
+
+    @admin.display(description="rapportage", ordering="subgoal__goal__program__report")
+    def report(self, obj: Activity) -> str:
+        return str(obj.subgoal.goal.program.report)
+
+
+@admin.register(ProgramAssignment)
+class ProgramAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("user", "program_slug")
+    list_filter = ("program_slug",)
+    search_fields = ("user__username", "program_slug")

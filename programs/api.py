@@ -1,0 +1,709 @@
+"""Read API: the published reports as JSON, addressed by the same codes as the permalinks.
+
+/api/jaarstukken/2023/sociaal/indicatoren/3.1.4/ is indicator 3.1.4 of
+/jaarstukken/2023/sociaal/indicator/3.1.4/. Plain Django views returning
+JSON; no framework. Only published reports are ever served, also to staff
+who are logged in: drafts give the same 404 as a report that does not exist.
+
+Lists are paginated with ?pagina= (a fixed page size) and carry a count and
+next/previous links. Every answer has an ETag and a Cache-Control header:
+an adopted report never changes, so it may be cached for a day; an offered
+report (published, not yet adopted) for five minutes.
+
+The OpenAPI 3.1 description at /api/openapi.json is written by hand below;
+the tests check every response against it.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from diemen_sociaal.lib.costs import CostRow
+from indicators.models import Indicator
+from investments.models import BudgetLine, Investment
+
+from . import exports, pages
+from .models import Activity, Goal, Program, Report, ReportKind, ReportStatus, Subgoal
+
+PAGE_SIZE = 20
+# The lists of a program: key in "links" (and last part of the address) -> URL name.
+LIST_URLS = {
+    "doelstellingen": "goals",
+    "activiteiten": "activities",
+    "indicatoren": "indicators",
+    "begroting": "budget-lines",
+    "investeringen": "investments",
+}
+LIST_CACHE = "public, max-age=300"
+JSON_MIME = "application/json"
+
+Json = dict[str, Any]
+
+
+class NotFound(Exception):
+    """Anything the API does not serve: answered with 404 and a Dutch message."""
+
+
+def api_view(view: Callable[..., tuple[Json, Report | None]]) -> Callable[..., HttpResponse]:
+    """A view that returns (data, report): JSON out, caching headers, 404s as JSON."""
+
+    @require_safe
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            data, report = view(request, *args, **kwargs)
+        except (NotFound, Http404) as error:
+            message = str(error) or "Niet gevonden."
+            return _json_response(request, {"fout": message}, "no-store", status=404)
+        return _json_response(
+            request, data, exports.cache_control(report) if report else LIST_CACHE
+        )
+
+    return wrapper
+
+
+def _json_response(request: HttpRequest, data: Json, cache: str, status: int = 200) -> HttpResponse:
+    body = json.dumps(data, ensure_ascii=False, default=exports.json_default).encode()
+    etag = f'"{hashlib.sha256(body).hexdigest()[:40]}"'
+    if status == 200 and etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type=JSON_MIME, status=status)
+    if status == 200:
+        response["ETag"] = etag
+    response["Cache-Control"] = cache
+    # Published open data, no cookies involved: any website may read it.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# Finding what is asked for: published reports only --------------------------------------
+
+
+def _report(kind: str, year: int) -> Report:
+    report = Report.objects.published().filter(kind=kind, year=year).first()
+    if report is None:
+        raise NotFound("Dit verslag bestaat niet of is niet gepubliceerd.")
+    return report
+
+
+def _program(kind: str, year: int, slug: str) -> Program:
+    program = (
+        Program.objects.select_related("report")
+        .filter(report__in=Report.objects.published())
+        .filter(report__kind=kind, report__year=year, slug=slug)
+        .first()
+    )
+    if program is None:
+        raise NotFound("Dit programma bestaat niet of is niet gepubliceerd.")
+    return program
+
+
+def _page(request: HttpRequest, items: Sequence[Any], serialize: Callable[[Any], Json]) -> Json:
+    raw = request.GET.get("pagina", "1")
+    number = int(raw) if raw.isdigit() else 0
+    pages_count = max(1, -(-len(items) // PAGE_SIZE))
+    if not 1 <= number <= pages_count:
+        raise NotFound(f"Deze pagina bestaat niet; kies een pagina van 1 tot en met {pages_count}.")
+    base = request.build_absolute_uri(request.path)
+    start = (number - 1) * PAGE_SIZE
+    return {
+        "aantal": len(items),
+        "pagina": number,
+        "paginas": pages_count,
+        "volgende": f"{base}?pagina={number + 1}" if number < pages_count else None,
+        "vorige": f"{base}?pagina={number - 1}" if number > 1 else None,
+        "resultaten": [serialize(item) for item in items[start : start + PAGE_SIZE]],
+    }
+
+
+# What each thing looks like ---------------------------------------------------------------
+
+
+class Shapes:
+    """Turns report objects into the JSON the OpenAPI description promises."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+
+    def url(self, name: str, *args: Any) -> str:
+        return self.request.build_absolute_uri(reverse(name, args=args))
+
+    def report_summary(self, report: Report) -> Json:
+        return {
+            "soort": report.kind,
+            "jaar": report.year,
+            "titel": report.title,
+            "status": report.status,
+            "versie": report.version_label,
+            "vastgesteld_op": report.adopted_on.isoformat() if report.adopted_on else None,
+            "url": self.url("api:report", report.kind, report.year),
+            "pagina": self.url("programs:report", report.kind, report.year),
+        }
+
+    def program_summary(self, program: Program) -> Json:
+        report = program.report
+        return {
+            "code": program.slug,
+            "naam": program.name,
+            "portefeuillehouder": program.portfolio_holder,
+            "url": self.url("api:program", report.kind, report.year, program.slug),
+            "pagina": self.url("programs:chapter", report.kind, report.year, program.slug),
+        }
+
+    def in_program(self, name: str, program: Program, *args: Any) -> str:
+        return self.url(name, program.report.kind, program.report.year, program.slug, *args)
+
+    def balance(self, row: CostRow) -> Json:
+        amounts = row.amounts
+        return {
+            "omschrijving": row.label,
+            "rekening_vorig": amounts.rekening_vorig,
+            "begroting_primitief": amounts.begroting_primitief,
+            "begroting_totaal": amounts.begroting_totaal,
+            "rekening": amounts.rekening,
+            "budgetresultaat": amounts.budgetresultaat,
+        }
+
+    def goal(self, program: Program, view: pages.GoalView) -> Json:
+        goal = view.goal
+        return {
+            "code": goal.code,
+            "titel": goal.title,
+            "url": self.in_program("api:goal", program, goal.code),
+            "pagina": self.in_program("programs:goal", program, goal.code),
+            "subdoelen": [self.subgoal(s) for s in view.subgoals],
+            "indicatoren": [row.indicator.code for row in view.rows],
+        }
+
+    @staticmethod
+    def subgoal(subgoal: Subgoal) -> Json:
+        return {
+            "code": subgoal.code,
+            "titel": subgoal.title,
+            "activiteiten": [a.code for a in subgoal.activities.all()],
+        }
+
+    def activity(self, program: Program, goal: Goal, subgoal: Subgoal, activity: Activity) -> Json:
+        return {
+            "code": activity.code,
+            "plan": activity.plan,
+            "realisatie": activity.realisation,
+            "subdoel": subgoal.code,
+            "doelstelling": goal.code,
+            "url": self.in_program("api:activity", program, activity.code),
+            "pagina": self.in_program("programs:activity", program, activity.code),
+        }
+
+    def indicator(self, program: Program, goal: Goal, table: pages.TableView, row: Any) -> Json:
+        indicator: Indicator = row.indicator
+        year = program.report.year
+        values = []
+        parts = [(None, row.cells)] + [(c.label, c.cells) for c in row.components]
+        for label, cells in parts:
+            for (column, offset, _kind), cell in zip(pages.COLUMNS, cells, strict=True):
+                if cell is not None:
+                    values.append(
+                        {"onderdeel": label, "kolom": column.value, "jaar": year + offset}
+                        | exports.value_fields(cell.value, cell.footnotes)
+                    )
+        return {
+            "code": indicator.code,
+            "naam": indicator.name,
+            "eenheid": indicator.unit or None,
+            "verplicht": indicator.mandatory,
+            "richting": indicator.direction,
+            "bron": indicator.source,
+            "doelstelling": goal.code,
+            "tabel": table.table.kind,
+            "url": self.in_program("api:indicator", program, indicator.code),
+            "pagina": self.in_program("programs:indicator", program, indicator.code),
+            "onderdelen": [c.label for c in indicator.components.all()],
+            "waarden": values,
+        }
+
+    @staticmethod
+    def budget_line(line: BudgetLine) -> Json:
+        return {
+            "aard": line.nature,
+            "soort": line.kind,
+            "omschrijving": line.label,
+            "rekening_vorig": line.rekening_vorig,
+            "begroting_primitief": line.begroting_primitief,
+            "begroting_totaal": line.begroting_totaal,
+            "rekening": line.rekening,
+            "budgetresultaat": line.budgetresultaat,
+        }
+
+    def investment(self, program: Program, item: Investment) -> Json:
+        return {
+            "kredietnummer": item.number,
+            "naam": item.name,
+            "budget": item.budget,
+            "realisatie": item.realised,
+            "vrije_ruimte": item.free_room,
+            "status": item.status,
+            "status_omschrijving": item.get_status_display(),
+            "toelichting": item.explanation,
+            "url": self.in_program("api:investment", program, item.number),
+        }
+
+
+def _activities(program: Program) -> list[tuple[Goal, Subgoal, Activity]]:
+    return [
+        (view.goal, subgoal, activity)
+        for view in pages.goal_views(program)
+        for subgoal in view.subgoals
+        for activity in subgoal.activities.all()
+    ]
+
+
+def _indicators(program: Program) -> list[tuple[Goal, pages.TableView, Any]]:
+    return [
+        (view.goal, table, row)
+        for view in pages.goal_views(program)
+        for table in view.effect_tables + view.performance_tables
+        for row in table.rows
+    ]
+
+
+# Views ------------------------------------------------------------------------------------
+
+
+@api_view
+def index(request: HttpRequest) -> tuple[Json, None]:
+    shapes = Shapes(request)
+    return {"verslagen": shapes.url("api:reports"), "openapi": shapes.url("api:openapi")}, None
+
+
+@api_view
+def report_list(request: HttpRequest) -> tuple[Json, None]:
+    reports = list(Report.objects.published().order_by("-year", "kind"))
+    return _page(request, reports, Shapes(request).report_summary), None
+
+
+@api_view
+def report_detail(request: HttpRequest, kind: str, year: int) -> tuple[Json, Report]:
+    report = _report(kind, year)
+    shapes = Shapes(request)
+    programs = list(report.programs.all())
+    for program in programs:
+        program.report = report
+    data = shapes.report_summary(report) | {
+        "programmas": [shapes.program_summary(p) for p in programs]
+    }
+    return data, report
+
+
+@api_view
+def program_detail(request: HttpRequest, kind: str, year: int, program: str) -> tuple[Json, Report]:
+    found = _program(kind, year, program)
+    shapes = Shapes(request)
+    links = {key: shapes.in_program(f"api:{name}", found) for key, name in LIST_URLS.items()}
+    rows = BudgetLine.objects.filter(program=found).cost_table()
+    data = shapes.program_summary(found) | {
+        "verslag": shapes.url("api:report", kind, year),
+        "links": links,
+        "saldi": [shapes.balance(row) for row in rows if row.is_total],
+    }
+    return data, found.report
+
+
+@api_view
+def goal_list(request: HttpRequest, kind: str, year: int, program: str) -> tuple[Json, Report]:
+    found = _program(kind, year, program)
+    shapes = Shapes(request)
+    views = pages.goal_views(found)
+    return _page(request, views, lambda view: shapes.goal(found, view)), found.report
+
+
+@api_view
+def goal_detail(
+    request: HttpRequest, kind: str, year: int, program: str, code: str
+) -> tuple[Json, Report]:
+    found = _program(kind, year, program)
+    views = pages.goal_views(found, {"code": code})
+    if not views:
+        raise NotFound("Deze doelstelling bestaat niet in dit programma.")
+    return Shapes(request).goal(found, views[0]), found.report
+
+
+@api_view
+def activity_list(request: HttpRequest, kind: str, year: int, program: str) -> tuple[Json, Report]:
+    found = _program(kind, year, program)
+    shapes = Shapes(request)
+    return _page(request, _activities(found), lambda t: shapes.activity(found, *t)), found.report
+
+
+@api_view
+def activity_detail(
+    request: HttpRequest, kind: str, year: int, program: str, code: str
+) -> tuple[Json, Report]:
+    found = _program(kind, year, program)
+    match = next((t for t in _activities(found) if t[2].code == code), None)
+    if match is None:
+        raise NotFound("Deze activiteit bestaat niet in dit programma.")
+    return Shapes(request).activity(found, *match), found.report
+
+
+@api_view
+def indicator_list(request: HttpRequest, kind: str, year: int, program: str) -> tuple[Json, Report]:
+    found = _program(kind, year, program)
+    shapes = Shapes(request)
+    return _page(request, _indicators(found), lambda t: shapes.indicator(found, *t)), found.report
+
+
+@api_view
+def indicator_detail(
+    request: HttpRequest, kind: str, year: int, program: str, code: str
+) -> tuple[Json, Report]:
+    found = _program(kind, year, program)
+    match = next((t for t in _indicators(found) if t[2].indicator.code == code), None)
+    if match is None:
+        raise NotFound("Deze indicator bestaat niet in dit programma.")
+    return Shapes(request).indicator(found, *match), found.report
+
+
+@api_view
+def budget_list(request: HttpRequest, kind: str, year: int, program: str) -> tuple[Json, Report]:
+    found = _program(kind, year, program)
+    lines = list(BudgetLine.objects.filter(program=found))
+    return _page(request, lines, Shapes.budget_line), found.report
+
+
+@api_view
+def investment_list(
+    request: HttpRequest, kind: str, year: int, program: str
+) -> tuple[Json, Report]:
+    found = _program(kind, year, program)
+    shapes = Shapes(request)
+    items = list(Investment.objects.filter(program=found))
+    return _page(request, items, lambda item: shapes.investment(found, item)), found.report
+
+
+@api_view
+def investment_detail(
+    request: HttpRequest, kind: str, year: int, program: str, number: str
+) -> tuple[Json, Report]:
+    found = _program(kind, year, program)
+    item = Investment.objects.filter(program=found, number=number).first()
+    if item is None:
+        raise NotFound("Deze investering bestaat niet in dit programma.")
+    return Shapes(request).investment(found, item), found.report
+
+
+@require_safe
+def openapi(request: HttpRequest) -> HttpResponse:
+    return _json_response(request, openapi_document(), "public, max-age=3600")
+
+
+# The OpenAPI 3.1 description -------------------------------------------------------------
+
+
+def _object(properties: Json) -> Json:
+    """An object with exactly these properties, all of them always present."""
+    return {
+        "type": "object",
+        "required": list(properties),
+        "properties": properties,
+        "additionalProperties": False,
+    }
+
+
+def _ref(name: str) -> Json:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(kind: str) -> Json:
+    return {"type": [kind, "null"]}
+
+
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+URI = {"type": "string", "format": "uri"}
+EUROS = {"type": "integer", "description": "Hele euro's; negatief is een last."}
+
+
+def _page_schema(item: str) -> Json:
+    return _object(
+        {
+            "aantal": INTEGER,
+            "pagina": INTEGER,
+            "paginas": INTEGER,
+            "volgende": _nullable("string"),
+            "vorige": _nullable("string"),
+            "resultaten": {"type": "array", "items": _ref(item)},
+        }
+    )
+
+
+def _schemas() -> Json:
+    report_summary = {
+        "soort": {"type": "string", "enum": list(ReportKind.values)},
+        "jaar": INTEGER,
+        "titel": STRING,
+        "status": {
+            "type": "string",
+            "enum": [ReportStatus.OFFERED.value, ReportStatus.ADOPTED.value],
+        },
+        "versie": STRING,
+        "vastgesteld_op": {"type": ["string", "null"], "format": "date"},
+        "url": URI,
+        "pagina": URI,
+    }
+    program_summary = {
+        "code": STRING,
+        "naam": STRING,
+        "portefeuillehouder": STRING,
+        "url": URI,
+        "pagina": URI,
+    }
+    amounts = {
+        "rekening_vorig": EUROS,
+        "begroting_primitief": EUROS,
+        "begroting_totaal": EUROS,
+        "rekening": EUROS,
+        "budgetresultaat": {**EUROS, "description": "Berekend: rekening − begroting_totaal."},
+    }
+    return {
+        "Fout": _object({"fout": STRING}),
+        "Index": _object({"verslagen": URI, "openapi": URI}),
+        "VerslagKort": _object(report_summary),
+        "Verslag": _object(
+            report_summary | {"programmas": {"type": "array", "items": _ref("ProgrammaKort")}}
+        ),
+        "ProgrammaKort": _object(program_summary),
+        "Programma": _object(
+            program_summary
+            | {
+                "verslag": URI,
+                "links": _object(dict.fromkeys(LIST_URLS, URI)),
+                "saldi": {"type": "array", "items": _ref("Saldo")},
+            }
+        ),
+        "Saldo": _object({"omschrijving": STRING} | amounts),
+        "Doelstelling": _object(
+            {
+                "code": STRING,
+                "titel": STRING,
+                "url": URI,
+                "pagina": URI,
+                "subdoelen": {"type": "array", "items": _ref("Subdoel")},
+                "indicatoren": {"type": "array", "items": STRING},
+            }
+        ),
+        "Subdoel": _object(
+            {"code": STRING, "titel": STRING, "activiteiten": {"type": "array", "items": STRING}}
+        ),
+        "Activiteit": _object(
+            {
+                "code": STRING,
+                "plan": STRING,
+                "realisatie": STRING,
+                "subdoel": STRING,
+                "doelstelling": STRING,
+                "url": URI,
+                "pagina": URI,
+            }
+        ),
+        "Indicator": _object(
+            {
+                "code": STRING,
+                "naam": STRING,
+                "eenheid": _nullable("string"),
+                "verplicht": {"type": "boolean"},
+                "richting": {"type": "string", "enum": ["hoger", "lager", ""]},
+                "bron": STRING,
+                "doelstelling": STRING,
+                "tabel": {"type": "string", "enum": ["effect", "prestatie"]},
+                "url": URI,
+                "pagina": URI,
+                "onderdelen": {"type": "array", "items": STRING},
+                "waarden": {"type": "array", "items": _ref("Waarde")},
+            }
+        ),
+        "Waarde": _object(
+            {
+                "onderdeel": _nullable("string"),
+                "kolom": {"type": "string", "enum": ["realisatie_vorig", "begroot", "realisatie"]},
+                "jaar": INTEGER,
+                "staat": {"type": "string", "enum": list(exports.STATE_NAMES.values())},
+                "getal": {
+                    "type": ["number", "null"],
+                    "description": "Leeg (null) als de waarde geen getal is; nooit een nepgetal.",
+                },
+                "procent": _nullable("boolean"),
+                "tweede_getal": _nullable("number"),
+                "tweede_procent": _nullable("boolean"),
+                "toevoeging": _nullable("string"),
+                "tekst": _nullable("string"),
+                "markering": {
+                    "type": ["string", "null"],
+                    "description": "De markering van een onbekende waarde, zoals NB.",
+                },
+                "waarde": {"type": "string", "description": "Zoals het verslag de waarde toont."},
+                "voetnoten": {"type": "array", "items": INTEGER},
+            }
+        ),
+        "Begrotingsregel": _object(
+            {
+                "aard": {"type": "string", "enum": ["structureel", "incidenteel"]},
+                "soort": {
+                    "type": "string",
+                    "enum": ["lasten", "baten", "toevoegingen", "onttrekkingen"],
+                },
+                "omschrijving": STRING,
+            }
+            | amounts
+        ),
+        "Investering": _object(
+            {
+                "kredietnummer": STRING,
+                "naam": STRING,
+                "budget": EUROS,
+                "realisatie": EUROS,
+                "vrije_ruimte": {**EUROS, "description": "Berekend: budget − realisatie."},
+                "status": {"type": "string", "enum": ["I", "D", "V", "A"]},
+                "status_omschrijving": STRING,
+                "toelichting": STRING,
+                "url": URI,
+            }
+        ),
+        **{
+            f"Pagina{name}": _page_schema(name)
+            for name in (
+                "VerslagKort",
+                "Doelstelling",
+                "Activiteit",
+                "Indicator",
+                "Begrotingsregel",
+                "Investering",
+            )
+        },
+    }
+
+
+def _parameter(name: str, schema: Json, description: str, where: str = "path") -> Json:
+    return {
+        "name": name,
+        "in": where,
+        "required": where == "path",
+        "description": description,
+        "schema": schema,
+    }
+
+
+PARAMETERS = {
+    "soort": _parameter(
+        "soort", {"type": "string", "enum": list(ReportKind.values)}, "Soort verslag."
+    ),
+    "jaar": _parameter("jaar", INTEGER, "Jaar van het verslag."),
+    "programma": _parameter("programma", STRING, "Code van het programma, zoals sociaal."),
+    "code": _parameter(
+        "code", {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)*$"}, "Code, zoals 3.1.4."
+    ),
+    "kredietnummer": _parameter("kredietnummer", STRING, "Kredietnummer, zoals 760124."),
+    "pagina": _parameter(
+        "pagina", {"type": "integer", "minimum": 1}, "Paginanummer, vanaf 1.", where="query"
+    ),
+}
+
+
+def _operation(summary: str, schema: str, parameters: list[str], cached: bool = True) -> Json:
+    headers = {
+        "Cache-Control": {
+            "description": "Een vastgesteld verslag een dag, een aangeboden verslag vijf minuten.",
+            "schema": STRING,
+        },
+        "ETag": {"description": "Voor If-None-Match.", "schema": STRING},
+    }
+    responses: Json = {
+        "200": {
+            "description": "Gevonden.",
+            "headers": headers if cached else {},
+            "content": {JSON_MIME: {"schema": _ref(schema)}},
+        },
+        "304": {"description": "Niet gewijzigd sinds de ETag in If-None-Match."},
+    }
+    if parameters:
+        responses["404"] = {
+            "description": "Bestaat niet of is niet gepubliceerd (concepten zijn nooit zichtbaar).",
+            "content": {JSON_MIME: {"schema": _ref("Fout")}},
+        }
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": [{"$ref": f"#/components/parameters/{p}"} for p in parameters],
+            "responses": responses,
+        }
+    }
+
+
+def openapi_document() -> Json:
+    program = ["soort", "jaar", "programma"]
+    base = "/api/{soort}/{jaar}/{programma}/"
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Gemeente Diemen — verantwoording sociaal domein",
+            "version": "1.0.0",
+            "description": (
+                "Alleen-lezen toegang tot de gepubliceerde jaarstukken en begrotingen: "
+                "programma's, doelstellingen, activiteiten, indicatoren met hun waarden, "
+                "begrotingsregels en investeringen. Adressen gebruiken dezelfde codes als de "
+                "webpagina's. Lijsten hebben pagina's van "
+                f"{PAGE_SIZE} met ?pagina=. Bedragen in hele euro's."
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "paths": {
+            "/api/": _operation("Ingang van de API", "Index", [], cached=False),
+            "/api/openapi.json": {
+                "get": {
+                    "summary": "Deze beschrijving",
+                    "responses": {"200": {"description": "OpenAPI 3.1"}},
+                }
+            },
+            "/api/verslagen/": _operation(
+                "Gepubliceerde verslagen", "PaginaVerslagKort", ["pagina"]
+            ),
+            "/api/{soort}/{jaar}/": _operation("Een verslag", "Verslag", ["soort", "jaar"]),
+            base: _operation("Een programma, met de saldi van zijn kosten", "Programma", program),
+            base + "doelstellingen/": _operation(
+                "Doelstellingen", "PaginaDoelstelling", [*program, "pagina"]
+            ),
+            base + "doelstellingen/{code}/": _operation(
+                "Een doelstelling", "Doelstelling", [*program, "code"]
+            ),
+            base + "activiteiten/": _operation(
+                "Activiteiten", "PaginaActiviteit", [*program, "pagina"]
+            ),
+            base + "activiteiten/{code}/": _operation(
+                "Een activiteit", "Activiteit", [*program, "code"]
+            ),
+            base + "indicatoren/": _operation(
+                "Indicatoren met hun waarden", "PaginaIndicator", [*program, "pagina"]
+            ),
+            base + "indicatoren/{code}/": _operation(
+                "Een indicator met zijn waarden", "Indicator", [*program, "code"]
+            ),
+            base + "begroting/": _operation(
+                "Begrotingsregels met budgetresultaat",
+                "PaginaBegrotingsregel",
+                [*program, "pagina"],
+            ),
+            base + "investeringen/": _operation(
+                "Investeringen met vrije ruimte", "PaginaInvestering", [*program, "pagina"]
+            ),
+            base + "investeringen/{kredietnummer}/": _operation(
+                "Een investering", "Investering", [*program, "kredietnummer"]
+            ),
+        },
+        "components": {"schemas": _schemas(), "parameters": PARAMETERS},
+    }

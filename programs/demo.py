@@ -1,0 +1,81 @@
+"""Local demo accounts, one per role, all with the password "demo".
+
+Never for production: the command refuses to run with DEBUG off.
+"""
+
+from django.contrib.auth.models import Group, Permission, User
+from django.db import transaction
+
+from .models import ProgramAssignment, Report
+from .new_year import start_new_year
+
+DEMO_PASSWORD = "demo"  # noqa: S105 - documented local demo password
+
+# Group name -> (app_label, model) pairs the group may change; everyone may view all.
+ROLE_GROUPS = {
+    "Beleid": [
+        ("programs", "developmentsection"),
+        ("programs", "activity"),
+        ("indicators", "indicatorvalue"),
+        ("indicators", "footnote"),
+        ("investments", "carryover"),
+    ],
+    "Financiën": [
+        ("investments", "budgetline"),
+        ("investments", "investment"),
+        ("investments", "carryover"),
+    ],
+    # Users, roles and assignments; statuses change through the status page, not the admin.
+    "Griffie": [("auth", "user"), ("programs", "programassignment")],
+}
+DEMO_USERS = [
+    ("beleid", "Beleid", "Beleidsmedewerker", "Sociaal"),
+    ("financien", "Financiën", "Controller", "Financiën"),
+    ("griffie", "Griffie", "Griffier", "Diemen"),
+]
+APPS = ("programs", "indicators", "investments")
+
+
+@transaction.atomic
+def ensure_role_groups() -> dict[str, Group]:
+    groups = {}
+    view = Permission.objects.filter(content_type__app_label__in=APPS, codename__startswith="view_")
+    for name, models in ROLE_GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        perms = list(view)
+        for app_label, model in models:
+            perms += Permission.objects.filter(
+                content_type__app_label=app_label,
+                content_type__model=model,
+                codename__regex=r"^(add|change|delete)_",
+            )
+        group.permissions.set(perms)
+        groups[name] = group
+    return groups
+
+
+@transaction.atomic
+def create_demo_users() -> list[tuple[str, bool]]:
+    groups = ensure_role_groups()
+    result = []
+    for username, group, first_name, last_name in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first_name, "last_name": last_name, "is_staff": True},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        user.groups.add(groups[group])
+        if username == "beleid":
+            ProgramAssignment.objects.get_or_create(user=user, program_slug="sociaal")
+        result.append((username, created))
+    return result
+
+
+def start_demo_year() -> Report | None:
+    """The concept Jaarstukken 2024, started from 2023, so the demo has real work to do."""
+    source = Report.objects.filter(kind="jaarstukken", year=2023).first()
+    if source is None or Report.objects.filter(kind="jaarstukken", year=2024).exists():
+        return None
+    return start_new_year(source=source)

@@ -1,0 +1,700 @@
+"""Importing budget lines, investments or indicator values from a spreadsheet into one report.
+
+Three steps, so nothing is stored that nobody has seen:
+
+1. read and validate the WHOLE file first (lib.spreadsheets for CSV and XLSX,
+   the shared Dutch parsers for numbers and values): every wrong row comes
+   back with its row number, its column and a Dutch message;
+2. show a preview: what will be added, what changed (old and new) and what is
+   left alone;
+3. on confirmation, write all of it or nothing in one transaction, row by row
+   through full_clean() and save(), so the change history names the importer.
+
+The preview and the confirmation are staff pages: see import_views.py.
+
+Rows are matched by their codes: budget lines by program, nature, kind and
+description; investments by program and credit number; indicator values by
+program, indicator code, column and optional component. Nothing is ever
+deleted: what the file does not mention is left alone, and an unchanged row
+is not written, so importing the same file twice changes nothing the second
+time. An empty indicator value leaves the stored value alone.
+"""
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from diemen_sociaal.lib import spreadsheets
+from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, parse_number
+from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
+from indicators.models import Indicator, IndicatorComponent, IndicatorValue
+from indicators.services import COLUMN_OFFSETS, CellInput, save_indicator_values
+from investments.models import BudgetKind, BudgetLine, BudgetNature, Investment, InvestmentStatus
+
+from . import exports
+from .models import Program, Report
+from .rules import is_administrator, is_finance, is_policy_officer
+from .services import Conflict
+
+BUDGET, INVESTMENTS, INDICATORS = exports.BUDGET, exports.INVESTMENTS, exports.INDICATORS
+AMOUNTS = ("rekening_vorig", "begroting_primitief", "begroting_totaal", "rekening")
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+# Amounts beyond a trillion euros are a typing error in a municipal budget.
+MAX_AMOUNT = 10**12
+
+ADD, CHANGE, SAME = "toevoegen", "wijzigen", "ongewijzigd"
+# The value is read from "waarde" (the display text) with the shared parser; the other
+# value columns of the download (getal, staat, ...) are for readers and are not imported.
+INDICATOR_REQUIRED = ("verslagjaar", "programma", "indicator", "kolom", "waarde")
+INDICATOR_OPTIONAL = ("onderdeel", "jaar")
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str  # "begrotingsregels", as in "U mag geen begrotingsregels importeren"
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    # Columns of the download that are shown for reading but never imported.
+    informative: tuple[str, ...] = ()
+    template: tuple[str, ...] = ()
+
+    @property
+    def known(self) -> tuple[str, ...]:
+        return self.required + self.optional + self.informative
+
+
+KINDS: dict[str, Kind] = {
+    BUDGET: Kind(
+        name=BUDGET,
+        label="begrotingsregels",
+        required=("verslagjaar", "programma", "aard", "soort", "omschrijving", *AMOUNTS),
+        optional=("budgetresultaat",),
+        template=("verslagjaar", "programma", "aard", "soort", "omschrijving", *AMOUNTS),
+    ),
+    INVESTMENTS: Kind(
+        name=INVESTMENTS,
+        label="investeringen",
+        required=(
+            "verslagjaar",
+            "programma",
+            "kredietnummer",
+            "naam",
+            "budget",
+            "realisatie",
+            "status",
+        ),
+        optional=("toelichting", "vrije_ruimte"),
+        informative=("status_omschrijving",),
+        template=(
+            "verslagjaar",
+            "programma",
+            "kredietnummer",
+            "naam",
+            "budget",
+            "realisatie",
+            "status",
+            "toelichting",
+        ),
+    ),
+    INDICATORS: Kind(
+        name=INDICATORS,
+        label="indicatorwaarden",
+        required=INDICATOR_REQUIRED,
+        optional=INDICATOR_OPTIONAL,
+        informative=tuple(
+            c
+            for c in exports.COLUMNS[INDICATORS]
+            if c not in INDICATOR_REQUIRED + INDICATOR_OPTIONAL
+        ),
+        template=(
+            "verslagjaar",
+            "programma",
+            "indicator",
+            "naam",
+            "onderdeel",
+            "kolom",
+            "jaar",
+            "waarde",
+        ),
+    ),
+}
+
+
+class ImportRefused(Exception):
+    """An import that may not or cannot be written; the message is Dutch, for the user."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the row number in the file; 1 is the header
+    column: str
+    message: str
+
+
+@dataclass
+class Change:
+    row: int
+    action: str  # ADD, CHANGE or SAME
+    key: str  # how a person recognises the row: "sociaal · 760124"
+    # (column, stored, new) as shown in the preview: every column for an addition,
+    # only the differing ones for a change.
+    fields: list[tuple[str, str, str]]
+    program: Program
+    target: Any = None  # the stored row, None for an addition
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    report: Report
+    kind: Kind
+    changes: list[Change] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    stored: int = 0  # rows of this kind the report holds now
+
+    def of(self, action: str) -> list[Change]:
+        return [c for c in self.changes if c.action == action]
+
+    @property
+    def to_write(self) -> list[Change]:
+        return [c for c in self.changes if c.action != SAME]
+
+    @property
+    def untouched(self) -> int:
+        """Stored rows the file does not mention: they stay as they are."""
+        return self.stored - len([c for c in self.changes if c.target is not None])
+
+    @property
+    def digest(self) -> str:
+        """What the preview promised: the same changes give the same digest."""
+        shown = [(c.action, c.key, c.fields) for c in self.to_write]
+        return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()
+
+
+# Who may import what ----------------------------------------------------------------------
+
+
+def allowed_kinds(user: Any) -> list[str]:
+    """Finance and the griffie import money; policy staff and finance indicator values."""
+    kinds = []
+    if is_finance(user) or is_administrator(user):
+        kinds += [BUDGET, INVESTMENTS]
+    if is_finance(user) or is_policy_officer(user):
+        kinds.append(INDICATORS)
+    return kinds
+
+
+def may_edit(user: Any, kind: str, program: Program) -> bool:
+    if kind == INDICATORS:
+        return bool(is_finance(user) or user.has_perm("programs.edit_policy_content", program))
+    return bool(is_finance(user) or is_administrator(user))
+
+
+def frozen_message(report: Report) -> str:
+    return (
+        f"{report.title} is vastgesteld door de raad; er kan niets meer in worden "
+        "geïmporteerd. Een correctie hoort in het verslag van het volgende jaar."
+    )
+
+
+# Validation -------------------------------------------------------------------------------
+
+
+def normalise_column(name: str) -> str:
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+def check_header(header: list[str], kind: Kind) -> list[RowError]:
+    errors = []
+    seen: set[str] = set()
+    for position, raw in enumerate(header, start=1):
+        name = normalise_column(raw)
+        if not name:
+            errors.append(RowError(1, f"kolom {position}", "Deze kolom heeft geen naam."))
+        elif name in seen:
+            errors.append(RowError(1, raw, f"De kolom ‘{raw}’ staat twee keer in het bestand."))
+        elif name not in kind.known:
+            errors.append(
+                RowError(
+                    1,
+                    raw,
+                    f"Onbekende kolom ‘{raw}’. Gebruik de kolommen van het sjabloon: "
+                    f"{', '.join(kind.template)}.",
+                )
+            )
+        seen.add(name)
+    for name in kind.required:
+        if name not in seen:
+            errors.append(RowError(1, name, f"De kolom ‘{name}’ ontbreekt."))
+    return errors
+
+
+class RowProblem(Exception):
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+class Validator:
+    """Checks rows of one kind against one report; collects changes and errors."""
+
+    kind: Kind
+
+    def __init__(self, report: Report, user: Any) -> None:
+        self.report = report
+        self.user = user
+        self.programs = {p.slug: p for p in report.programs.all()}
+        for program in self.programs.values():
+            program.report = report
+        self.allowed: dict[int, bool] = {}
+        self.seen: dict[Any, int] = {}
+        self.load()
+
+    def load(self) -> None:
+        """Read what is stored, once, so that every row is checked without a query."""
+
+    @property
+    def stored_count(self) -> int:
+        return 0
+
+    def check(self, number: int, record: dict[str, str]) -> Change:
+        raise NotImplementedError
+
+    # Shared checks; each raises RowProblem with the column and a Dutch message.
+
+    def program(self, record: dict[str, str]) -> Program:
+        year = record["verslagjaar"]
+        if year != str(self.report.year):
+            raise RowProblem(
+                "verslagjaar",
+                f"Verkeerd jaar: deze regel hoort bij {year or '(leeg)'}, dit is "
+                f"{self.report.title}.",
+            )
+        slug = record["programma"].lower()
+        program = self.programs.get(slug)
+        if program is None:
+            known = ", ".join(self.programs) or "(geen)"
+            raise RowProblem(
+                "programma",
+                f"Onbekend programma ‘{record['programma']}’ in {self.report.title}; "
+                f"bekend zijn: {known}.",
+            )
+        if program.pk not in self.allowed:
+            self.allowed[program.pk] = may_edit(self.user, self.kind.name, program)
+        if not self.allowed[program.pk]:
+            raise RowProblem(
+                "programma",
+                f"U mag de {self.kind.label} van programma {program.name} niet wijzigen.",
+            )
+        return program
+
+    def unique(self, key: Any, number: int, column: str, what: str) -> None:
+        first = self.seen.setdefault(key, number)
+        if first != number:
+            raise RowProblem(column, f"Dubbele regel: {what} staat ook al in rij {first}.")
+
+    @staticmethod
+    def amount(record: dict[str, str], column: str, *, required: bool = True) -> int | None:
+        text = record.get(column, "")
+        if not text:
+            if not required:
+                return None
+            raise RowProblem(column, "Vul een bedrag in hele euro's in (0 als het nul is).")
+        try:
+            number, _decimals = parse_number(text.replace("€", "").strip())
+        except DutchNumberError as error:
+            raise RowProblem(column, str(error)) from error
+        if number != number.to_integral_value():
+            raise RowProblem(
+                column,
+                f"‘{text}’ heeft centen (de komma is het decimaalteken); bedragen worden in "
+                "hele euro's ingelezen.",
+            )
+        if abs(number) >= MAX_AMOUNT:
+            raise RowProblem(column, f"‘{text}’ is te groot voor een bedrag.")
+        return int(number)
+
+    @staticmethod
+    def text(record: dict[str, str], column: str, max_length: int) -> str:
+        value = record.get(column, "")
+        if not value:
+            raise RowProblem(column, f"Vul de kolom ‘{column}’ in.")
+        if len(value) > max_length:
+            raise RowProblem(column, f"Hoogstens {max_length} tekens.")
+        return value
+
+    @staticmethod
+    def computed(record: dict[str, str], column: str, expected: int, formula: str) -> None:
+        """A computed column may be left in the file, but must agree with the row."""
+        found = Validator.amount(record, column, required=False)
+        if found is not None and found != expected:
+            raise RowProblem(
+                column,
+                f"{column} wordt berekend ({formula} = {expected}) en wordt niet ingelezen; "
+                f"het bestand zegt {found}. Pas de bedragen aan, niet deze kolom.",
+            )
+
+    @staticmethod
+    def compare(
+        target: Any, new: dict[str, Any], show: Callable[[str, Any], str]
+    ) -> list[tuple[str, str, str]]:
+        fields = []
+        for name, value in new.items():
+            old = getattr(target, name) if target is not None else None
+            if target is None or old != value:
+                column = COLUMN_NAMES.get(name, name)
+                fields.append(
+                    (column, "" if target is None else show(name, old), show(name, value))
+                )
+        return fields
+
+
+# The file's (Dutch) column of a model field, for the preview.
+COLUMN_NAMES = {"name": "naam", "realised": "realisatie", "explanation": "toelichting"}
+
+
+def _show_money(name: str, value: Any) -> str:
+    return format_euros(value) if isinstance(value, int) else str(value)
+
+
+def _choice(text: str, choices: type, column: str) -> str:
+    """A choice by its code or its label, in any case: "lasten", "Lasten"."""
+    wanted = text.strip().lower()
+    for value, label in choices.choices:
+        if wanted in (value.lower(), label.lower()):
+            return value
+    options = ", ".join(value for value, _ in choices.choices)
+    raise RowProblem(column, f"Onbekende waarde ‘{text}’; kies uit {options}.")
+
+
+class BudgetValidator(Validator):
+    kind = KINDS[BUDGET]
+
+    def load(self) -> None:
+        lines = BudgetLine.objects.filter(program__report=self.report)
+        self.lines = {(b.program_id, b.nature, b.kind, b.label): b for b in lines}
+
+    @property
+    def stored_count(self) -> int:
+        return len(self.lines)
+
+    def check(self, number: int, record: dict[str, str]) -> Change:
+        program = self.program(record)
+        nature = _choice(record["aard"], BudgetNature, "aard")
+        kind = _choice(record["soort"], BudgetKind, "soort")
+        label = self.text(record, "omschrijving", 200)
+        amounts = {column: self.amount(record, column) for column in AMOUNTS}
+        self.computed(
+            record,
+            "budgetresultaat",
+            amounts["rekening"] - amounts["begroting_totaal"],
+            "rekening − begroting_totaal",
+        )
+        key = (program.pk, nature, kind, label)
+        self.unique(key, number, "omschrijving", "dezelfde begrotingsregel")
+        target = self.lines.get(key)
+        data = {"nature": nature, "kind": kind, "label": label, **amounts}
+        fields = self.compare(target, amounts, _show_money)
+        return Change(
+            row=number,
+            action=ADD if target is None else CHANGE if fields else SAME,
+            key=f"{program.slug} · {label} ({nature}, {kind})",
+            fields=fields,
+            program=program,
+            target=target,
+            data=data,
+        )
+
+
+class InvestmentValidator(Validator):
+    kind = KINDS[INVESTMENTS]
+
+    def load(self) -> None:
+        items = Investment.objects.filter(program__report=self.report)
+        self.items = {(i.program_id, i.number): i for i in items}
+
+    @property
+    def stored_count(self) -> int:
+        return len(self.items)
+
+    def check(self, number: int, record: dict[str, str]) -> Change:
+        program = self.program(record)
+        credit = self.text(record, "kredietnummer", 20)
+        data: dict[str, Any] = {
+            "number": credit,
+            "name": self.text(record, "naam", 300),
+            "budget": self.amount(record, "budget"),
+            "realised": self.amount(record, "realisatie"),
+            "status": _choice(record["status"], InvestmentStatus, "status"),
+        }
+        if "toelichting" in record:
+            data["explanation"] = record["toelichting"]
+        self.computed(
+            record, "vrije_ruimte", data["budget"] - data["realised"], "budget − realisatie"
+        )
+        key = (program.pk, credit)
+        self.unique(key, number, "kredietnummer", f"krediet {credit}")
+        target = self.items.get(key)
+        shown = {name: value for name, value in data.items() if name != "number"}
+        fields = self.compare(target, shown, _show_money)
+        return Change(
+            row=number,
+            action=ADD if target is None else CHANGE if fields else SAME,
+            key=f"{program.slug} · {credit} {data['name']}",
+            fields=fields,
+            program=program,
+            target=target,
+            data=data,
+        )
+
+
+class IndicatorValidator(Validator):
+    kind = KINDS[INDICATORS]
+
+    def load(self) -> None:
+        indicators = Indicator.objects.filter(
+            table__goal__program__report=self.report
+        ).select_related("table__goal")
+        self.indicators = {(i.table.goal.program_id, i.code): i for i in indicators}
+        found = list(self.indicators.values())
+        components = IndicatorComponent.objects.filter(indicator__in=found)
+        self.components: dict[int, dict[str, IndicatorComponent]] = defaultdict(dict)
+        for component in components:
+            self.components[component.indicator_id][component.label] = component
+        values = IndicatorValue.objects.filter(indicator__in=found).prefetch_related("footnotes")
+        self.values = {(v.indicator_id, v.component_id, v.year, v.kind): v for v in values}
+
+    @property
+    def stored_count(self) -> int:
+        return len(self.values)
+
+    def check(self, number: int, record: dict[str, str]) -> Change:
+        program = self.program(record)
+        # A code typed into Excel as a number comes back as "3,1"; codes only have points.
+        code = record["indicator"].replace(",", ".")
+        indicator = self.indicators.get((program.pk, code))
+        if indicator is None:
+            raise RowProblem(
+                "indicator",
+                f"Onbekende indicator ‘{record['indicator']}’ in programma {program.name}.",
+            )
+        component = self.component(indicator, record.get("onderdeel", ""))
+        column = record["kolom"].strip().lower()
+        if column not in COLUMN_OFFSETS:
+            raise RowProblem(
+                "kolom",
+                f"Onbekende kolom ‘{record['kolom']}’; kies uit {', '.join(COLUMN_OFFSETS)}.",
+            )
+        offset, value_kind = COLUMN_OFFSETS[column]
+        year = self.report.year + offset
+        if record.get("jaar") and record["jaar"] != str(year):
+            raise RowProblem(
+                "jaar",
+                f"Verkeerd jaar: kolom {column} van {self.report.title} gaat over {year}, "
+                f"niet over {record['jaar']}.",
+            )
+        part = f" ({component.label})" if component else ""
+        key = f"{program.slug} · {indicator.code}{part} · {column}"
+        self.unique(
+            (indicator.pk, component.pk if component else None, column),
+            number,
+            "indicator",
+            f"de waarde van {indicator.code}{part} in kolom {column}",
+        )
+        stored = self.values.get(
+            (indicator.pk, component.pk if component else None, year, value_kind)
+        )
+        if not record["waarde"]:
+            # An empty cell in the file leaves the stored value as it is.
+            return Change(number, SAME, key, [], program, target=stored)
+        try:
+            value = parse_value(record["waarde"])
+        except InvalidValue as error:
+            raise RowProblem("waarde", str(error)) from error
+        old = stored.display if stored else ""
+        new = format_value(value)
+        return Change(
+            row=number,
+            action=ADD if stored is None else CHANGE if old != new else SAME,
+            key=key,
+            fields=[] if old == new else [("waarde", old, new)],
+            program=program,
+            target=stored,
+            data={"indicator": indicator, "component": component, "column": column, "value": value},
+        )
+
+    def component(self, indicator: Indicator, label: str) -> IndicatorComponent | None:
+        if not label:
+            return None
+        parts = self.components.get(indicator.pk, {})
+        found = parts.get(label) or next(
+            (c for name, c in parts.items() if name.lower() == label.lower()), None
+        )
+        if found is None:
+            known = ", ".join(parts) or "geen onderdelen"
+            raise RowProblem(
+                "onderdeel",
+                f"Onbekend onderdeel ‘{label}’ bij indicator {indicator.code} "
+                f"(die heeft: {known}).",
+            )
+        return found
+
+
+VALIDATORS: dict[str, type[Validator]] = {
+    BUDGET: BudgetValidator,
+    INVESTMENTS: InvestmentValidator,
+    INDICATORS: IndicatorValidator,
+}
+
+
+def build_plan(*, report: Report, kind: str, table: spreadsheets.Table, user: Any) -> Plan:
+    """Validate every row of `table` and work out what importing it would change."""
+    spec = KINDS[kind]
+    plan = Plan(report=report, kind=spec)
+    plan.errors = check_header(table.header, spec)
+    if plan.errors:
+        return plan
+    if not table.rows:
+        plan.errors.append(RowError(1, "", "Het bestand heeft alleen een kopregel en geen regels."))
+        return plan
+    columns = [normalise_column(name) for name in table.header]
+    validator = VALIDATORS[kind](report, user)
+    plan.stored = validator.stored_count
+    for number, cells in table.rows:
+        if any(cells[len(columns) :]):
+            plan.errors.append(
+                RowError(
+                    number, f"kolom {len(columns) + 1}", "Deze cel staat in een kolom zonder naam."
+                )
+            )
+            continue
+        record = dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=True))
+        try:
+            plan.changes.append(validator.check(number, record))
+        except RowProblem as problem:
+            plan.errors.append(RowError(number, problem.column, problem.message))
+    return plan
+
+
+# Writing ----------------------------------------------------------------------------------
+
+
+def _write_rows(plan: Plan, model: type[BudgetLine] | type[Investment]) -> None:
+    """Budget lines and investments: each through full_clean() and save(), new ones last."""
+    last_order: dict[int, int] = {}
+    for change in plan.to_write:
+        row = change.target
+        if row is None:
+            program = change.program
+            if program.pk not in last_order:
+                orders = model.objects.filter(program=program).values_list("order", flat=True)
+                last_order[program.pk] = max(orders, default=0)
+            last_order[program.pk] += 1
+            row = model(program=program, order=last_order[program.pk])
+        else:
+            row.version += 1  # so an edit form opened before the import sees a conflict
+        for name, value in change.data.items():
+            setattr(row, name, value)
+        row.full_clean()
+        row.save()
+
+
+def _write_indicator_values(plan: Plan) -> None:
+    """Per indicator one save through the indicator service, as the edit form does.
+
+    The service keeps the indicator's version up to date and footnotes a
+    corrected previous-year value; a value's own footnotes are kept.
+    """
+    cells: dict[int, list[CellInput]] = defaultdict(list)
+    indicators: dict[int, Indicator] = {}
+    for change in plan.to_write:
+        indicator: Indicator = change.data["indicator"]
+        component: IndicatorComponent | None = change.data["component"]
+        value: Value = change.data["value"]
+        notes = tuple(f.number for f in change.target.footnotes.all()) if change.target else ()
+        indicators[indicator.pk] = indicator
+        cells[indicator.pk].append(
+            CellInput(change.data["column"], component.pk if component else None, value, notes)
+        )
+    for pk, indicator_cells in cells.items():
+        save_indicator_values(
+            indicator_pk=pk, version=indicators[pk].version, cells=indicator_cells
+        )
+
+
+WRITERS: dict[str, Callable[[Plan], None]] = {
+    BUDGET: lambda plan: _write_rows(plan, BudgetLine),
+    INVESTMENTS: lambda plan: _write_rows(plan, Investment),
+    INDICATORS: _write_indicator_values,
+}
+
+
+class PlanChanged(Exception):
+    """What the file would change now differs from the preview the user confirmed."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__("Sinds het voorbeeld is er iets gewijzigd.")
+        self.plan = plan
+
+
+@transaction.atomic
+def apply_import(
+    *, report: Report, kind: str, table: spreadsheets.Table, user: Any, expected: str
+) -> Plan:
+    """Write the import all or nothing, if it still changes exactly what the preview showed.
+
+    The report row is locked, so a status change cannot slip in between; an
+    adopted report is refused here, and by every model's save() after that.
+    """
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    if locked.is_adopted:
+        raise ImportRefused(frozen_message(locked))
+    plan = build_plan(report=locked, kind=kind, table=table, user=user)
+    if plan.errors:
+        raise PlanChanged(plan)
+    if plan.digest != expected:
+        raise PlanChanged(plan)
+    try:
+        WRITERS[kind](plan)
+    except Conflict as conflict:
+        raise ImportRefused(
+            f"Iemand anders heeft {conflict.current} intussen gewijzigd. Er is niets "
+            "opgeslagen; upload het bestand opnieuw."
+        ) from conflict
+    return plan
+
+
+# Templates --------------------------------------------------------------------------------
+
+
+def template_rows(report: Report, kind: str, user: Any) -> list[dict[str, Any]]:
+    """The report's rows of this kind, for the programs the user may edit."""
+    rows: list[dict[str, Any]] = []
+    builders = {
+        BUDGET: exports.budget_rows,
+        INVESTMENTS: exports.investment_rows,
+        INDICATORS: lambda p: exports.indicator_rows(p, include_empty=True),
+    }
+    for program in report.programs.all():
+        program.report = report
+        if may_edit(user, kind, program):
+            rows += builders[kind](program)
+    return rows
+
+
+def render_template(report: Report, kind: str, fmt: str, user: Any) -> exports.Rendered:
+    columns = KINDS[kind].template
+    rows = [[row[c] for c in columns] for row in template_rows(report, kind, user)]
+    filename = f"sjabloon-{kind}-{report.kind}-{report.year}.{fmt}"
+    if fmt == "csv":
+        return filename, spreadsheets.CSV_MIME, spreadsheets.csv_bytes(columns, rows)
+    sheet = spreadsheets.Sheet(title=kind, columns=columns, rows=rows)
+    return filename, spreadsheets.XLSX_MIME, spreadsheets.xlsx_bytes([sheet])

@@ -1,0 +1,22 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from diemen_sociaal.seed import load_report, read_seed, seed_files
+
+
+class Command(BaseCommand):
+    help = "Load the seed reports from fixtures/*.yaml; reports that exist are left alone."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("files", nargs="*", type=Path, help="seed files (default: all)")
+        parser.add_argument(
+            "--replace", action="store_true", help="delete and reload reports that exist"
+        )
+
+    def handle(self, *args: Any, files: list[Path], replace: bool, **options: Any) -> None:
+        for path in files or seed_files():
+            report, written = load_report(read_seed(path), replace=replace)
+            verb = "loaded" if written else "already present, left alone"
+            self.stdout.write(f"{report}: {verb} ({path.name})")

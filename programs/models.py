@@ -1,0 +1,341 @@
+"""The spine of a report: report -> program -> goal -> subgoal -> activity.
+
+Each report holds its own copy of its programs, goals, subgoals and activities,
+because their wording changes from year to year; the codes ("1", "1.1",
+"1.1.1") tie the years together for comparison and trends.
+"""
+
+from datetime import date
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from diemen_sociaal.lib.dutch import format_date
+
+
+class ReportKind(models.TextChoices):
+    JAARSTUKKEN = "jaarstukken", "Jaarstukken"
+    PROGRAMMABEGROTING = "programmabegroting", "Programmabegroting"
+
+
+class ReportStatus(models.TextChoices):
+    CONCEPT = "concept", "Concept"
+    IN_REVIEW = "in_review", "In review"
+    OFFERED = "aangeboden", "Aangeboden aan de raad"
+    ADOPTED = "vastgesteld", "Vastgesteld"
+
+
+# Statuses in which a report is readable by everyone, without logging in.
+PUBLISHED_STATUSES = (ReportStatus.OFFERED, ReportStatus.ADOPTED)
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def published(self) -> "ReportQuerySet":
+        return self.filter(status__in=PUBLISHED_STATUSES)
+
+    def visible_to(self, user: object) -> "ReportQuerySet":
+        """Staff see drafts too; everybody else only what is published."""
+        if getattr(user, "is_authenticated", False) and getattr(user, "is_staff", False):
+            return self.all()
+        return self.published()
+
+
+class FrozenReportError(ValidationError):
+    """A change to a report the council has adopted; what it adopted never changes."""
+
+    def __init__(self, report_title: str = "Dit verslag") -> None:
+        super().__init__(
+            f"{report_title} is vastgesteld door de raad en kan niet meer worden gewijzigd. "
+            "Een correctie hoort in het verslag van het volgende jaar."
+        )
+
+
+class Report(ConcurrentTransitionMixin, models.Model):
+    kind = models.CharField("soort", max_length=20, choices=ReportKind.choices)
+    year = models.PositiveSmallIntegerField("jaar")
+    # Changed only through the transitions below; two transitions at once are
+    # refused by ConcurrentTransitionMixin (the second sees a stale status).
+    status = FSMField(
+        "status", max_length=20, choices=ReportStatus.choices, default=ReportStatus.CONCEPT
+    )
+    adopted_on = models.DateField("vastgesteld op", null=True, blank=True)
+    adopted_by = models.CharField("vastgesteld door", max_length=100, blank=True, default="Raad")
+
+    objects = ReportQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "rapportage"
+        verbose_name_plural = "rapportages"
+        ordering = ["-year", "kind"]
+        constraints = [
+            # One annual report and one budget per year; URLs are built from kind and year.
+            models.UniqueConstraint(fields=["kind", "year"], name="report_unique_kind_year"),
+            # An adoption date on an unadopted report would tell readers something false.
+            models.CheckConstraint(
+                condition=Q(adopted_on__isnull=True) | Q(status=ReportStatus.ADOPTED),
+                name="report_adoption_date_only_when_adopted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return f"{self.get_kind_display()} {self.year}"
+
+    @property
+    def municipality(self) -> str:
+        return settings.MUNICIPALITY_NAME
+
+    @property
+    def is_published(self) -> bool:
+        return self.status in PUBLISHED_STATUSES
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.status == ReportStatus.ADOPTED
+
+    @transition(field=status, source=ReportStatus.CONCEPT, target=ReportStatus.IN_REVIEW)
+    def submit_for_review(self) -> None:
+        """Policy staff hand the report over for review."""
+
+    @transition(field=status, source=ReportStatus.IN_REVIEW, target=ReportStatus.CONCEPT)
+    def reopen(self) -> None:
+        """Back to the authors, for another round."""
+
+    @transition(field=status, source=ReportStatus.IN_REVIEW, target=ReportStatus.OFFERED)
+    def offer_to_council(self) -> None:
+        """Sent to the council: from now on readable by everyone."""
+
+    @transition(field=status, source=ReportStatus.OFFERED, target=ReportStatus.ADOPTED)
+    def adopt(self, *, on: date, by: str = "Raad") -> None:
+        """The council adopted it on `on`; from now on it is frozen."""
+        self.adopted_on = on
+        self.adopted_by = by
+
+    @property
+    def version_label(self) -> str:
+        """The version line of the cover, as in "Vastgesteld door Raad op 27 juni 2024"."""
+        if self.status != ReportStatus.ADOPTED:
+            return self.get_status_display()
+        label = f"Vastgesteld door {self.adopted_by or 'Raad'}"
+        if self.adopted_on:
+            label += f" op {format_date(self.adopted_on)}"
+        return label
+
+
+class ReportContent(models.Model):
+    """Anything that belongs to one report: refused once that report is adopted.
+
+    `report_path` leads from the model to its Report; the check costs one small
+    query per save, which is cheap next to a person typing.
+    """
+
+    report_path: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.ensure_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        self.ensure_editable()
+        return super().delete(*args, **kwargs)
+
+    def report_status(self) -> tuple[str, str] | None:
+        """The (status, title parts) of the report this row belongs to."""
+        parent_name, _, rest = self.report_path.partition("__")
+        field = self._meta.get_field(parent_name)
+        parent_id = getattr(self, field.attname)
+        prefix = f"{rest}__" if rest else ""
+        row = (
+            field.related_model.objects.filter(pk=parent_id)
+            .values_list(f"{prefix}status", f"{prefix}kind", f"{prefix}year")
+            .first()
+        )
+        if row is None:
+            return None
+        status, kind, year = row
+        return status, f"{ReportKind(kind).label} {year}"
+
+    def ensure_editable(self) -> None:
+        found = self.report_status()
+        if found and found[0] == ReportStatus.ADOPTED:
+            raise FrozenReportError(found[1])
+
+
+class Versioned(models.Model):
+    """A version number for optimistic locking: a save names the version it started from."""
+
+    version = models.PositiveIntegerField("versie", default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class ProgramAssignment(models.Model):
+    """A policy officer's program, by its code, so the assignment holds across years."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="medewerker",
+        on_delete=models.CASCADE,
+        related_name="program_assignments",
+    )
+    program_slug = models.SlugField("programma (code in adres)", max_length=50)
+
+    class Meta:
+        verbose_name = "toewijzing aan programma"
+        verbose_name_plural = "toewijzingen aan programma's"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "program_slug"], name="assignment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.program_slug}"
+
+
+class Program(ReportContent):
+    report = models.ForeignKey(
+        Report, verbose_name="rapportage", on_delete=models.CASCADE, related_name="programs"
+    )
+    slug = models.SlugField("code in adres", max_length=50)
+    name = models.CharField("naam", max_length=200)
+    portfolio_holder = models.CharField("portefeuillehouder", max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    report_path = "report"
+
+    class Meta:
+        verbose_name = "programma"
+        verbose_name_plural = "programma's"
+        ordering = ["report", "order", "pk"]
+        constraints = [
+            # Permalinks name a program by slug within its report.
+            models.UniqueConstraint(fields=["report", "slug"], name="program_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.report})"
+
+
+class DevelopmentSection(ReportContent, Versioned):
+    """One titled narrative section under "Belangrijke ontwikkelingen"."""
+
+    program = models.ForeignKey(
+        Program, verbose_name="programma", on_delete=models.CASCADE, related_name="developments"
+    )
+    order = models.PositiveSmallIntegerField("volgorde", default=0)
+    title = models.CharField("titel", max_length=300, blank=True)
+    body = models.TextField("tekst")
+
+    history = HistoricalRecords()
+    report_path = "program__report"
+
+    class Meta:
+        verbose_name = "belangrijke ontwikkeling"
+        verbose_name_plural = "belangrijke ontwikkelingen"
+        ordering = ["program", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title or "(zonder titel)"
+
+
+class Goal(ReportContent):
+    """A numbered goal (doelstelling) of a program."""
+
+    program = models.ForeignKey(
+        Program, verbose_name="programma", on_delete=models.CASCADE, related_name="goals"
+    )
+    code = models.CharField("nummer", max_length=20)
+    title = models.TextField("doelstelling")
+    order = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    report_path = "program__report"
+
+    class Meta:
+        verbose_name = "doelstelling"
+        verbose_name_plural = "doelstellingen"
+        ordering = ["program", "order", "pk"]
+        constraints = [
+            # The code ties a goal to the same goal in other years.
+            models.UniqueConstraint(fields=["program", "code"], name="goal_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}"
+
+
+class Subgoal(ReportContent):
+    goal = models.ForeignKey(
+        Goal, verbose_name="doelstelling", on_delete=models.CASCADE, related_name="subgoals"
+    )
+    code = models.CharField("nummer", max_length=20)
+    title = models.TextField("subdoel")
+    # The table of activities sometimes words the subgoal differently from the
+    # list under "Wat wilden we bereiken?"; both wordings are the source's.
+    activity_heading = models.TextField(
+        "kop boven activiteiten",
+        blank=True,
+        help_text="Alleen invullen als de kop boven de activiteiten anders luidt dan het subdoel.",
+    )
+    order = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    report_path = "goal__program__report"
+
+    class Meta:
+        verbose_name = "subdoel"
+        verbose_name_plural = "subdoelen"
+        ordering = ["goal", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "code"], name="subgoal_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} - {self.title}"
+
+    @property
+    def heading(self) -> str:
+        return self.activity_heading or self.title
+
+
+class Activity(ReportContent, Versioned):
+    subgoal = models.ForeignKey(
+        Subgoal, verbose_name="subdoel", on_delete=models.CASCADE, related_name="activities"
+    )
+    code = models.CharField("nummer", max_length=20)
+    plan = models.TextField("wat wilden we ervoor doen?")
+    realisation = models.TextField("wat hebben we ervoor gedaan?", blank=True)
+    order = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    history = HistoricalRecords()
+    report_path = "subgoal__goal__program__report"
+
+    class Meta:
+        verbose_name = "activiteit"
+        verbose_name_plural = "activiteiten"
+        ordering = ["subgoal", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["subgoal", "code"], name="activity_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} - {self.plan[:80]}"
+
+    def clean(self) -> None:
+        # Activity codes are permalinks within a program, across its subgoals.
+        if self.subgoal_id is None:
+            return
+        program_id = Subgoal.objects.filter(pk=self.subgoal_id).values("goal__program_id")[:1]
+        clash = Activity.objects.filter(subgoal__goal__program_id=program_id, code=self.code)
+        if clash.exclude(pk=self.pk).exists():
+            raise ValidationError({"code": "Dit programma heeft al een activiteit met deze code."})

@@ -1,0 +1,363 @@
+"""Context builders: everything one page needs, gathered in a fixed number of queries.
+
+The HTML pages (and later the PDF and the data exports) render these
+contexts, so a figure cannot differ between them. Querysets are turned into
+lists here, never lazily in templates.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from diemen_sociaal.lib.costs import CostRow
+from diemen_sociaal.lib.values import Assessment, assess
+from indicators.models import (
+    Footnote,
+    Indicator,
+    IndicatorTable,
+    IndicatorValue,
+    TableColumn,
+    TableFootnote,
+    ValueKind,
+)
+from investments.models import BudgetLine, CarryOver, Investment
+
+from .models import Activity, Goal, Program, Report, Subgoal
+
+# The three value columns of an indicator table: key, offset from the report year, kind.
+COLUMNS = (
+    (TableColumn.PREVIOUS_REALISATION, -1, ValueKind.REALISATION),
+    (TableColumn.BUDGET, 0, ValueKind.BUDGET),
+    (TableColumn.REALISATION, 0, ValueKind.REALISATION),
+)
+
+
+@dataclass
+class Cell:
+    value: IndicatorValue
+    footnotes: list[int]
+
+    @property
+    def display(self) -> str:
+        return self.value.display
+
+
+@dataclass
+class ComponentRow:
+    label: str
+    cells: list[Cell | None]
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    cells: list[Cell | None]
+    components: list[ComponentRow]
+    footnotes: list[int]
+    assessment: Assessment
+
+
+@dataclass
+class ColumnHeading:
+    label: str
+    footnotes: list[int]
+
+
+@dataclass
+class TableView:
+    table: IndicatorTable
+    heading_footnotes: list[int]
+    columns: list[ColumnHeading]
+    rows: list[IndicatorRow]
+    # Unique within a chapter page: "tabel-5-2" is the second table of goal 5.
+    anchor: str
+    footnotes: list[Footnote] = field(default_factory=list)
+
+    @property
+    def caption(self) -> str:
+        return self.table.get_kind_display()
+
+
+@dataclass
+class GoalView:
+    goal: Goal
+    subgoals: list[Subgoal]
+    effect_tables: list[TableView]
+    performance_tables: list[TableView]
+
+    @property
+    def activity_count(self) -> int:
+        return sum(len(s.activities.all()) for s in self.subgoals)
+
+    @property
+    def rows(self) -> list[IndicatorRow]:
+        return [row for t in self.effect_tables + self.performance_tables for row in t.rows]
+
+    def count(self, assessment: Assessment) -> int:
+        return sum(1 for row in self.rows if row.assessment == assessment)
+
+    @property
+    def met(self) -> int:
+        return self.count(Assessment.MET)
+
+    @property
+    def short(self) -> int:
+        return self.count(Assessment.SHORT)
+
+    @property
+    def unknown(self) -> int:
+        return self.count(Assessment.UNKNOWN)
+
+
+def get_program(kind: str, year: int, slug: str, *, user: Any) -> Program:
+    """The program of a report the user may see; 404 (never 403) otherwise."""
+    program = (
+        Program.objects.select_related("report")
+        .filter(report__in=Report.objects.visible_to(user))
+        .filter(report__kind=kind, report__year=year, slug=slug)
+        .first()
+    )
+    if program is None:
+        raise Http404("Dit programma bestaat niet of is niet gepubliceerd.")
+    return program
+
+
+def _goals(program: Program, goal_filter: dict[str, Any] | None = None) -> list[Goal]:
+    activities = Prefetch("activities", queryset=Activity.objects.order_by("order", "pk"))
+    subgoals = Prefetch(
+        "subgoals", queryset=Subgoal.objects.order_by("order", "pk").prefetch_related(activities)
+    )
+    goals = Goal.objects.filter(program=program, **(goal_filter or {})).prefetch_related(subgoals)
+    return list(goals)
+
+
+def _tables(program: Program, goals: list[Goal], year: int) -> dict[int, list[TableView]]:
+    values = IndicatorValue.objects.select_related("component").prefetch_related("footnotes")
+    indicators = Indicator.objects.prefetch_related(
+        "footnotes", "components", Prefetch("values", queryset=values)
+    )
+    marks = TableFootnote.objects.select_related("footnote")
+    tables = IndicatorTable.objects.filter(goal__in=[g.pk for g in goals]).prefetch_related(
+        Prefetch("indicators", queryset=indicators), Prefetch("marks", queryset=marks)
+    )
+    footnotes = {f.number: f for f in program.footnotes.all()}
+    codes = {g.pk: g.code for g in goals}
+    by_goal: dict[int, list[TableView]] = defaultdict(list)
+    for table in tables:
+        anchor = f"tabel-{codes[table.goal_id]}-{table.order}"
+        by_goal[table.goal_id].append(_table_view(table, year, footnotes, anchor))
+    return by_goal
+
+
+def _table_view(
+    table: IndicatorTable, year: int, footnotes: dict[int, Footnote], anchor: str
+) -> TableView:
+    marks: dict[str, list[int]] = defaultdict(list)
+    for mark in table.marks.all():
+        marks[mark.column].append(mark.footnote.number)
+    labels = {
+        TableColumn.PREVIOUS_REALISATION: f"Realisatie {year - 1}",
+        TableColumn.BUDGET: f"{table.budget_label} {year}",
+        TableColumn.REALISATION: f"Realisatie {year}",
+    }
+    columns = [ColumnHeading(labels[key], sorted(marks[key])) for key, _, _ in COLUMNS]
+    rows = [_indicator_row(indicator, year) for indicator in table.indicators.all()]
+    used = set(marks[TableColumn.HEADING]) | {n for c in columns for n in c.footnotes}
+    for row in rows:
+        used |= _footnote_numbers(row)
+    return TableView(
+        table=table,
+        heading_footnotes=sorted(marks[TableColumn.HEADING]),
+        columns=columns,
+        rows=rows,
+        anchor=anchor,
+        footnotes=[footnotes[n] for n in sorted(used) if n in footnotes],
+    )
+
+
+def _indicator_row(indicator: Indicator, year: int) -> IndicatorRow:
+    cells: dict[tuple[int | None, int, str], Cell] = {}
+    for value in indicator.values.all():
+        numbers = sorted(f.number for f in value.footnotes.all())
+        cells[(value.component_id, value.year, value.kind)] = Cell(value, numbers)
+
+    def row_cells(component_id: int | None) -> list[Cell | None]:
+        return [cells.get((component_id, year + off, kind)) for _, off, kind in COLUMNS]
+
+    whole = row_cells(None)
+    budget, actual = whole[1], whole[2]
+    return IndicatorRow(
+        indicator=indicator,
+        cells=whole,
+        components=[ComponentRow(c.label, row_cells(c.pk)) for c in indicator.components.all()],
+        footnotes=sorted(f.number for f in indicator.footnotes.all()),
+        assessment=assess(
+            budget.value.as_value() if budget else None,
+            actual.value.as_value() if actual else None,
+            indicator.direction,
+        ),
+    )
+
+
+def _footnote_numbers(row: IndicatorRow) -> set[int]:
+    """Every footnote a row refers to: on its name, its values and its components' values."""
+    cells = row.cells + [cell for component in row.components for cell in component.cells]
+    return set(row.footnotes) | {n for cell in cells if cell for n in cell.footnotes}
+
+
+def goal_views(program: Program, goal_filter: dict[str, Any] | None = None) -> list[GoalView]:
+    goals = _goals(program, goal_filter)
+    tables = _tables(program, goals, program.report.year)
+    views = []
+    for goal in goals:
+        goal_tables = tables.get(goal.pk, [])
+        views.append(
+            GoalView(
+                goal=goal,
+                subgoals=list(goal.subgoals.all()),
+                effect_tables=[t for t in goal_tables if t.table.kind == "effect"],
+                performance_tables=[t for t in goal_tables if t.table.kind != "effect"],
+            )
+        )
+    return views
+
+
+def chapter_context(program: Program) -> dict[str, Any]:
+    """Everything of one program chapter, in the source's order."""
+    return {
+        "report": program.report,
+        "program": program,
+        "developments": list(program.developments.all()),
+        "goals": goal_views(program),
+        "cost_rows": _cost_rows(program),
+        "carry_overs": list(CarryOver.objects.filter(program=program)),
+        "investments": list(Investment.objects.filter(program=program)),
+    }
+
+
+def _cost_rows(program: Program) -> list[CostRow]:
+    return BudgetLine.objects.filter(program=program).cost_table()
+
+
+def goal_context(program: Program, code: str) -> dict[str, Any]:
+    views = goal_views(program, {"code": code})
+    if not views:
+        raise Http404("Deze doelstelling bestaat niet in dit programma.")
+    return {"report": program.report, "program": program, "goal_view": views[0]}
+
+
+def overview_context(program: Program) -> dict[str, Any]:
+    return {"report": program.report, "program": program, "goals": goal_views(program)}
+
+
+def reports_visible_to(user: Any) -> list[Report]:
+    return list(Report.objects.visible_to(user).prefetch_related("programs"))
+
+
+@dataclass
+class TrendYear:
+    """One year of an indicator across reports: its budget and its realisation."""
+
+    year: int
+    budget: Cell | None
+    realisation: Cell | None
+    # The report the realisation is taken from; a later report's "previous year"
+    # column is used only when the report of that year does not hold the value.
+    source: Report | None
+    components: list[tuple[str, Cell | None]]
+
+
+def indicator_context(program: Program, code: str, user: Any) -> dict[str, Any]:
+    """One indicator in its report, and its values over every report that holds its code."""
+    reports = Report.objects.visible_to(user).filter(kind=program.report.kind)
+    values = IndicatorValue.objects.select_related("component").prefetch_related("footnotes")
+    same_code = list(
+        Indicator.objects.filter(
+            code=code,
+            table__goal__program__slug=program.slug,
+            table__goal__program__report__in=reports,
+        )
+        .select_related("table__goal__program__report")
+        .prefetch_related("footnotes", "components", Prefetch("values", queryset=values))
+        .order_by("table__goal__program__report__year")
+    )
+    current = next((i for i in same_code if i.table.goal.program_id == program.pk), None)
+    if current is None:
+        raise Http404("Deze indicator bestaat niet in dit programma.")
+    row = _indicator_row(current, program.report.year)
+    used = _footnote_numbers(row)
+    return {
+        "report": program.report,
+        "program": program,
+        "indicator": current,
+        "goal": current.table.goal,
+        "row": row,
+        "footnotes": [f for f in program.footnotes.all() if f.number in used],
+        "trend": _trend(same_code),
+    }
+
+
+def _trend(indicators: list[Indicator]) -> list[TrendYear]:
+    """Per year: the budget from that year's report, the realisation preferably from it too."""
+    # (component label or None, year, kind) -> (cell, report), own-year values first.
+    found: dict[tuple[str | None, int, str], tuple[Cell, Report]] = {}
+    component_labels: list[str] = []
+    for prefer_own in (True, False):
+        for indicator in indicators:
+            report = indicator.table.goal.program.report
+            for value in indicator.values.all():
+                if (value.year == report.year) != prefer_own:
+                    continue
+                label = value.component.label if value.component else None
+                if label and label not in component_labels:
+                    component_labels.append(label)
+                cell = Cell(value, sorted(f.number for f in value.footnotes.all()))
+                found.setdefault((label, value.year, value.kind), (cell, report))
+
+    def pick(label: str | None, year: int, kind: str) -> tuple[Cell | None, Report | None]:
+        return found.get((label, year, kind), (None, None))
+
+    trend = []
+    for year in sorted({year for _, year, _ in found}):
+        realisation, source = pick(None, year, ValueKind.REALISATION)
+        trend.append(
+            TrendYear(
+                year=year,
+                budget=pick(None, year, ValueKind.BUDGET)[0],
+                realisation=realisation,
+                source=source,
+                components=[
+                    (label, pick(label, year, ValueKind.REALISATION)[0])
+                    for label in component_labels
+                ],
+            )
+        )
+    return trend
+
+
+def activity_context(program: Program, code: str, user: Any) -> dict[str, Any]:
+    """One activity, and what was planned and done under its code in every visible report."""
+    reports = Report.objects.visible_to(user).filter(kind=program.report.kind)
+    same_code = list(
+        Activity.objects.filter(
+            code=code,
+            subgoal__goal__program__slug=program.slug,
+            subgoal__goal__program__report__in=reports,
+        )
+        .select_related("subgoal__goal__program__report")
+        .order_by("-subgoal__goal__program__report__year")
+    )
+    current = next((a for a in same_code if a.subgoal.goal.program_id == program.pk), None)
+    if current is None:
+        raise Http404("Deze activiteit bestaat niet in dit programma.")
+    return {
+        "report": program.report,
+        "program": program,
+        "activity": current,
+        "subgoal": current.subgoal,
+        "goal": current.subgoal.goal,
+        "history": same_code,
+    }

@@ -1,0 +1,110 @@
+"""Workflows that write several rows at once: saving with a version check,
+changing a report's status, starting a new year.
+
+Keyword-only, typed, atomic; every row goes through save() so the change
+history records who changed what (never a bulk update on a tracked model).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from .models import Program, Report
+
+
+@dataclass
+class Conflict(Exception):
+    """Someone else saved the same item since this form was opened."""
+
+    current: Any  # the row as it is now stored
+
+
+@transaction.atomic
+def save_versioned[M: Model](
+    *, model: type[M], pk: int, version: int, apply: Callable[[M], None]
+) -> M:
+    """Apply a change to the stored row, but only if nobody saved it since `version`.
+
+    The row is locked (select_for_update) so two saves cannot both pass the
+    check; the loser gets Conflict with the row as the winner left it.
+    """
+    current = model.objects.select_for_update().get(pk=pk)
+    if current.version != version:
+        raise Conflict(current)
+    apply(current)
+    current.version += 1
+    current.full_clean()
+    current.save()
+    return current
+
+
+class StatusChangeRefused(Exception):
+    """A transition that is not allowed now; the message is Dutch, for the user."""
+
+
+TRANSITIONS: dict[str, tuple[str, str]] = {
+    # name: (method on Report, button text)
+    "submit_for_review": ("submit_for_review", "Ter review aanbieden"),
+    "reopen": ("reopen", "Terug naar concept"),
+    "offer_to_council": ("offer_to_council", "Aanbieden aan de raad (publiceren)"),
+    "adopt": ("adopt", "Vastgesteld door de raad"),
+}
+
+
+@transaction.atomic
+def change_status(
+    *, report: Report, transition: str, adopted_on: date | None = None, adopted_by: str = "Raad"
+) -> Report:
+    """Move a report one step through concept → in review → offered → adopted.
+
+    `report` must be the row as the user saw it: if someone else changed the
+    status in between, ConcurrentTransitionMixin makes the save fail and
+    nothing is changed.
+    """
+    if transition not in TRANSITIONS:
+        raise StatusChangeRefused("Onbekende statuswijziging.")
+    method = getattr(report, TRANSITIONS[transition][0])
+    try:
+        if transition == "adopt":
+            if adopted_on is None:
+                raise StatusChangeRefused("Vul de datum in waarop de raad het verslag vaststelde.")
+            method(on=adopted_on, by=adopted_by or "Raad")
+        else:
+            method()
+        report.save()
+    except TransitionNotAllowed as error:
+        raise StatusChangeRefused(
+            f"Dit kan niet vanuit de status ‘{report.get_status_display()}’."
+        ) from error
+    except ConcurrentTransition as error:
+        raise StatusChangeRefused(
+            "Iemand anders heeft de status intussen gewijzigd. Bekijk de huidige status en "
+            "probeer het opnieuw."
+        ) from error
+    return report
+
+
+def available_transitions(report: Report) -> list[tuple[str, str]]:
+    allowed = {t.name for t in report.get_available_status_transitions()}
+    return [(name, label) for name, (method, label) in TRANSITIONS.items() if method in allowed]
+
+
+@transaction.atomic
+def move_section(*, program: Program, order: int, up: bool) -> None:
+    """Swap a development section with its neighbour above or below."""
+    sections = list(program.developments.select_for_update().order_by("order", "pk"))
+    index = next((i for i, s in enumerate(sections) if s.order == order), None)
+    other = None if index is None else index + (-1 if up else 1)
+    if index is None or other is None or not 0 <= other < len(sections):
+        return
+    sections[index], sections[other] = sections[other], sections[index]
+    for position, section in enumerate(sections, start=1):
+        if section.order != position:
+            section.order = position
+            section.version += 1
+            section.save()

@@ -1,0 +1,233 @@
+"""Forms of the staff pages. Dutch input in, typed values out, messages in Dutch."""
+
+from typing import Any
+
+from django import forms
+
+from diemen_sociaal.lib.dutch import DutchNumberError, format_number, parse_number
+from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
+from indicators.models import Indicator, IndicatorValue
+from indicators.services import COLUMN_OFFSETS, CellInput
+from investments.models import BudgetLine, CarryOver, Investment
+
+from .models import Activity, DevelopmentSection
+from .services import TRANSITIONS
+
+
+class EuroField(forms.CharField):
+    """Whole euros typed the Dutch way: 1.234.567 or -20.000."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return format_number(value) if isinstance(value, int) else value
+
+    def to_python(self, value: Any) -> int | None:
+        text = super().to_python(value).replace("€", "").strip()
+        if not text:
+            return None
+        try:
+            number, decimals = parse_number(text)
+        except DutchNumberError as error:
+            raise forms.ValidationError(str(error)) from error
+        if decimals or number != number.to_integral_value():
+            raise forms.ValidationError(
+                "Vul hele euro's in, zonder centen (bijvoorbeeld 1.234.567)."
+            )
+        return int(number)
+
+
+class VersionedForm(forms.ModelForm):
+    """A model form that carries the version it was opened at, for the lost-update check."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def apply_to(self, current: Any) -> None:
+        """Copy what was typed onto the stored row (locked by the caller)."""
+        for name in self._meta.fields:
+            setattr(current, name, self.cleaned_data[name])
+
+
+class ActivityForm(VersionedForm):
+    class Meta:
+        model = Activity
+        fields = ["realisation"]
+        widgets = {"realisation": forms.Textarea(attrs={"rows": 10})}
+        labels = {"realisation": "Wat hebben we ervoor gedaan?"}
+        help_texts = {"realisation": "Platte tekst; een lege regel begint een nieuwe alinea."}
+
+
+class DevelopmentSectionForm(VersionedForm):
+    class Meta:
+        model = DevelopmentSection
+        fields = ["title", "body", "order"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 12})}
+
+
+class CarryOverReasoningForm(VersionedForm):
+    class Meta:
+        model = CarryOver
+        fields = ["reasoning"]
+        widgets = {"reasoning": forms.Textarea(attrs={"rows": 8})}
+
+
+class CarryOverForm(VersionedForm):
+    amount = EuroField(label="Bedrag (€)", required=False)
+
+    class Meta:
+        model = CarryOver
+        fields = ["title", "amount", "reasoning", "order"]
+        widgets = {"reasoning": forms.Textarea(attrs={"rows": 8})}
+
+
+class BudgetLineForm(VersionedForm):
+    rekening_vorig = EuroField(label="Rekening vorig jaar (€)", required=False)
+    begroting_primitief = EuroField(label="Begroting primitief (€)", required=False)
+    begroting_totaal = EuroField(label="Begroting totaal (€)", required=False)
+    rekening = EuroField(label="Rekening (€)", required=False)
+
+    class Meta:
+        model = BudgetLine
+        fields = ["rekening_vorig", "begroting_primitief", "begroting_totaal", "rekening"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in self._meta.fields:
+            if data.get(name) is None and name not in self.errors:
+                data[name] = 0  # an empty amount is nil, shown as "-"
+        return data
+
+
+class InvestmentForm(VersionedForm):
+    budget = EuroField(label="Budget (€)")
+    realised = EuroField(label="Realisatie t/m het verslagjaar (€)")
+
+    class Meta:
+        model = Investment
+        fields = ["name", "budget", "realised", "status", "explanation"]
+        widgets = {"explanation": forms.Textarea(attrs={"rows": 4})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in ("budget", "realised"):
+            if data.get(name) is None and name not in self.errors:
+                self.add_error(name, "Vul een bedrag in.")
+        return data
+
+
+COLUMN_LABELS = {
+    "realisatie_vorig": "Realisatie {previous}",
+    "begroot": "{budget} {year}",
+    "realisatie": "Realisatie {year}",
+}
+
+
+class IndicatorValuesForm(forms.Form):
+    """Every cell of one indicator: whole and per component, with footnote numbers.
+
+    Fields are named "<column>__<component id or 'totaal'>" and "...__voetnoten".
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    new_footnote = forms.CharField(
+        label="Nieuwe voetnoot bij de naam van de indicator",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        program = indicator.table.goal.program
+        year = program.report.year
+        self.known_footnotes = set(program.footnotes.values_list("number", flat=True))
+        stored: dict[tuple[int | None, int, str], IndicatorValue] = {
+            (v.component_id, v.year, v.kind): v
+            for v in indicator.values.prefetch_related("footnotes")
+        }
+        self.rows: list[tuple[str, list[tuple[str, str]]]] = []
+        parts = [(None, "Totaal")] + [(c.pk, c.label) for c in indicator.components.all()]
+        labels = {
+            key: text.format(previous=year - 1, year=year, budget=indicator.table.budget_label)
+            for key, text in COLUMN_LABELS.items()
+        }
+        for component_id, part_label in parts:
+            names = []
+            for column, (offset, kind) in COLUMN_OFFSETS.items():
+                name = f"{column}__{component_id or 'totaal'}"
+                value = stored.get((component_id, year + offset, kind))
+                self.fields[name] = forms.CharField(
+                    label=f"{labels[column]} — {part_label}", required=False, max_length=500
+                )
+                self.fields[f"{name}__voetnoten"] = forms.CharField(
+                    label=f"Voetnoten bij {labels[column].lower()} — {part_label}",
+                    required=False,
+                    max_length=100,
+                    help_text="Nummers, gescheiden door komma's",
+                )
+                if not self.is_bound:
+                    self.initial[name] = value.display if value else ""
+                    numbers = sorted(f.number for f in value.footnotes.all()) if value else []
+                    self.initial[f"{name}__voetnoten"] = ", ".join(map(str, numbers))
+                names.append((name, labels[column]))
+            self.rows.append((part_label, names))
+        if not self.is_bound:
+            self.initial["version"] = indicator.version
+        self._component_ids = [cid for cid, _ in parts]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.cells: list[CellInput] = []
+        for component_id in self._component_ids:
+            for column in COLUMN_OFFSETS:
+                name = f"{column}__{component_id or 'totaal'}"
+                value = self._parse(name, data.get(name, ""))
+                notes = self._footnotes(f"{name}__voetnoten", data.get(f"{name}__voetnoten", ""))
+                self.cells.append(CellInput(column, component_id, value, notes))
+        return data
+
+    def _parse(self, name: str, raw: str) -> Value | None:
+        if not raw.strip():
+            return None
+        try:
+            return parse_value(raw)
+        except InvalidValue as error:
+            self.add_error(name, str(error))
+            return None
+
+    def _footnotes(self, name: str, raw: str) -> tuple[int, ...]:
+        numbers = []
+        for part in raw.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit() or int(part) not in self.known_footnotes:
+                self.add_error(name, f"Voetnoot ‘{part}’ bestaat niet in dit hoofdstuk.")
+                continue
+            numbers.append(int(part))
+        return tuple(numbers)
+
+    def cell_display(self, cell: CellInput) -> str:
+        return format_value(cell.value) if cell.value else ""
+
+
+class NewDevelopmentForm(forms.ModelForm):
+    class Meta:
+        model = DevelopmentSection
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+
+
+class StatusForm(forms.Form):
+    transition = forms.ChoiceField(
+        choices=[(name, label) for name, (_, label) in TRANSITIONS.items()], label="Actie"
+    )
+    seen_status = forms.CharField(widget=forms.HiddenInput)
+    adopted_on = forms.DateField(
+        label="Vastgesteld door de raad op",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

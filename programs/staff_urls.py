@@ -1,0 +1,30 @@
+"""Staff pages under /beheer/; every view here requires login and a role."""
+
+from django.urls import path
+
+from . import staff_views as views
+
+app_name = "staff"
+
+_report = "<kind:kind>/<int:year>/"
+_program = _report + "<slug:program>/"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path(_report + "werklijst/", views.worklist_view, name="worklist"),
+    path(_report + "status/", views.report_status, name="status"),
+    path(_report + "nieuw-jaar/", views.start_new_year, name="new-year"),
+    path(_program + "activiteit/<code:code>/", views.edit_activity, name="activity"),
+    path(_program + "indicator/<code:code>/", views.edit_indicator, name="indicator"),
+    path(_program + "ontwikkelingen/", views.developments, name="developments"),
+    path(_program + "ontwikkeling/<int:order>/", views.edit_development, name="development"),
+    path(
+        _program + "ontwikkeling/<int:order>/verplaats/",
+        views.move_development,
+        name="move-development",
+    ),
+    path(_program + "financien/", views.money, name="money"),
+    path(_program + "overheveling/<int:order>/", views.edit_carry_over, name="carry-over"),
+    path(_program + "begrotingsregel/<int:pk>/", views.edit_budget_line, name="budget-line"),
+    path(_program + "investering/<str:number>/", views.edit_investment, name="investment"),
+]

@@ -1,0 +1,461 @@
+"""Staff pages: worklist, edit forms, history, status changes, a new year.
+
+Kept apart from the public views so a permission mistake in one cannot open
+the other. Every view checks on the server, through the predicates in
+rules.py, before it reads or writes anything; a refusal is a 403 with a Dutch
+reason, never a silent no-op.
+"""
+
+import difflib
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from indicators.models import Indicator, IndicatorValue
+from indicators.services import save_indicator_values
+from investments.models import BudgetLine, CarryOver, Investment
+
+from . import new_year, services, staff_forms, worklist
+from .models import Activity, DevelopmentSection, Program, Report, ReportKind, ReportStatus
+from .services import Conflict, StatusChangeRefused
+
+
+def _program(request: HttpRequest, kind: str, year: int, slug: str, perm: str) -> Program:
+    program = get_object_or_404(
+        Program.objects.select_related("report"), report__kind=kind, report__year=year, slug=slug
+    )
+    _require(request, perm, program)
+    return program
+
+
+def _require(request: HttpRequest, perm: str, program: Program | None = None) -> None:
+    if request.user.has_perm(perm, program):
+        return
+    if program is not None and program.report.status == ReportStatus.ADOPTED:
+        raise PermissionDenied(
+            f"{program.report.title} is vastgesteld door de raad en kan niet meer worden "
+            "gewijzigd. Een correctie hoort in het verslag van het volgende jaar."
+        )
+    raise PermissionDenied("U heeft geen recht om dit te wijzigen.")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require(request, "programs.use_staff_pages")
+    reports = list(Report.objects.prefetch_related("programs").order_by("-year", "kind"))
+    context = {
+        "reports": reports,
+        "progress": worklist.progress_by_report(reports, request.user),
+        "can_manage": request.user.has_perm("programs.change_report_status"),
+    }
+    return render(request, "staff/dashboard.html", context)
+
+
+@login_required
+def worklist_view(request: HttpRequest, kind: str, year: int) -> HttpResponse:
+    _require(request, "programs.use_staff_pages")
+    report = get_object_or_404(Report, kind=kind, year=year)
+    programs = worklist.programs_for(request.user, report)
+    activity_filter = worklist.ActivityFilter(request.GET, queryset=worklist.activities(programs))
+    indicator_filter = worklist.IndicatorFilter(request.GET, queryset=worklist.indicators(programs))
+    activity_table = worklist.ActivityTable(activity_filter.qs, prefix="a-")
+    indicator_table = worklist.IndicatorTable(indicator_filter.qs, prefix="i-")
+    RequestConfig(request, paginate={"per_page": 50}).configure(activity_table)
+    RequestConfig(request, paginate={"per_page": 50}).configure(indicator_table)
+    context = {
+        "report": report,
+        "filter": indicator_filter,
+        "activity_table": activity_table,
+        "indicator_table": indicator_table,
+        "summary": worklist.summary(programs),
+    }
+    return render(request, "staff/worklist.html", context)
+
+
+def _edit(
+    request: HttpRequest,
+    *,
+    program: Program,
+    obj: Model,
+    form_class: type[staff_forms.VersionedForm],
+    title: str,
+    back: str,
+) -> HttpResponse:
+    """Show and save one versioned item; a stale save shows the conflict page instead."""
+    form = form_class(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_versioned(
+                model=type(obj),
+                pk=obj.pk,
+                version=form.cleaned_data["version"],
+                apply=form.apply_to,
+            )
+        except Conflict as conflict:
+            return _conflict(request, program, form, conflict.current, title, back)
+        messages.success(request, f"{title}: opgeslagen.")
+        return redirect(back)
+    context = {
+        "report": program.report,
+        "program": program,
+        "form": form,
+        "title": title,
+        "back": back,
+        "history": _history(obj),
+    }
+    return render(request, "staff/edit.html", context, status=400 if form.errors else 200)
+
+
+def _conflict(
+    request: HttpRequest, program: Program, form: Form, current: Any, title: str, back: str
+) -> HttpResponse:
+    """Both versions side by side; saving again from here deliberately replaces theirs."""
+    rows = []
+    for name in form._meta.fields:
+        field = form.fields[name]
+        mine = form.cleaned_data.get(name)
+        theirs = getattr(current, name)
+        rows.append(
+            {
+                "label": field.label,
+                "mine": field.prepare_value(mine) if hasattr(field, "prepare_value") else mine,
+                "theirs": field.prepare_value(theirs)
+                if hasattr(field, "prepare_value")
+                else theirs,
+                "diff": _text_diff(str(theirs or ""), str(mine or "")),
+                "differs": mine != theirs,
+            }
+        )
+    data = request.POST.copy()
+    data["version"] = current.version
+    retry = type(form)(data, instance=current)
+    last = current.history.select_related("history_user").first()
+    context = {
+        "report": program.report,
+        "program": program,
+        "title": title,
+        "rows": rows,
+        "form": retry,
+        "back": back,
+        "last": last,
+    }
+    return render(request, "staff/conflict.html", context, status=409)
+
+
+def _history(obj: Model) -> list[dict[str, Any]]:
+    """Who changed what and when, newest first, with a readable diff per field."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date")[:20])
+    entries = []
+    for record, older in zip(records, records[1:] + [None], strict=True):
+        changes = []
+        if older is not None:
+            delta = record.diff_against(older)
+            for change in delta.changes:
+                if change.field == "version":
+                    continue
+                changes.append(
+                    {
+                        "field": obj._meta.get_field(change.field).verbose_name,
+                        "old": change.old,
+                        "new": change.new,
+                        "diff": _text_diff(str(change.old or ""), str(change.new or "")),
+                    }
+                )
+        entries.append({"record": record, "changes": changes, "created": older is None})
+    return entries
+
+
+def _text_diff(old: str, new: str) -> SafeString:
+    """Word-level difference with <del>/<ins>; everything escaped first."""
+    old_words, new_words = old.split(), new.split()
+    out = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            out.append(escape(" ".join(old_words[a1:a2])))
+            continue
+        if a2 > a1:
+            out.append(f"<del>{escape(' '.join(old_words[a1:a2]))}</del>")
+        if b2 > b1:
+            out.append(f"<ins>{escape(' '.join(new_words[b1:b2]))}</ins>")
+    return mark_safe(" ".join(out))  # noqa: S308 - built from escaped parts only
+
+
+def _chapter_url(program: Program) -> str:
+    report = program.report
+    return reverse("programs:chapter", args=[report.kind, report.year, program.slug])
+
+
+def _worklist_url(program: Program) -> str:
+    return reverse("staff:worklist", args=[program.report.kind, program.report.year])
+
+
+@login_required
+def edit_activity(
+    request: HttpRequest, kind: str, year: int, program: str, code: str
+) -> HttpResponse:
+    found = _program(request, kind, year, program, "programs.edit_policy_content")
+    activity = get_object_or_404(Activity, subgoal__goal__program=found, code=code)
+    return _edit(
+        request,
+        program=found,
+        obj=activity,
+        form_class=staff_forms.ActivityForm,
+        title=f"Activiteit {activity.code} - {activity.plan}",
+        back=_worklist_url(found),
+    )
+
+
+@login_required
+def edit_development(
+    request: HttpRequest, kind: str, year: int, program: str, order: int
+) -> HttpResponse:
+    found = _program(request, kind, year, program, "programs.edit_policy_content")
+    section = get_object_or_404(DevelopmentSection, program=found, order=order)
+    return _edit(
+        request,
+        program=found,
+        obj=section,
+        form_class=staff_forms.DevelopmentSectionForm,
+        title=f"Belangrijke ontwikkeling: {section.title or '(zonder titel)'}",
+        back=reverse("staff:developments", args=[kind, year, program]),
+    )
+
+
+@login_required
+def developments(request: HttpRequest, kind: str, year: int, program: str) -> HttpResponse:
+    found = _program(request, kind, year, program, "programs.edit_policy_content")
+    if request.method == "POST":
+        form = staff_forms.NewDevelopmentForm(request.POST)
+        if form.is_valid():
+            last = found.developments.order_by("-order").values_list("order", flat=True).first()
+            DevelopmentSection.objects.create(
+                program=found, order=(last or 0) + 1, **form.cleaned_data
+            )
+            messages.success(request, "Belangrijke ontwikkeling toegevoegd.")
+            return redirect(request.path)
+    else:
+        form = staff_forms.NewDevelopmentForm()
+    context = {
+        "report": found.report,
+        "program": found,
+        "sections": list(found.developments.all()),
+        "form": form,
+    }
+    return render(request, "staff/developments.html", context)
+
+
+@login_required
+@require_POST
+def move_development(
+    request: HttpRequest, kind: str, year: int, program: str, order: int
+) -> HttpResponse:
+    found = _program(request, kind, year, program, "programs.edit_policy_content")
+    services.move_section(program=found, order=order, up=request.POST.get("richting") == "omhoog")
+    return redirect("staff:developments", kind, year, program)
+
+
+@login_required
+def edit_carry_over(
+    request: HttpRequest, kind: str, year: int, program: str, order: int
+) -> HttpResponse:
+    found = get_object_or_404(
+        Program.objects.select_related("report"), report__kind=kind, report__year=year, slug=program
+    )
+    if request.user.has_perm("programs.edit_money", found):
+        form_class: type[staff_forms.VersionedForm] = staff_forms.CarryOverForm
+    else:
+        _require(request, "programs.edit_policy_content", found)
+        form_class = staff_forms.CarryOverReasoningForm
+    item = get_object_or_404(CarryOver, program=found, order=order)
+    return _edit(
+        request,
+        program=found,
+        obj=item,
+        form_class=form_class,
+        title=f"Voorgestelde overheveling: {item.title}",
+        back=reverse("staff:money", args=[kind, year, program]),
+    )
+
+
+@login_required
+def money(request: HttpRequest, kind: str, year: int, program: str) -> HttpResponse:
+    found = get_object_or_404(
+        Program.objects.select_related("report"), report__kind=kind, report__year=year, slug=program
+    )
+    can_money = request.user.has_perm("programs.edit_money", found)
+    if not can_money:
+        _require(request, "programs.edit_policy_content", found)
+    context = {
+        "report": found.report,
+        "program": found,
+        "lines": list(BudgetLine.objects.filter(program=found)),
+        "cost_rows": BudgetLine.objects.filter(program=found).cost_table(),
+        "carry_overs": list(CarryOver.objects.filter(program=found)),
+        "investments": list(Investment.objects.filter(program=found)),
+        "can_money": can_money,
+    }
+    return render(request, "staff/money.html", context)
+
+
+@login_required
+def edit_budget_line(
+    request: HttpRequest, kind: str, year: int, program: str, pk: int
+) -> HttpResponse:
+    found = _program(request, kind, year, program, "programs.edit_money")
+    line = get_object_or_404(BudgetLine, program=found, pk=pk)
+    return _edit(
+        request,
+        program=found,
+        obj=line,
+        form_class=staff_forms.BudgetLineForm,
+        title=f"{line.label} ({line.get_nature_display().lower()})",
+        back=reverse("staff:money", args=[kind, year, program]),
+    )
+
+
+@login_required
+def edit_investment(
+    request: HttpRequest, kind: str, year: int, program: str, number: str
+) -> HttpResponse:
+    found = _program(request, kind, year, program, "programs.edit_money")
+    item = get_object_or_404(Investment, program=found, number=number)
+    return _edit(
+        request,
+        program=found,
+        obj=item,
+        form_class=staff_forms.InvestmentForm,
+        title=f"Investering {item.number} {item.name}",
+        back=reverse("staff:money", args=[kind, year, program]),
+    )
+
+
+@login_required
+def edit_indicator(
+    request: HttpRequest, kind: str, year: int, program: str, code: str
+) -> HttpResponse:
+    found = _program(request, kind, year, program, "programs.edit_policy_content")
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("table__goal__program__report"),
+        table__goal__program=found,
+        code=code,
+    )
+    form = staff_forms.IndicatorValuesForm(request.POST or None, indicator=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_indicator_values(
+                indicator_pk=indicator.pk,
+                version=form.cleaned_data["version"],
+                cells=form.cells,
+                new_footnote=form.cleaned_data["new_footnote"],
+            )
+        except Conflict as conflict:
+            return _indicator_conflict(request, found, form, conflict.current)
+        messages.success(request, f"Indicator {indicator.code}: opgeslagen.")
+        return redirect(_worklist_url(found))
+    context = {
+        "report": found.report,
+        "program": found,
+        "indicator": indicator,
+        "form": form,
+        "footnotes": list(found.footnotes.all()),
+        "history": _value_history(indicator),
+        "back": _worklist_url(found),
+    }
+    return render(request, "staff/indicator.html", context, status=400 if form.errors else 200)
+
+
+def _indicator_conflict(
+    request: HttpRequest, program: Program, form: staff_forms.IndicatorValuesForm, current: Any
+) -> HttpResponse:
+    stored = staff_forms.IndicatorValuesForm(indicator=current)
+    rows = []
+    for name, field in form.fields.items():
+        if name in ("version", "new_footnote"):
+            continue
+        mine, theirs = form.cleaned_data.get(name, ""), stored.initial.get(name, "")
+        rows.append(
+            {
+                "label": field.label,
+                "mine": mine,
+                "theirs": theirs,
+                "differs": mine != theirs,
+                "diff": _text_diff(theirs, mine),
+            }
+        )
+    data = request.POST.copy()
+    data["version"] = current.version
+    context = {
+        "report": program.report,
+        "program": program,
+        "title": f"Indicator {current.code} - {current.name}",
+        "rows": [r for r in rows if r["differs"]],
+        "form": staff_forms.IndicatorValuesForm(data, indicator=current),
+        "back": _worklist_url(program),
+        "last": current.history.select_related("history_user").first(),
+        "indicator_form": True,
+    }
+    return render(request, "staff/conflict.html", context, status=409)
+
+
+def _value_history(indicator: Indicator) -> list[Any]:
+    return list(
+        IndicatorValue.history.filter(indicator_id=indicator.pk)
+        .select_related("history_user", "component")
+        .order_by("-history_date")[:30]
+    )
+
+
+@login_required
+def report_status(request: HttpRequest, kind: str, year: int) -> HttpResponse:
+    _require(request, "programs.change_report_status")
+    report = get_object_or_404(Report, kind=kind, year=year)
+    form = staff_forms.StatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # The status the user saw, so a change by someone else in between is caught.
+        seen = form.cleaned_data["seen_status"]
+        if seen != report.status:
+            messages.error(request, "Iemand anders heeft de status intussen gewijzigd.")
+            return redirect(request.path)
+        try:
+            services.change_status(
+                report=report,
+                transition=form.cleaned_data["transition"],
+                adopted_on=form.cleaned_data.get("adopted_on"),
+            )
+        except StatusChangeRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, f"{report.title}: {report.get_status_display().lower()}.")
+        return redirect(request.path)
+    context = {
+        "report": report,
+        "transitions": services.available_transitions(report),
+        "form": form,
+        "history": list(report.history.select_related("history_user")[:20]),
+    }
+    return render(request, "staff/status.html", context)
+
+
+@login_required
+@require_POST
+def start_new_year(request: HttpRequest, kind: str, year: int) -> HttpResponse:
+    _require(request, "programs.change_report_status")
+    source = get_object_or_404(Report, kind=kind, year=year)
+    if Report.objects.filter(kind=kind, year=year + 1).exists():
+        messages.error(request, f"{ReportKind(kind).label} {year + 1} bestaat al.")
+        return redirect("staff:dashboard")
+    new = new_year.start_new_year(source=source)
+    messages.success(request, f"{new.title} is begonnen als concept, op basis van {source.title}.")
+    return redirect("staff:dashboard")

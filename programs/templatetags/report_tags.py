@@ -1,0 +1,53 @@
+"""Template filters: one-liners over the tested pure functions in diemen_sociaal.lib."""
+
+from datetime import date
+
+from django import template
+from django.utils.html import format_html_join
+
+from diemen_sociaal.lib.dutch import format_date, format_euros, format_thousands
+
+register = template.Library()
+
+
+@register.filter
+def thousands(euros: int | None) -> str:
+    return format_thousands(euros)
+
+
+@register.filter
+def euros(amount: int | None) -> str:
+    return format_euros(amount)
+
+
+@register.filter
+def nl_date(value: date | None) -> str:
+    return format_date(value) if value else ""
+
+
+@register.filter
+def get_item(mapping: dict, key: object) -> object:
+    return mapping.get(key)
+
+
+@register.filter
+def get_field(form: object, name: str) -> object:
+    return form[name]
+
+
+HISTORY_TYPES = {"+": "aangemaakt", "~": "gewijzigd", "-": "verwijderd"}
+
+
+@register.filter
+def history_verb(history_type: str) -> str:
+    return HISTORY_TYPES.get(history_type, history_type)
+
+
+@register.simple_tag
+def marks(numbers: list[int], prefix: str = "voetnoot") -> str:
+    """Footnote markers linking to their notes; a tag, not an include, as tables repeat it often."""
+    return format_html_join(
+        "",
+        '<sup class="footnote-mark"><a href="#{}-{}" aria-label="voetnoot {}">{}</a></sup>',
+        ((prefix, n, n, n) for n in numbers),
+    )

@@ -1,0 +1,52 @@
+"""Public pages: read-only, published reports only (staff also see drafts, marked as such).
+
+Permalinks are built from report kind, year, program and code, never database ids,
+so "indicator 3.1.4 in Jaarstukken 2023" is /jaarstukken/2023/sociaal/indicator/3.1.4/.
+"""
+
+from django.urls import path, register_converter
+
+from . import views
+
+
+class CodeConverter:
+    """Codes as the reports print them: 3, 3.1, 3.1.4."""
+
+    regex = r"[0-9]+(?:\.[0-9]+)*"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class KindConverter:
+    regex = "jaarstukken|programmabegroting"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(CodeConverter, "code")
+register_converter(KindConverter, "kind")
+
+app_name = "programs"
+
+_chapter = "<kind:kind>/<int:year>/<slug:program>/"
+
+urlpatterns = [
+    path("", views.report_list, name="report-list"),
+    path("zoeken/", views.search, name="search"),
+    path("<kind:kind>/<int:year>/", views.report_detail, name="report"),
+    path("<kind:kind>/<int:year>/pdf/", views.report_pdf, name="report-pdf"),
+    path(_chapter, views.chapter, name="chapter"),
+    path(_chapter + "pdf/", views.chapter_pdf, name="chapter-pdf"),
+    path(_chapter + "overzicht/", views.overview, name="overview"),
+    path(_chapter + "doelstelling/<code:code>/", views.goal, name="goal"),
+    path(_chapter + "activiteit/<code:code>/", views.activity, name="activity"),
+    path(_chapter + "indicator/<code:code>/", views.indicator, name="indicator"),
+]

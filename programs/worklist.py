@@ -1,0 +1,206 @@
+"""The staff worklist: what is still missing, filled in, or changed since review.
+
+django-filter narrows the querysets, django-tables2 shows and sorts them;
+the state of each row is a database annotation so filtering and sorting on
+it happen in SQL.
+"""
+
+from typing import Any
+
+import django_filters
+import django_tables2 as tables
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.urls import reverse
+from django.utils.html import format_html
+
+from indicators.models import Indicator, IndicatorValue, ValueKind
+
+from .models import Activity, Program, Report, ReportStatus
+
+MISSING, FILLED, CHANGED = "ontbreekt", "ingevuld", "gewijzigd"
+STATE_CHOICES = [
+    (MISSING, "Nog niet ingevuld"),
+    (FILLED, "Ingevuld"),
+    (CHANGED, "Gewijzigd sinds review"),
+]
+
+
+def programs_for(user: Any, report: Report) -> QuerySet[Program]:
+    """Finance and the administrator see every program; policy staff their own."""
+    programs = Program.objects.filter(report=report).select_related("report")
+    if user.has_perm("programs.change_report_status") or user.has_perm("programs.edit_money"):
+        return programs
+    return programs.filter(slug__in=user.program_assignments.values("program_slug"))
+
+
+def _review_started(report: Report) -> Any:
+    """When the report last went into review; changes after it are 'changed since review'."""
+    return (
+        report.history.filter(status=ReportStatus.IN_REVIEW)
+        .order_by("-history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+
+
+def _changed_since(history_model: Any, since: Any) -> Any:
+    if since is None:
+        return Value(False)
+    return Exists(
+        history_model.objects.filter(id=OuterRef("pk"), history_date__gt=since, history_type="~")
+    )
+
+
+def activities(programs: QuerySet[Program]) -> QuerySet[Activity]:
+    report = programs.first().report if programs.exists() else None
+    since = _review_started(report) if report else None
+    return (
+        Activity.objects.filter(subgoal__goal__program__in=programs)
+        .select_related("subgoal__goal__program__report")
+        .annotate(changed=_changed_since(Activity.history.model, since))
+        .annotate(
+            state=Case(
+                When(realisation="", then=Value(MISSING)),
+                When(changed=True, then=Value(CHANGED)),
+                default=Value(FILLED),
+            )
+        )
+        .order_by(
+            "subgoal__goal__program__order", "subgoal__goal__order", "subgoal__order", "order"
+        )
+    )
+
+
+def indicators(programs: QuerySet[Program]) -> QuerySet[Indicator]:
+    report = programs.first().report if programs.exists() else None
+    year = report.year if report else 0
+    since = _review_started(report) if report else None
+    realised = IndicatorValue.objects.filter(
+        indicator=OuterRef("pk"), year=year, kind=ValueKind.REALISATION
+    )
+    return (
+        Indicator.objects.filter(table__goal__program__in=programs)
+        .select_related("table__goal__program__report")
+        .annotate(has_value=Exists(realised))
+        .annotate(changed=_changed_since(Indicator.history.model, since))
+        .annotate(
+            state=Case(
+                When(has_value=False, then=Value(MISSING)),
+                When(changed=True, then=Value(CHANGED)),
+                default=Value(FILLED),
+            )
+        )
+        .order_by("table__goal__program__order", "table__goal__order", "table__order", "order")
+    )
+
+
+class WorkFilter(django_filters.FilterSet):
+    program = django_filters.CharFilter(method="by_program", label="Programma (code)")
+    goal = django_filters.CharFilter(method="by_goal", label="Doelstelling (nummer)")
+    state = django_filters.ChoiceFilter(choices=STATE_CHOICES, label="Stand", empty_label="Alle")
+    goal_path = ""
+
+    def by_program(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(**{f"{self.goal_path}__program__slug": value})
+
+    def by_goal(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(**{f"{self.goal_path}__code": value})
+
+
+class ActivityFilter(WorkFilter):
+    goal_path = "subgoal__goal"
+
+    class Meta:
+        model = Activity
+        fields = ["program", "goal", "state"]
+
+
+class IndicatorFilter(WorkFilter):
+    goal_path = "table__goal"
+    mandatory = django_filters.BooleanFilter(label="Verplicht (BBV)")
+
+    class Meta:
+        model = Indicator
+        fields = ["program", "goal", "state", "mandatory"]
+
+
+def _edit_link(url_name: str, record: Any, program: Program, text: str) -> str:
+    report = program.report
+    url = reverse(url_name, args=[report.kind, report.year, program.slug, record.code])
+    return format_html('<a class="utrecht-link" href="{}">{}</a>', url, text)
+
+
+class StateColumn(tables.Column):
+    def render(self, value: str) -> str:
+        return dict(STATE_CHOICES).get(value, value)
+
+
+class ActivityTable(tables.Table):
+    code = tables.Column(verbose_name="Code", order_by=("subgoal__goal__order", "order"))
+    plan = tables.Column(verbose_name="Activiteit")
+    program = tables.Column(
+        verbose_name="Programma", accessor="subgoal__goal__program__name", orderable=False
+    )
+    state = StateColumn(verbose_name="Stand")
+
+    class Meta:
+        model = Activity
+        fields = ["code", "plan", "program", "state"]
+        template_name = "django_tables2/table.html"
+        attrs = {"class": "utrecht-table utrecht-table--html-table worklist-table"}
+        empty_text = "Geen activiteiten gevonden."
+
+    def render_code(self, record: Activity) -> str:
+        return _edit_link("staff:activity", record, record.subgoal.goal.program, record.code)
+
+    def render_plan(self, value: str) -> str:
+        return value if len(value) < 120 else value[:117] + "…"
+
+
+class IndicatorTable(tables.Table):
+    code = tables.Column(verbose_name="Code", order_by=("table__goal__order", "order"))
+    name = tables.Column(verbose_name="Indicator")
+    mandatory = tables.BooleanColumn(verbose_name="Verplicht", yesno="ja,nee")
+    state = StateColumn(verbose_name="Stand")
+
+    class Meta:
+        model = Indicator
+        fields = ["code", "name", "mandatory", "state"]
+        template_name = "django_tables2/table.html"
+        attrs = {"class": "utrecht-table utrecht-table--html-table worklist-table"}
+        empty_text = "Geen indicatoren gevonden."
+
+    def render_code(self, record: Indicator) -> str:
+        return _edit_link("staff:indicator", record, record.table.goal.program, record.code)
+
+
+def summary(programs: QuerySet[Program]) -> list[dict[str, Any]]:
+    """Per program: "27 van 31 activiteiten ingevuld", and the same for indicators."""
+    if not programs.exists():
+        return []
+    year = programs.first().report.year
+    acts = {
+        row["subgoal__goal__program"]: row
+        for row in Activity.objects.filter(subgoal__goal__program__in=programs)
+        .values("subgoal__goal__program")
+        .annotate(total=Count("pk"), filled=Count("pk", filter=~Q(realisation="")))
+    }
+    realised = IndicatorValue.objects.filter(
+        indicator=OuterRef("pk"), year=year, kind=ValueKind.REALISATION
+    )
+    inds = {
+        row["table__goal__program"]: row
+        for row in Indicator.objects.filter(table__goal__program__in=programs)
+        .annotate(has_value=Exists(realised))
+        .values("table__goal__program")
+        .annotate(total=Count("pk"), filled=Count("pk", filter=Q(has_value=True)))
+    }
+    empty = {"total": 0, "filled": 0}
+    return [
+        {"program": p, "activities": acts.get(p.pk, empty), "indicators": inds.get(p.pk, empty)}
+        for p in programs
+    ]
+
+
+def progress_by_report(reports: list[Report], user: Any) -> dict[int, list[dict[str, Any]]]:
+    return {report.pk: summary(programs_for(user, report)) for report in reports}

@@ -1,0 +1,159 @@
+"""WCAG 2.1 AA, checked by axe-core in a real browser (Debian's Chromium, driven by Playwright).
+
+Playwright cannot download browsers here; the project's set-up installs Debian's
+chromium package and axe-core from npm, and this test points at both.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made here
+# before and after are ordinary synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+PAGES = [
+    "/",
+    "/jaarstukken/2023/",
+    "/jaarstukken/2023/sociaal/",
+    "/jaarstukken/2023/sociaal/overzicht/",
+    "/jaarstukken/2023/sociaal/doelstelling/3/",
+    "/jaarstukken/2023/sociaal/doelstelling/6/",
+    "/jaarstukken/2023/sociaal/indicator/3.1.3/",
+    "/jaarstukken/2023/sociaal/indicator/5.3.1/",
+    "/jaarstukken/2023/sociaal/activiteit/1.1.1/",
+    "/jaarstukken/2020/sociaal/",
+    "/zoeken/?q=eenzaamheid",
+    "/zoeken/?q=xyzzy",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make test`, which installs it"
+    assert AXE.exists(), "axe-core is missing: run `make test`, which runs npm ci"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def _violations(page: object) -> list[str]:
+    # Evaluated, not added as a <script> tag: the Content-Security-Policy refuses inline scripts.
+    page.evaluate(AXE.read_text())
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 375])
+def test_public_pages_have_no_wcag_violations(
+    live_server: object, browser: object, width: int
+) -> None:
+    for name in ("jaarstukken-2023.yaml", "jaarstukken-2020.yaml"):
+        load_report(read_seed(FIXTURES_DIR / name))
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    found = {}
+    for path in PAGES:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        problems = _violations(page)
+        if problems:
+            found[path] = problems
+    context.close()
+    assert found == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_skip_link_and_keyboard_reach_the_content(live_server: object, browser: object) -> None:
+    load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
+    page = browser.new_page()
+    page.goto(live_server.url + "/jaarstukken/2023/sociaal/")
+    assert page.evaluate("document.documentElement.lang") == "nl"
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Direct naar de inhoud"
+    assert page.evaluate("getComputedStyle(document.activeElement).position") == "fixed"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "inhoud"
+    page.close()
+
+
+STAFF_PAGES = {
+    "beleid": [
+        "/beheer/",
+        "/beheer/jaarstukken/2024/werklijst/",
+        "/beheer/jaarstukken/2024/werklijst/?state=ontbreekt&goal=3",
+        "/beheer/jaarstukken/2024/sociaal/activiteit/1.1.1/",
+        "/beheer/jaarstukken/2024/sociaal/indicator/5.3.1/",
+        "/beheer/jaarstukken/2024/sociaal/ontwikkelingen/",
+        "/jaarstukken/2024/sociaal/",
+    ],
+    "financien": [
+        "/beheer/jaarstukken/2024/sociaal/financien/",
+        "/beheer/jaarstukken/2024/sociaal/investering/760124/",
+    ],
+    "griffie": ["/beheer/jaarstukken/2024/status/"],
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_pages_have_no_wcag_violations(live_server: object, browser: object) -> None:
+    from programs.demo import create_demo_users, start_demo_year
+
+    load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
+    create_demo_users()
+    start_demo_year()
+    found = {}
+    for username, paths in STAFF_PAGES.items():
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+        page = context.new_page()
+        page.goto(live_server.url + "/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "demo")
+        page.click("main button[type=submit]")
+        page.wait_for_url("**/beheer/")
+        for path in paths:
+            response = page.goto(live_server.url + path)
+            assert response.status == 200, path
+            problems = _violations(page)
+            if problems:
+                found[path] = problems
+        if username == "beleid":
+            # A form with a field error must be accessible too.
+            page.goto(live_server.url + "/beheer/jaarstukken/2024/sociaal/indicator/3.1.4/")
+            page.fill("#id_begroot__totaal", "1.14")
+            page.click("main button[type=submit]")
+            assert page.locator(".errorlist").count() >= 1
+            problems = _violations(page)
+            if problems:
+                found["indicator form with error"] = problems
+        context.close()
+    assert found == {}

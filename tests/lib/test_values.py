@@ -1,0 +1,109 @@
+from decimal import Decimal
+
+import pytest
+
+from diemen_sociaal.lib.values import (
+    Assessment,
+    InvalidValue,
+    Value,
+    ValueState,
+    assess,
+    format_value,
+    parse_value,
+)
+
+
+def test_a_percentage_keeps_its_decimals() -> None:
+    value = parse_value("73,6%")
+    assert value == Value(ValueState.NUMBER, number=Decimal("73.6"), decimals=1, percent=True)
+    assert format_value(value) == "73,6%"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"), [("NB", "NB"), ("nb", "NB"), ("N.n.b.", "N.n.b."), ("-", "-")]
+)
+def test_not_known_markers_are_kept_as_the_source_writes_them(text: str, label: str) -> None:
+    value = parse_value(text)
+    assert value.state == ValueState.NOT_KNOWN
+    assert not value.is_known
+    assert format_value(value) == label
+
+
+def test_a_text_target_stays_text() -> None:
+    text = "Minimaal 90% voor alle vaccinaties, HPV uitgezonderd"
+    value = parse_value(text)
+    assert value.state == ValueState.TEXT
+    assert format_value(value) == text
+
+
+def test_a_number_with_a_qualifier_keeps_both() -> None:
+    value = parse_value("18% corona jeugdmonitor 2021-2022")
+    assert value.number == Decimal("18")
+    assert value.percent
+    assert value.qualifier == "corona jeugdmonitor 2021-2022"
+    assert format_value(value) == "18% corona jeugdmonitor 2021-2022"
+
+
+def test_a_compound_value_holds_two_numbers() -> None:
+    value = parse_value("14/215 per week")
+    assert (value.number, value.number_2, value.qualifier) == (
+        Decimal(14),
+        Decimal(215),
+        "per week",
+    )
+    assert format_value(value) == "14/215 per week"
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("14 %", "14%"),
+        ("11 /100 per week", "11/100 per week"),
+        ("1.141", "1.141"),
+        ("3200", "3.200"),
+        ("-23.175", "-23.175"),
+        ("  776,8 ", "776,8"),
+    ],
+)
+def test_spacing_and_grouping_are_normalised(text: str, canonical: str) -> None:
+    assert format_value(parse_value(text)) == canonical
+
+
+@pytest.mark.parametrize("text", ["5,9%.", "1.14", "12abc", "1,234.56", "3,2 %%"])
+def test_something_that_starts_like_a_number_but_is_not_is_refused(text: str) -> None:
+    with pytest.raises(InvalidValue, match="geen geldig"):
+        parse_value(text)
+
+
+def test_an_empty_value_asks_for_input() -> None:
+    with pytest.raises(InvalidValue, match="Vul een waarde in"):
+        parse_value("   ")
+
+
+def test_a_very_long_value_is_refused() -> None:
+    with pytest.raises(InvalidValue, match="hoogstens 500 tekens"):
+        parse_value("x" * 501)
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "direction", "expected"),
+    [
+        ("65", "80", "hoger", Assessment.MET),
+        ("35", "62", "lager", Assessment.SHORT),
+        ("900", "776,8", "hoger", Assessment.SHORT),
+        ("1%", "1%", "lager", Assessment.MET),
+        ("190", "NB", "hoger", Assessment.UNKNOWN),
+        ("Minimaal 90% voor alle vaccinaties", "N.n.b.", "hoger", Assessment.UNKNOWN),
+        ("11/100 per week", "15/240 per week", "hoger", Assessment.UNKNOWN),
+        ("70%", "73,6", "hoger", Assessment.UNKNOWN),
+        ("60", "45", "", Assessment.UNKNOWN),
+    ],
+)
+def test_a_realisation_is_judged_against_its_target_only_when_it_can_be(
+    target: str, actual: str, direction: str, expected: Assessment
+) -> None:
+    assert assess(parse_value(target), parse_value(actual), direction) == expected
+
+
+def test_a_missing_value_cannot_be_judged() -> None:
+    assert assess(None, parse_value("5"), "hoger") == Assessment.UNKNOWN

@@ -1,0 +1,46 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory, override_settings
+
+pytestmark = pytest.mark.django_db
+
+# django-axes throttles every login, so authenticate() needs the request it came with.
+LOGIN = RequestFactory().post("/accounts/login/")
+
+
+@override_settings(DEBUG=True)
+def test_demo_accounts_exist_once_per_role_with_password_demo() -> None:
+    call_command("create_demo_users")
+    call_command("create_demo_users")
+    assert User.objects.count() == 3
+    for name in ("beleid", "financien", "griffie"):
+        assert authenticate(LOGIN, username=name, password="demo") is not None
+    beleid = User.objects.get(username="beleid")
+    assert beleid.has_perm("programs.change_activity")
+    assert not beleid.has_perm("investments.change_budgetline")
+    financien = User.objects.get(username="financien")
+    assert financien.has_perm("investments.change_budgetline")
+    assert not financien.has_perm("programs.change_activity")
+    griffie = User.objects.get(username="griffie")
+    assert griffie.has_perm("programs.change_report_status")
+    assert griffie.has_perm("auth.change_user")
+    assert not griffie.has_perm("programs.edit_money")
+
+
+@override_settings(DEBUG=True)
+def test_running_again_keeps_a_changed_password() -> None:
+    call_command("create_demo_users")
+    user = User.objects.get(username="beleid")
+    user.set_password("iets-anders-123")
+    user.save()
+    call_command("create_demo_users")
+    assert authenticate(LOGIN, username="beleid", password="iets-anders-123") is not None
+
+
+@override_settings(DEBUG=False)
+def test_demo_accounts_are_refused_outside_local_development() -> None:
+    with pytest.raises(CommandError, match="local use only"):
+        call_command("create_demo_users")
+    assert not User.objects.exists()

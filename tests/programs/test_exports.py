@@ -1,0 +1,305 @@
+"""Open data: every published report and chapter as CSV, XLSX and JSON, with the page's figures."""
+
+import csv
+import io
+import json
+import re
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from diemen_sociaal.lib.dutch import round_to_thousands
+from diemen_sociaal.lib.spreadsheets import restore
+from indicators.models import Indicator, IndicatorValue
+from investments.models import Investment
+from programs.models import Program, Report
+from tests.factories import build_program
+
+pytestmark = pytest.mark.django_db
+
+REPORT = "/jaarstukken/2023/"
+CHAPTER = "/jaarstukken/2023/sociaal/"
+
+
+def download(client: Client, url: str) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    return response.content
+
+
+def csv_rows(client: Client, url: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(download(client, url).decode("utf-8"))))
+
+
+def sheet_rows(workbook: openpyxl.Workbook, name: str) -> list[dict[str, object]]:
+    rows = list(workbook[name].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def workbook_of(client: Client, url: str) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(download(client, url)))
+
+
+def find(rows: list[dict], **wanted: object) -> dict:
+    found = [row for row in rows if all(row[k] == v for k, v in wanted.items())]
+    assert len(found) == 1, (wanted, found)
+    return found[0]
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_report_and_chapter_pages_link_to_every_download(
+    client: Client, report_2023: Report
+) -> None:
+    html = client.get(REPORT).content.decode()
+    for url in ["data.xlsx", "data.csv?tabel=indicatoren", "data.csv?tabel=begroting"]:
+        assert f'href="{REPORT}{url}"' in html
+    assert f'href="{REPORT}data.json"' in html
+    html = client.get(CHAPTER).content.decode()
+    assert f'href="{CHAPTER}data.csv?tabel=investeringen"' in html
+    assert f'href="{CHAPTER}data.xlsx"' in html and f'href="{CHAPTER}data.json"' in html
+    assert "Investeringen als CSV" in text_of(html)
+
+
+def test_the_indicator_csv_holds_numbers_states_markers_and_the_display(
+    client: Client, report_2023: Report
+) -> None:
+    rows = csv_rows(client, CHAPTER + "data.csv")
+    assert list(rows[0])[:5] == ["verslagjaar", "programma", "doelstelling", "tabel", "indicator"]
+    participation = find(rows, indicator="3.1.3", kolom="realisatie", onderdeel="")
+    assert participation["jaar"] == "2023"
+    assert participation["getal"] == "73.6"
+    assert participation["procent"] == "ja"
+    assert participation["staat"] == "getal"
+    assert participation["waarde"] == "73,6%"
+    assert participation["voetnoten"] == "3"
+    unknown = find(rows, indicator="2.3.1", kolom="realisatie")
+    assert unknown["getal"] == ""
+    assert unknown["staat"] == "niet_bekend"
+    assert unknown["markering"] == "NB"
+    assert unknown["waarde"] == "NB"
+    jobs = find(rows, indicator="3.1.1", kolom="realisatie_vorig")
+    assert (jobs["jaar"], jobs["getal"], jobs["waarde"]) == ("2022", "776.8", "776,8")
+    smoking = find(rows, indicator="5.3.1", onderdeel="Roken", kolom="begroot")
+    assert (smoking["getal"], smoking["waarde"]) == ("15", "15%")
+    compound = next(row for row in rows if row["waarde"] == "14/215 per week")
+    assert (compound["getal"], compound["tweede_getal"], compound["toevoeging"]) == (
+        "14",
+        "215",
+        "per week",
+    )
+    target = next(row for row in rows if row["waarde"].startswith("Minimaal 90%"))
+    assert target["staat"] == "tekst" and target["getal"] == ""
+
+
+def test_every_value_in_the_download_is_the_one_the_page_shows(
+    client: Client, report_2023: Report
+) -> None:
+    page = text_of(client.get(CHAPTER).content.decode())
+    rows = csv_rows(client, CHAPTER + "data.csv?tabel=indicatoren")
+    assert (
+        len(rows)
+        == IndicatorValue.objects.filter(
+            indicator__table__goal__program__report=report_2023
+        ).count()
+    )
+    for row in rows:
+        assert row["waarde"].lstrip("'") in page, row
+
+
+def test_the_budget_csv_computes_the_budget_result_in_whole_euros(
+    client: Client, report_2023: Report
+) -> None:
+    rows = csv_rows(client, CHAPTER + "data.csv?tabel=begroting")
+    assert len(rows) == 8
+    line = find(rows, aard="structureel", soort="lasten")
+    assert line["omschrijving"] == "Structurele lasten"
+    assert line["rekening"] == "-24273000"
+    assert line["begroting_totaal"] == "-25414400"
+    # The page shows 1.141 (thousands); the download has the euros behind it.
+    assert line["budgetresultaat"] == "1141400"
+    assert round_to_thousands(int(line["budgetresultaat"])) == 1141
+
+
+def test_the_investment_csv_computes_the_free_room(client: Client, report_2023: Report) -> None:
+    rows = csv_rows(client, REPORT + "data.csv?tabel=investeringen")
+    item = find(rows, kredietnummer="760124")
+    assert item["naam"] == "Verhuizing woonunits - inclusief btw"
+    assert (item["budget"], item["realisatie"], item["vrije_ruimte"]) == (
+        "2400000",
+        "162000",
+        "2238000",
+    )
+    assert (item["status"], item["status_omschrijving"]) == ("I", "In uitvoering")
+
+
+def test_the_xlsx_holds_the_three_tables_as_sheets_with_typed_cells(
+    client: Client, report_2023: Report
+) -> None:
+    workbook = workbook_of(client, CHAPTER + "data.xlsx")
+    assert workbook.sheetnames == ["indicatoren", "begroting", "investeringen"]
+    indicators = sheet_rows(workbook, "indicatoren")
+    participation = find(indicators, indicator="3.1.3", kolom="realisatie", onderdeel=None)
+    assert participation["getal"] == pytest.approx(73.6)
+    assert participation["waarde"] == "73,6%"
+    unknown = find(indicators, indicator="2.3.1", kolom="realisatie")
+    assert unknown["getal"] is None and unknown["markering"] == "NB"
+    assert unknown["staat"] == "niet_bekend"
+    line = find(sheet_rows(workbook, "begroting"), omschrijving="Structurele lasten")
+    assert line["budgetresultaat"] == 1_141_400
+    investments = workbook["investeringen"]
+    assert investments["C1"].value == "kredietnummer"
+    assert all(cell.data_type == "s" for cell in investments["C"][1:]), "codes stay text"
+    item = find(sheet_rows(workbook, "investeringen"), kredietnummer="760124")
+    assert item["vrije_ruimte"] == 2_238_000
+
+
+def test_the_json_holds_the_three_tables_as_keys(client: Client, report_2023: Report) -> None:
+    document = json.loads(download(client, REPORT + "data.json"))
+    assert document["verslag"]["titel"] == "Jaarstukken 2023"
+    assert document["verslag"]["vastgesteld_op"] == "2024-06-27"
+    participation = find(
+        document["indicatoren"], indicator="3.1.3", kolom="realisatie", onderdeel=None
+    )
+    assert participation["getal"] == 73.6 and participation["procent"] is True
+    assert participation["waarde"] == "73,6%" and participation["voetnoten"] == [3]
+    unknown = find(document["indicatoren"], indicator="2.3.1", kolom="realisatie")
+    assert unknown["getal"] is None
+    assert (unknown["staat"], unknown["markering"]) == ("niet_bekend", "NB")
+    line = find(document["begroting"], omschrijving="Structurele lasten")
+    assert line["budgetresultaat"] == 1_141_400
+    item = find(document["investeringen"], kredietnummer="760124")
+    assert item["vrije_ruimte"] == 2_238_000
+
+
+def test_the_three_formats_hold_the_same_figures(client: Client, report_2023: Report) -> None:
+    document = json.loads(download(client, CHAPTER + "data.json"))
+    workbook = workbook_of(client, CHAPTER + "data.xlsx")
+    for table in ["indicatoren", "begroting", "investeringen"]:
+        from_csv = csv_rows(client, f"{CHAPTER}data.csv?tabel={table}")
+        from_xlsx = sheet_rows(workbook, table)
+        assert len(from_csv) == len(from_xlsx) == len(document[table]) > 0
+        for row_csv, row_xlsx in zip(from_csv, from_xlsx, strict=True):
+            assert row_csv["verslagjaar"] == str(row_xlsx["verslagjaar"]) == "2023"
+            # CSV neutralises a leading "-" (the not-known marker) with a quote; XLSX needs not.
+            assert restore(row_csv.get("waarde", "")) == (row_xlsx.get("waarde") or "")
+
+
+def test_the_downloads_are_named_after_the_report(client: Client, report_2023: Report) -> None:
+    names = {
+        CHAPTER + "data.csv?tabel=begroting": "jaarstukken-2023-sociaal-begroting.csv",
+        CHAPTER + "data.xlsx": "jaarstukken-2023-sociaal-data.xlsx",
+        REPORT + "data.json": "jaarstukken-2023-data.json",
+    }
+    for url, name in names.items():
+        assert client.get(url)["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert client.get(REPORT + "data.csv")["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_an_unknown_csv_table_is_not_found(client: Client, report_2023: Report) -> None:
+    assert client.get(CHAPTER + "data.csv?tabel=geheim").status_code == 404
+
+
+def test_drafts_are_not_found_by_anonymous_readers(client: Client, concept_2024: Report) -> None:
+    for fmt in ["csv", "xlsx", "json"]:
+        assert client.get(f"/jaarstukken/2024/data.{fmt}").status_code == 404
+        assert client.get(f"/jaarstukken/2024/sociaal/data.{fmt}").status_code == 404
+    assert client.get("/jaarstukken/2023/onbekend/data.csv").status_code == 404
+
+
+def test_staff_download_drafts_marked_concept_and_never_cached(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    client.force_login(policy_officer)
+    response = client.get("/jaarstukken/2024/sociaal/data.json")
+    assert response.status_code == 200
+    assert "jaarstukken-2024-sociaal-data-concept.json" in response["Content-Disposition"]
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_adopted_downloads_may_be_cached_for_a_day(client: Client, report_2023: Report) -> None:
+    assert client.get(CHAPTER + "data.xlsx")["Cache-Control"] == "public, max-age=86400"
+
+
+def test_the_report_download_covers_every_chapter(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    build_program(concept_2024, slug="groot", goals=2)
+    client.force_login(finance)
+    document = json.loads(download(client, "/jaarstukken/2024/data.json"))
+    assert {row["programma"] for row in document["investeringen"]} == {"sociaal", "groot"}
+    chapter = json.loads(download(client, "/jaarstukken/2024/groot/data.json"))
+    assert {row["programma"] for row in chapter["begroting"]} == {"groot"}
+    assert chapter["programma"] == "groot"
+
+
+def test_text_that_could_start_a_formula_is_neutralised(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    program = Program.objects.get(report=concept_2024, slug="sociaal")
+    Investment.objects.create(
+        program=program,
+        number="=1+1",
+        name='=HYPERLINK("https://example.org","klik")',
+        budget=1,
+        status="I",
+        explanation="@SUM(A1:A9)",
+        order=99,
+    )
+    indicator = Indicator.objects.get(table__goal__program=program, code="3.1.3")
+    value = IndicatorValue.objects.get(indicator=indicator, year=2024, kind="begroot")
+    value.state, value.text, value.number = "text", "+31 20 123", None
+    value.save()
+    client.force_login(finance)
+
+    rows = csv_rows(client, "/jaarstukken/2024/sociaal/data.csv?tabel=investeringen")
+    item = find(rows, kredietnummer="'=1+1")
+    assert item["naam"] == '\'=HYPERLINK("https://example.org","klik")'
+    assert item["toelichting"] == "'@SUM(A1:A9)"
+    rows = csv_rows(client, "/jaarstukken/2024/sociaal/data.csv")
+    assert find(rows, indicator="3.1.3", kolom="begroot")["waarde"] == "'+31 20 123"
+    assert find(rows, indicator="3.1.3", kolom="begroot")["tekst"] == "'+31 20 123"
+    # Negative numbers are numbers, not formulas: they stay plain for data tools.
+    assert (
+        find(
+            csv_rows(client, "/jaarstukken/2024/data.csv?tabel=begroting"),
+            soort="lasten",
+            aard="structureel",
+        )["rekening_vorig"]
+        == "-24273000"
+    )
+
+    workbook = workbook_of(client, "/jaarstukken/2024/sociaal/data.xlsx")
+    cells = {cell.value: cell for row in workbook["investeringen"].iter_rows() for cell in row}
+    for text in ['=HYPERLINK("https://example.org","klik")', "=1+1", "@SUM(A1:A9)"]:
+        assert cells[text].data_type == "s" and cells[text].quotePrefix, text
+    cells = {cell.value: cell for row in workbook["indicatoren"].iter_rows() for cell in row}
+    assert cells["+31 20 123"].data_type == "s" and cells["+31 20 123"].quotePrefix
+
+
+def _download_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_a_download_needs_the_same_queries_whatever_its_size(client: Client) -> None:
+    report = Report.objects.create(kind="jaarstukken", year=2023, status="aangeboden")
+    build_program(report, slug="klein", goals=1, subgoals=1, activities=1, indicators=1)
+    build_program(report, slug="groot", goals=8, subgoals=4, activities=5, indicators=12)
+    small = _download_queries(client, "/jaarstukken/2023/klein/data.xlsx")
+    large = _download_queries(client, "/jaarstukken/2023/groot/data.xlsx")
+    assert small == large
+    # program+report, goals, subgoals, activities, footnotes, tables, table marks,
+    # indicators, indicator footnotes, components, values, value footnotes,
+    # budget lines, investments
+    assert large == 14
+    # The whole report: the report, its programs, then the same per program.
+    assert _download_queries(client, "/jaarstukken/2023/data.json") == 1 + 1 + 2 * 13

@@ -1,0 +1,751 @@
+"""Importing budget lines, investments and indicator values: validate all, preview, confirm."""
+
+import csv
+import io
+import json
+import re
+import time
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
+from indicators.models import IndicatorValue
+from investments.models import BudgetLine, Investment
+from programs import imports
+from programs.models import FrozenReportError, Report, ReportStatus
+
+pytestmark = pytest.mark.django_db
+
+IMPORT = "/beheer/jaarstukken/2024/import/"
+BUDGET_HEADER = [
+    "verslagjaar",
+    "programma",
+    "aard",
+    "soort",
+    "omschrijving",
+    "rekening_vorig",
+    "begroting_primitief",
+    "begroting_totaal",
+    "rekening",
+]
+
+
+def text_of(response) -> str:  # noqa: ANN001
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def dutch_csv(rows: list[list[str]], encoding: str = "utf-8-sig") -> bytes:
+    """A CSV as Dutch Excel saves it: semicolons, CRLF."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def xlsx(rows: list[list[object]], title: str = "Blad1") -> bytes:
+    workbook = openpyxl.Workbook()
+    workbook.active.title = title
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def upload(client: Client, kind: str, content: bytes, name: str = "bestand.csv", url: str = IMPORT):  # noqa: ANN201
+    return client.post(url, {"soort": kind, "bestand": SimpleUploadedFile(name, content)})
+
+
+def token_of(response) -> str:  # noqa: ANN001
+    match = re.search(r'name="token" value="([^"]+)"', response.content.decode())
+    assert match, "the preview offers no confirmation"
+    return match[1]
+
+
+def confirm(client: Client, preview, url: str = IMPORT):  # noqa: ANN001, ANN201
+    return client.post(url, {"token": token_of(preview)}, follow=True)
+
+
+def structural_expenses(year: int = 2024) -> BudgetLine:
+    return BudgetLine.objects.get(
+        program__report__year=year, nature="structureel", kind="lasten", label="Structurele lasten"
+    )
+
+
+def value_2024(code: str, kind: str = "realisatie", component: str | None = None) -> IndicatorValue:
+    return IndicatorValue.objects.get(
+        indicator__table__goal__program__report__year=2024,
+        indicator__code=code,
+        year=2024,
+        kind=kind,
+        component__label=component,
+    )
+
+
+def budget_file() -> bytes:
+    return dutch_csv(
+        [
+            BUDGET_HEADER,
+            [
+                "2024",
+                "sociaal",
+                "structureel",
+                "lasten",
+                "Structurele lasten",
+                "-24.273.000",
+                "-25.000.000",
+                "-25.500.000",
+                "-24.750.000",
+            ],
+            [
+                "2024",
+                "sociaal",
+                "incidenteel",
+                "lasten",
+                "Nieuwe lasten jeugd",
+                "0",
+                "0",
+                "-100.000",
+                "-95.250",
+            ],
+        ]
+    )
+
+
+# The page and its templates -----------------------------------------------------------------
+
+
+def test_the_import_page_offers_a_template_per_kind(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    response = client.get(IMPORT)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for kind in ["begroting", "investeringen", "indicatoren"]:
+        assert f'href="{IMPORT}sjabloon-{kind}.xlsx"' in html
+        assert f'href="{IMPORT}sjabloon-{kind}.csv"' in html
+    assert "Voorbeeld bekijken" in text_of(response)
+
+
+def test_policy_staff_see_only_the_indicator_import(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    client.force_login(policy_officer)
+    html = client.get(IMPORT).content.decode()
+    assert "sjabloon-indicatoren.csv" in html and "sjabloon-begroting.csv" not in html
+    assert client.get(IMPORT + "sjabloon-begroting.csv").status_code == 403
+
+
+def test_the_worklist_links_to_the_import(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    html = client.get("/beheer/jaarstukken/2024/werklijst/").content.decode()
+    assert f'href="{IMPORT}"' in html
+
+
+def test_a_template_shows_the_expected_columns_and_the_current_rows(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    response = client.get(IMPORT + "sjabloon-begroting.csv")
+    assert response["Content-Disposition"] == (
+        'attachment; filename="sjabloon-begroting-jaarstukken-2024.csv"'
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == BUDGET_HEADER
+    assert rows[1][:5] == ["2024", "sociaal", "structureel", "lasten", "Structurele lasten"]
+    assert rows[1][5] == "-24273000"  # last year's result as "rekening vorig jaar"
+    response = client.get(IMPORT + "sjabloon-indicatoren.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["indicatoren"]
+    header = [c.value for c in sheet[1]]
+    assert header == list(imports.KINDS["indicatoren"].template)
+    cells = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    # Every cell of every table, also those still empty, so staff can fill them in.
+    assert [
+        2024,
+        "sociaal",
+        "2.3.1",
+        "Aantal bemiddelingen Diemen voor elkaar",
+        None,
+        "realisatie",
+        2024,
+        None,
+    ] in cells
+
+
+def test_a_template_round_trips_unchanged(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    for kind in ["begroting", "investeringen", "indicatoren"]:
+        for fmt in ["csv", "xlsx"]:
+            content = client.get(f"{IMPORT}sjabloon-{kind}.{fmt}").content
+            response = upload(client, kind, content, f"sjabloon.{fmt}")
+            assert response.status_code == 200, text_of(response)
+            assert "Er verandert niets" in text_of(response), (kind, fmt)
+
+
+# Preview, confirmation, history, idempotence -------------------------------------------------
+
+
+def test_a_valid_budget_file_is_previewed_and_stored_only_after_confirmation(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    response = upload(client, "begroting", budget_file())
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Toevoegen: 1 Wijzigen: 1 Ongewijzigd: 0 Niet in het bestand, blijft staan: 7" in text
+    assert "sociaal · Nieuwe lasten jeugd (incidenteel, lasten)" in text
+    assert "begroting_totaal: € 0" in text and "begroting_totaal: € -25.500.000" in text
+    assert structural_expenses().rekening == 0, "nothing is stored before confirmation"
+    assert not BudgetLine.objects.filter(label="Nieuwe lasten jeugd").exists()
+
+    done = confirm(client, response)
+    assert "1 toegevoegd, 1 gewijzigd, 0 ongewijzigd" in text_of(done)
+    line = structural_expenses()
+    assert (line.rekening_vorig, line.begroting_primitief) == (-24_273_000, -25_000_000)
+    assert (line.begroting_totaal, line.rekening, line.budgetresultaat) == (
+        -25_500_000,
+        -24_750_000,
+        750_000,
+    )
+    assert line.version == 2, "an edit form opened before the import now sees a conflict"
+    assert line.history.first().history_user == finance
+    new = BudgetLine.objects.get(label="Nieuwe lasten jeugd")
+    assert (new.order, new.rekening) == (9, -95_250)
+    assert new.history.first().history_user == finance
+
+
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    first = upload(client, "begroting", budget_file())
+    confirm(client, first)
+    records = BudgetLine.history.count()
+    version = structural_expenses().version
+    second = upload(client, "begroting", budget_file())
+    text = text_of(second)
+    assert "Toevoegen: 0 Wijzigen: 0 Ongewijzigd: 2" in text
+    assert "Er verandert niets" in text and 'name="token"' not in second.content.decode()
+    # Replaying the first confirmation does nothing either.
+    replay = client.post(IMPORT, {"token": token_of(first)}, follow=True)
+    assert "verlopen" in text_of(replay)
+    assert BudgetLine.history.count() == records
+    assert structural_expenses().version == version
+
+
+def test_investments_are_matched_by_credit_number(
+    client: Client, administrator: User, concept_2024: Report
+) -> None:
+    client.force_login(administrator)
+    content = xlsx(
+        [
+            [
+                "Kredietnummer",
+                "Programma",
+                "Verslagjaar",
+                "Naam",
+                "Budget",
+                "Realisatie",
+                "Status",
+                "Toelichting",
+            ],
+            [
+                760124,
+                "sociaal",
+                2024,
+                "Verhuizing woonunits - inclusief btw",
+                2_400_000,
+                1_900_000,
+                "A",
+                "Afgerond in 2024.",
+            ],
+            ["770001", "sociaal", 2024, "Nieuw krediet", "1.000.000", "0", "in uitvoering", ""],
+        ]
+    )
+    preview = upload(client, "investeringen", content, "investeringen.xlsx")
+    assert (
+        "Toevoegen: 1 Wijzigen: 1 Ongewijzigd: 0 Niet in het bestand, blijft staan: 1"
+        in text_of(preview)
+    )
+    confirm(client, preview)
+    item = Investment.objects.get(program__report=concept_2024, number="760124")
+    assert (item.realised, item.free_room, item.status) == (1_900_000, 500_000, "A")
+    assert item.explanation == "Afgerond in 2024."
+    new = Investment.objects.get(program__report=concept_2024, number="770001")
+    assert (new.budget, new.status) == (1_000_000, "I")
+    assert new.history.first().history_user == administrator
+
+
+def test_indicator_values_are_read_with_the_shared_parser(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    client.force_login(policy_officer)
+    content = dutch_csv(
+        [
+            ["verslagjaar", "programma", "indicator", "onderdeel", "kolom", "jaar", "waarde"],
+            ["2024", "sociaal", "3.1.3", "", "realisatie", "2024", "74,1%"],
+            ["2024", "sociaal", "2.3.1", "", "realisatie", "", "nb"],
+            ["2024", "sociaal", "2.2.1", "", "realisatie", "2024", "14/215 per week"],
+            ["2024", "sociaal", "5.3.1", "roken", "realisatie", "2024", "16%"],
+            ["2024", "sociaal", "3.1.1", "", "realisatie", "2024", "1.141"],
+            ["2024", "sociaal", "3.1.2", "", "realisatie", "2024", ""],
+        ]
+    )
+    preview = upload(client, "indicatoren", content)
+    assert "Toevoegen: 5 Wijzigen: 0 Ongewijzigd: 1" in text_of(preview)
+    assert not IndicatorValue.objects.filter(
+        indicator__table__goal__program__report=concept_2024, year=2024, kind="realisatie"
+    ).exists()
+    confirm(client, preview)
+    assert value_2024("3.1.3").display == "74,1%"
+    assert value_2024("2.3.1").state == "not_known" and value_2024("2.3.1").text == "NB"
+    assert value_2024("2.2.1").display == "14/215 per week"
+    assert value_2024("5.3.1", component="Roken").display == "16%"
+    assert value_2024("3.1.1").number == 1141, "1.141 is one thousand one hundred forty-one"
+    assert value_2024("3.1.3").history.first().history_user == policy_officer
+
+
+# Broken files ------------------------------------------------------------------------------
+
+
+def error_rows(response) -> list[tuple[str, str, str]]:  # noqa: ANN001
+    html = response.content.decode()
+    table = html[html.index("Fouten in het bestand") :]
+    cells = re.findall(
+        r'<tr class="utrecht-table__row"><td class="utrecht-table__cell">(.*?)</td>'
+        r'<td class="utrecht-table__cell">(.*?)</td><td class="utrecht-table__cell">(.*?)</td>',
+        table,
+    )
+    return [(row, column, re.sub(r"&#x27;|&#39;", "'", message)) for row, column, message in cells]
+
+
+def assert_nothing_stored(response, before: int) -> None:  # noqa: ANN001
+    assert response.status_code == 400
+    assert 'name="token"' not in response.content.decode()
+    assert "Er wordt niets opgeslagen" in text_of(response)
+    assert (
+        BudgetLine.history.count() + Investment.history.count() + IndicatorValue.history.count()
+        == before
+    )
+
+
+def history_count() -> int:
+    return BudgetLine.history.count() + Investment.history.count() + IndicatorValue.history.count()
+
+
+def test_unknown_and_missing_columns_are_reported_on_the_header_row(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    before = history_count()
+    header = [c for c in BUDGET_HEADER if c != "rekening"] + ["bedrag", "aard"]
+    response = upload(client, "begroting", dutch_csv([header, ["2024"] * len(header)]))
+    assert_nothing_stored(response, before)
+    errors = error_rows(response)
+    assert (
+        "1",
+        "bedrag",
+        "Onbekende kolom ‘bedrag’. Gebruik de kolommen van het sjabloon: verslagjaar, programma, aard, soort, omschrijving, rekening_vorig, begroting_primitief, begroting_totaal, rekening.",
+    ) in errors
+    assert ("1", "aard", "De kolom ‘aard’ staat twee keer in het bestand.") in errors
+    assert ("1", "rekening", "De kolom ‘rekening’ ontbreekt.") in errors
+
+
+def test_every_wrong_row_is_shown_with_its_row_number_column_and_a_dutch_message(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    before = history_count()
+    good = ["2024", "sociaal", "structureel", "lasten", "Structurele lasten", "0", "0", "0", "0"]
+    rows = [
+        BUDGET_HEADER,
+        good,
+        ["2024", "sociaal", "structureel", "lasten", "Structurele lasten", "1", "1", "1", "1"],
+        ["2023", "sociaal", "structureel", "baten", "Structurele baten", "0", "0", "0", "0"],
+        ["2024", "onbekend", "structureel", "baten", "Structurele baten", "0", "0", "0", "0"],
+        ["2024", "sociaal", "permanent", "baten", "Structurele baten", "0", "0", "0", "0"],
+        ["2024", "sociaal", "structureel", "baten", "Structurele baten", "1,234.5", "0", "0", "0"],
+        ["2024", "sociaal", "structureel", "baten", "Structurele baten", "0", "12,50", "0", "0"],
+        ["2024", "sociaal", "structureel", "baten", "Structurele baten", "0", "0", "", "0"],
+        ["2024", "sociaal", "structureel", "baten", "", "0", "0", "0", "0"],
+    ]
+    response = upload(client, "begroting", dutch_csv(rows))
+    assert_nothing_stored(response, before)
+    assert "Het bestand heeft 8 fouten" in text_of(response)
+    errors = error_rows(response)
+    assert errors == [
+        ("3", "omschrijving", "Dubbele regel: dezelfde begrotingsregel staat ook al in rij 2."),
+        ("4", "verslagjaar", "Verkeerd jaar: deze regel hoort bij 2023, dit is Jaarstukken 2024."),
+        (
+            "5",
+            "programma",
+            "Onbekend programma ‘onbekend’ in Jaarstukken 2024; bekend zijn: sociaal.",
+        ),
+        ("6", "aard", "Onbekende waarde ‘permanent’; kies uit structureel, incidenteel."),
+        (
+            "7",
+            "rekening_vorig",
+            "'1,234.5' is geen geldig getal. Gebruik een komma voor decimalen (73,6) en een punt alleen voor duizendtallen (1.141).",
+        ),
+        (
+            "8",
+            "begroting_primitief",
+            "‘12,50’ heeft centen (de komma is het decimaalteken); bedragen worden in hele euro's ingelezen.",
+        ),
+        ("9", "begroting_totaal", "Vul een bedrag in hele euro's in (0 als het nul is)."),
+        ("10", "omschrijving", "Vul de kolom ‘omschrijving’ in."),
+    ]
+
+
+def test_broken_investment_and_indicator_rows_are_explained(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    before = history_count()
+    response = upload(
+        client,
+        "investeringen",
+        dutch_csv(
+            [
+                [
+                    "verslagjaar",
+                    "programma",
+                    "kredietnummer",
+                    "naam",
+                    "budget",
+                    "realisatie",
+                    "vrije_ruimte",
+                    "status",
+                ],
+                ["2024", "sociaal", "760124", "Verhuizing", "2.400.000", "162.000", "1", "I"],
+                ["2024", "sociaal", "760125", "Nieuw", "10", "0", "10", "X"],
+            ]
+        ),
+    )
+    assert_nothing_stored(response, before)
+    errors = error_rows(response)
+    assert errors[0][:2] == ("2", "vrije_ruimte") and "wordt berekend" in errors[0][2]
+    assert errors[1] == ("3", "status", "Onbekende waarde ‘X’; kies uit I, D, V, A.")
+    response = upload(
+        client,
+        "indicatoren",
+        dutch_csv(
+            [
+                ["verslagjaar", "programma", "indicator", "onderdeel", "kolom", "jaar", "waarde"],
+                ["2024", "sociaal", "9.9.9", "", "realisatie", "2024", "1"],
+                ["2024", "sociaal", "5.3.1", "Tabak", "realisatie", "2024", "1"],
+                ["2024", "sociaal", "3.1.3", "", "resultaat", "2024", "1"],
+                ["2024", "sociaal", "3.1.3", "", "realisatie", "2023", "1"],
+                ["2024", "sociaal", "3.1.3", "", "realisatie", "2024", "7x,3"],
+                ["2024", "sociaal", "3.1.4", "", "begroot", "2024", "1"],
+                ["2024", "sociaal", "3.1.4", "", "Begroot", "2024", "2"],
+            ]
+        ),
+    )
+    assert_nothing_stored(response, before)
+    messages = [message for _, _, message in error_rows(response)]
+    assert messages[0] == "Onbekende indicator ‘9.9.9’ in programma Sociaal."
+    assert (
+        messages[1]
+        == "Onbekend onderdeel ‘Tabak’ bij indicator 5.3.1 (die heeft: Roken, Alcohol, Drugs)."
+    )
+    assert (
+        messages[2]
+        == "Onbekende kolom ‘resultaat’; kies uit realisatie_vorig, begroot, realisatie."
+    )
+    assert (
+        messages[3]
+        == "Verkeerd jaar: kolom realisatie van Jaarstukken 2024 gaat over 2024, niet over 2023."
+    )
+    assert messages[4].startswith("'7x,3' is geen geldige waarde.")
+    assert (
+        messages[5] == "Dubbele regel: de waarde van 3.1.4 in kolom begroot staat ook al in rij 7."
+    )
+
+
+def test_a_number_is_never_misscaled(client: Client, finance: User, concept_2024: Report) -> None:
+    client.force_login(finance)
+    row = ["2024", "sociaal", "structureel", "lasten", "Structurele lasten"]
+    for written, stored in [
+        ("1.234", 1234),
+        ("-1234", -1234),
+        ("1.234,00", 1234),
+        ("€ 1.000.000", 1_000_000),
+    ]:
+        preview = upload(
+            client, "begroting", dutch_csv([BUDGET_HEADER, row + ["0", "0", "0", written]])
+        )
+        confirm(client, preview)
+        assert structural_expenses().rekening == stored, written
+    for wrong in ["1,234", "1.23", "1234.5", "12.34.56", "1e6"]:
+        response = upload(
+            client, "begroting", dutch_csv([BUDGET_HEADER, row + ["0", "0", "0", wrong]])
+        )
+        assert response.status_code == 400, wrong
+
+
+def test_a_windows_csv_with_commas_is_read_as_it_comes(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    out = io.StringIO()
+    csv.writer(out).writerows(
+        [
+            BUDGET_HEADER,
+            [
+                "2024",
+                "sociaal",
+                "incidenteel",
+                "baten",
+                "Bijdrage Diëtisten",
+                "0",
+                "0",
+                "0",
+                "1.500",
+            ],
+        ]
+    )
+    preview = upload(client, "begroting", out.getvalue().encode("cp1252"))
+    assert "Bijdrage Diëtisten" in text_of(preview)
+    confirm(client, preview)
+    assert BudgetLine.objects.get(label="Bijdrage Diëtisten").rekening == 1500
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        ("verslagjaar;programma".encode("utf-16"), "x.csv", "UTF-16"),
+        (b"PK\x03\x04 kapot", "x.xlsx", "geen geldig Excel-bestand"),
+        (b"\r\n\r\n", "x.csv", "Het bestand is leeg."),
+        (";".join(BUDGET_HEADER).encode(), "x.csv", "alleen een kopregel"),
+    ],
+)
+def test_unreadable_and_empty_files_get_a_dutch_message(
+    client: Client, finance: User, concept_2024: Report, content: bytes, name: str, message: str
+) -> None:
+    client.force_login(finance)
+    before = history_count()
+    response = upload(client, "begroting", content, name)
+    assert_nothing_stored(response, before)
+    assert message in text_of(response)
+
+
+def test_an_empty_upload_and_a_file_over_5_mb_are_refused(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    response = upload(client, "begroting", b"")
+    assert response.status_code == 400 and "leeg" in text_of(response)
+    response = upload(client, "begroting", b"x" * (5 * 1024 * 1024 + 1))
+    assert response.status_code == 400
+    assert "Het bestand is groter dan 5 MB." in text_of(response)
+
+
+def test_a_file_of_ten_thousand_rows_validates_in_reasonable_time(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    rows = [BUDGET_HEADER] + [
+        ["2024", "sociaal", "incidenteel", "lasten", f"Regel {n}", "0", "-1.000", "-2.000", f"-{n}"]
+        for n in range(10_000)
+    ]
+    started = time.monotonic()
+    response = upload(client, "begroting", dutch_csv(rows))
+    elapsed = time.monotonic() - started
+    assert response.status_code == 200
+    assert "Toevoegen: 10000" in text_of(response)
+    assert elapsed < 20, f"validating 10.000 rows took {elapsed:.1f}s"
+    assert BudgetLine.objects.filter(program__report=concept_2024).count() == 8
+    # The preview lists a sample, not ten thousand table rows.
+    assert "de eerste 200 van 10000" in text_of(response)
+    broken = [row[:5] + ["x"] + row[6:] for row in rows[1:]]
+    response = upload(client, "begroting", dutch_csv([BUDGET_HEADER, *broken]))
+    assert "Het bestand heeft 10000 fouten" in text_of(response)
+
+
+# Refusals ----------------------------------------------------------------------------------
+
+
+def test_an_adopted_report_refuses_any_import(
+    client: Client, finance: User, report_2023: Report
+) -> None:
+    client.force_login(finance)
+    url = "/beheer/jaarstukken/2023/import/"
+    for response in [client.get(url), upload(client, "begroting", budget_file(), url=url)]:
+        assert response.status_code == 403
+        assert "Jaarstukken 2023 is vastgesteld door de raad" in text_of(response)
+    assert client.get(url + "sjabloon-begroting.csv").status_code == 403
+
+
+def test_a_report_adopted_between_preview_and_confirmation_is_not_changed(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    preview = upload(client, "begroting", budget_file())
+    Report.objects.filter(pk=concept_2024.pk).update(status=ReportStatus.ADOPTED)
+    response = client.post(IMPORT, {"token": token_of(preview)})
+    assert response.status_code == 403
+    assert structural_expenses().rekening == 0
+    # The service refuses too, and the models are the last line of defence behind it.
+    table = imports.spreadsheets.read_table(budget_file(), "x.csv")
+    with pytest.raises(imports.ImportRefused, match="vastgesteld door de raad"):
+        imports.apply_import(
+            report=concept_2024, kind="begroting", table=table, user=finance, expected=""
+        )
+    plan = imports.build_plan(report=concept_2024, kind="begroting", table=table, user=finance)
+    with pytest.raises(FrozenReportError):
+        imports.WRITERS["begroting"](plan)
+    assert structural_expenses().rekening == 0
+
+
+def test_the_wrong_role_is_refused(
+    client: Client,
+    policy_officer: User,
+    other_policy_officer: User,
+    administrator: User,
+    concept_2024: Report,
+) -> None:
+    assert client.get(IMPORT).status_code == 302, "anonymous users log in first"
+    client.force_login(policy_officer)
+    response = upload(client, "begroting", budget_file())
+    assert response.status_code == 403
+    assert "U mag geen begrotingsregels importeren" in text_of(response)
+    client.force_login(administrator)
+    values = dutch_csv(
+        [
+            ["verslagjaar", "programma", "indicator", "kolom", "waarde"],
+            ["2024", "sociaal", "3.1.3", "realisatie", "1%"],
+        ]
+    )
+    assert upload(client, "indicatoren", values).status_code == 403
+    client.force_login(other_policy_officer)
+    response = upload(client, "indicatoren", values)
+    assert response.status_code == 400
+    assert error_rows(response) == [
+        ("2", "programma", "U mag de indicatorwaarden van programma Sociaal niet wijzigen.")
+    ]
+    assert not IndicatorValue.objects.filter(
+        indicator__code="3.1.3", year=2024, kind="realisatie"
+    ).exists()
+
+
+def test_a_change_made_after_the_preview_is_not_overwritten(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    preview = upload(client, "begroting", budget_file())
+    line = structural_expenses()
+    line.begroting_totaal = -1
+    line.save()
+    response = client.post(IMPORT, {"token": token_of(preview)})
+    assert "Sinds het voorbeeld is er in de opgeslagen gegevens iets gewijzigd" in text_of(response)
+    assert "begroting_totaal: € -1" in text_of(response)
+    assert structural_expenses().begroting_totaal == -1
+    assert not BudgetLine.objects.filter(label="Nieuwe lasten jeugd").exists()
+    confirm(client, response)
+    assert structural_expenses().begroting_totaal == -25_500_000
+
+
+def test_a_tampered_token_is_refused(client: Client, finance: User, concept_2024: Report) -> None:
+    client.force_login(finance)
+    preview = upload(client, "begroting", budget_file())
+    response = client.post(IMPORT, {"token": token_of(preview)[:-2] + "xx"}, follow=True)
+    assert "Dit voorbeeld is verlopen" in text_of(response)
+    assert structural_expenses().rekening == 0
+
+
+# Round trip --------------------------------------------------------------------------------
+
+
+def blank_copy_of_2023() -> dict:
+    """Seed 2023 as a new concept: the same programs, goals and indicators, no figures."""
+    data = read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml")
+    data["report"].update(status="concept", adopted_on=None)
+    for program in data["programs"]:
+        program["budget_lines"], program["investments"] = [], []
+        for goal in program["goals"]:
+            for table in goal.get("indicator_tables", []):
+                for indicator in table["indicators"]:
+                    indicator["values"] = {}
+    return data
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_what_is_exported_can_be_imported_into_a_new_report_with_the_same_figures(
+    client: Client, finance: User, report_2023: Report, fmt: str
+) -> None:
+    before = json.loads(client.get("/jaarstukken/2023/data.json").content)
+    files = {
+        kind: client.get(f"/jaarstukken/2023/data.{fmt}?tabel={kind}").content
+        for kind in ["begroting", "investeringen", "indicatoren"]
+    }
+    report, _ = load_report(blank_copy_of_2023(), replace=True)
+    assert not IndicatorValue.objects.filter(
+        indicator__table__goal__program__report=report
+    ).exists()
+    client.force_login(finance)
+    url = "/beheer/jaarstukken/2023/import/"
+    for kind, content in files.items():
+        preview = upload(client, kind, content, f"jaarstukken-2023.{fmt}", url=url)
+        assert preview.status_code == 200, text_of(preview)[:2000]
+        assert "Wijzigen: 0 Ongewijzigd: 0" in text_of(preview)
+        confirm(client, preview, url=url)
+    after = json.loads(client.get("/jaarstukken/2023/data.json").content)
+    assert after["begroting"] == before["begroting"]
+    assert after["investeringen"] == before["investeringen"]
+    # Footnotes are text of the report, not figures: the import leaves them out.
+    strip = [{k: v for k, v in row.items() if k != "voetnoten"} for row in before["indicatoren"]]
+    assert [
+        {k: v for k, v in row.items() if k != "voetnoten"} for row in after["indicatoren"]
+    ] == strip
+    assert len(strip) > 100
+
+
+# Accessibility -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_pages_have_no_wcag_violations(
+    live_server, finance: User, concept_2024: Report
+) -> None:  # noqa: ANN001
+    """The form, a preview with changes and a preview with errors, checked by axe-core."""
+    pytest.importorskip("playwright")
+    from tests.a11y.test_axe import CHROMIUM, _violations
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is missing: run `make test`, which installs it")
+    from playwright.sync_api import sync_playwright
+
+    client = Client()
+    client.force_login(finance)
+    cookie = client.cookies["sessionid"].value
+    found = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        context = browser.new_context(locale="nl-NL")
+        context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
+        page = context.new_page()
+        files = {"wijzigingen": budget_file(), "fouten": dutch_csv([BUDGET_HEADER, ["2023"] * 9])}
+        for name, content in [("formulier", None), *files.items()]:
+            page.goto(live_server.url + IMPORT)
+            if content is not None:
+                page.check("input[value=begroting]")
+                page.set_input_files(
+                    "#id_bestand",
+                    files=[{"name": "b.csv", "mimeType": "text/csv", "buffer": content}],
+                )
+                page.click("main button[type=submit]")
+                assert "Voorbeeld" in page.title()
+            problems = _violations(page)
+            if problems:
+                found[name] = problems
+        browser.close()
+    assert found == {}

@@ -1,0 +1,303 @@
+"""The PDF of a chapter and of the whole report, as the council receives it."""
+
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from pypdf import PdfReader
+
+from programs import pdf
+from programs.models import Report, ReportStatus
+from tests.factories import build_program
+
+pytestmark = pytest.mark.django_db
+
+CHAPTER_PDF = "/jaarstukken/2023/sociaal/pdf/"
+REPORT_PDF = "/jaarstukken/2023/pdf/"
+A4 = (595, 842)
+# How the goals of Sociaal 2023 begin, in the table of contents and above the goal alike.
+GOALS = [
+    "1. Uniforme (werkend volgens",
+    "2. Kwalitatief goede voorzieningen",
+    "3. Alle doelgroepen binnen",
+    "4. Inwoners uit Diemen",
+    "5. Alle inwoners hebben",
+    "6. Kansen creeren voor",
+]
+
+# Every test loads the same seed, so a rendering made in one test is the rendering
+# every other test would make: render once per module, not once per test.
+_rendered: dict[str, bytes] = {}
+
+
+@pytest.fixture(autouse=True)
+def publications(settings: object, tmp_path: Path) -> Path:
+    """Stored PDFs go to a fresh directory, never to the project's var/."""
+    root = tmp_path / "publications"
+    settings.PUBLICATION_ROOT = root
+    return root
+
+
+@pytest.fixture
+def chapter(request: pytest.FixtureRequest) -> PdfReader:
+    """The 2023 chapter as PDF; the seed is loaded only for the first rendering."""
+    if "chapter" not in _rendered:
+        report = request.getfixturevalue("report_2023")
+        _rendered["chapter"] = pdf.render_chapter_pdf(report.programs.get(slug="sociaal"))[2]
+    return PdfReader(io.BytesIO(_rendered["chapter"]))
+
+
+@pytest.fixture
+def staff_client(client: Client) -> Client:
+    client.force_login(User.objects.create_user("controller", is_staff=True))
+    return client
+
+
+def text(page: object) -> str:
+    """A page's text with white space folded, so wrapped lines read as one."""
+    return " ".join(page.extract_text().split())
+
+
+def texts(reader: PdfReader) -> list[str]:
+    return [text(page) for page in reader.pages]
+
+
+def make_draft(report: Report) -> None:
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.CONCEPT, adopted_on=None)
+
+
+def toc_entries(toc: str, titles: list[str]) -> dict[str, int]:
+    """The page number the table of contents gives for each title, in order."""
+    pages, position = {}, 0
+    for title in titles:
+        match = re.compile(re.escape(title) + r".*?\.{3,}\s*(\d+)").search(toc, position)
+        assert match, f"{title!r} is not in the table of contents"
+        pages[title] = int(match.group(1))
+        position = match.end()
+    return pages
+
+
+def first_page_with(page_texts: list[str], needle: str, start: int) -> int:
+    """1-based number of the first page from `start` (0-based) that holds the needle."""
+    return next(i + 1 for i, t in enumerate(page_texts) if i >= start and needle in t)
+
+
+def test_the_chapter_downloads_as_an_a4_pdf_attachment(client: Client, report_2023: Report) -> None:
+    response = client.get(CHAPTER_PDF)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="jaarstukken-2023-sociaal.pdf"'
+    assert int(response["Content-Length"]) == len(response.content)
+    reader = PdfReader(io.BytesIO(response.content))
+    box = reader.pages[0].mediabox
+    assert (round(box.width), round(box.height)) == A4
+
+
+def test_the_chapter_shows_the_same_figures_as_the_web_page(chapter: PdfReader) -> None:
+    whole = " ".join(texts(chapter))
+    for figure in (
+        "776,8",
+        "-24.009",
+        "1.028",
+        "2.238",
+        "Minimaal 90% voor alle vaccinaties, HPV uitgezonderd",
+        "14/215 per week",
+        "Saldo van de baten en lasten -23.186 -23.540 -25.037 -24.009 1.028",
+        "760124 Verhuizing woonunits - inclusief btw 2.400 162 2.238",
+        "Correctie: Realisatie 2022 stond verkeerd in jaarstukken 2022",
+        "In 2023 heeft School’s Cool in Diemen 24 kinderen ondersteund",
+    ):
+        assert figure in whole, figure
+
+
+def test_footnotes_keep_their_numbers_under_their_table(chapter: PdfReader) -> None:
+    # pypdf's plain extraction drops list numbers; its layout mode keeps them.
+    whole = " ".join(
+        " ".join(p.extract_text(extraction_mode="layout").split()) for p in chapter.pages
+    )
+    assert "12. Indicatoren zijn met de programmabegroting 2023 ingevoerd." in whole
+    assert "16. Deze indicator wordt door de GGD Vangnet niet meer" in whole
+
+
+def test_the_cover_names_the_report_the_municipality_and_the_version(chapter: PdfReader) -> None:
+    cover = text(chapter.pages[0])
+    assert "Gemeente Diemen" in cover
+    assert "Jaarstukken 2023" in cover
+    assert "Programma Sociaal" in cover
+    assert "Versie: Vastgesteld door Raad op 27 juni 2024" in cover
+    assert "pagina" not in cover
+
+
+def test_the_table_of_contents_gives_the_page_where_each_goal_begins(chapter: PdfReader) -> None:
+    page_texts = texts(chapter)
+    toc = " ".join(page_texts[1 : chapter.get_destination_page_number(chapter.outline[1])])
+    assert toc.startswith("Inhoud")
+    listed = toc_entries(toc, ["Belangrijke ontwikkelingen", *GOALS, "Wat heeft het gekost?"])
+    for heading in GOALS:
+        assert first_page_with(page_texts, heading, start=2) == listed[heading], heading
+    assert (
+        first_page_with(page_texts, "Saldo Structureel", start=2) == listed["Wat heeft het gekost?"]
+    )
+
+
+def test_every_page_after_the_cover_says_which_page_of_how_many(chapter: PdfReader) -> None:
+    page_texts = texts(chapter)
+    total = len(page_texts)
+    assert total > 10
+    for number, page in enumerate(page_texts[1:], start=2):
+        assert f"pagina {number} van {total}" in page
+
+
+def test_the_running_header_names_the_report_and_the_chapter(chapter: PdfReader) -> None:
+    page_texts = texts(chapter)
+    assert "Jaarstukken 2023 · Gemeente Diemen" in page_texts[5]
+    assert "Programma Sociaal" in page_texts[5]
+    assert "Versie: Vastgesteld door Raad op 27 juni 2024" in page_texts[5]
+
+
+def test_bookmarks_lead_to_the_chapter_its_sections_and_its_goals(chapter: PdfReader) -> None:
+    outline = chapter.outline
+    titles = [item.title for item in outline if not isinstance(item, list)]
+    assert titles == ["Inhoud", "Programma Sociaal"]
+    sections = outline[2]
+    section_titles = [item.title for item in sections if not isinstance(item, list)]
+    assert section_titles == [
+        "Belangrijke ontwikkelingen",
+        "Wat hebben we bereikt en wat hebben we ervoor gedaan?",
+        "Wat heeft het gekost?",
+        "Voorgestelde overhevelingen",
+        "Investeringen",
+    ]
+    goals = sections[2]
+    assert [g.title.split(".")[0] for g in goals] == ["1", "2", "3", "4", "5", "6"]
+    page_texts = texts(chapter)
+    for goal, heading in zip(goals, GOALS, strict=True):
+        page = chapter.get_destination_page_number(goal)
+        assert heading in page_texts[page], heading
+
+
+def test_the_pdf_carries_title_author_and_language_and_is_tagged(chapter: PdfReader) -> None:
+    assert chapter.metadata.title == "Jaarstukken 2023 — Sociaal"
+    assert chapter.metadata.author == "Gemeente Diemen"
+    root = chapter.trailer["/Root"]
+    assert root["/Lang"] == "nl"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+
+
+def test_an_adopted_report_is_rendered_once_and_then_served_unchanged(
+    client: Client, report_2023: Report, publications: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = client.get(CHAPTER_PDF).content
+    stored = publications / "jaarstukken-2023-sociaal.pdf"
+    assert stored.read_bytes() == first
+
+    def must_not_render(*args: object) -> None:
+        raise AssertionError("an adopted report was rendered a second time")
+
+    monkeypatch.setattr(pdf, "render_chapter_pdf", must_not_render)
+    assert client.get(CHAPTER_PDF).content == first
+    assert sorted(p.name for p in publications.iterdir()) == ["jaarstukken-2023-sociaal.pdf"]
+
+
+def test_a_stored_pdf_is_never_replaced(publications: Path) -> None:
+    adopted = Report(kind="jaarstukken", year=2023, status=ReportStatus.ADOPTED)
+
+    def rendering(content: bytes) -> Callable[[], pdf.Rendered]:
+        return lambda: ("x.pdf", pdf.PDF_MIME, content)
+
+    assert pdf.stored_or_rendered(adopted, "x.pdf", rendering(b"first"))[2] == b"first"
+    # A second rendering (a racing request, a newer WeasyPrint) loses to the stored one.
+    pdf._store_once(publications / "x.pdf", b"second")
+    assert pdf.stored_or_rendered(adopted, "x.pdf", rendering(b"third"))[2] == b"first"
+    assert sorted(p.name for p in publications.iterdir()) == ["x.pdf"]
+
+
+def test_a_failed_write_leaves_no_file_behind(
+    publications: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(fd: int) -> None:
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(pdf.os, "fsync", disk_full)
+    with pytest.raises(OSError):
+        pdf._store_once(publications / "x.pdf", b"half")
+    assert list(publications.iterdir()) == []
+
+
+def test_a_draft_is_not_found_for_anonymous_readers(client: Client, report_2023: Report) -> None:
+    make_draft(report_2023)
+    assert client.get(CHAPTER_PDF).status_code == 404
+    assert client.get(REPORT_PDF).status_code == 404
+
+
+def test_staff_get_a_draft_marked_concept_on_every_page_and_never_stored(
+    staff_client: Client, report_2023: Report, publications: Path
+) -> None:
+    make_draft(report_2023)
+    response = staff_client.get(CHAPTER_PDF)
+    assert response.status_code == 200
+    assert "jaarstukken-2023-sociaal-concept.pdf" in response["Content-Disposition"]
+    page_texts = texts(PdfReader(io.BytesIO(response.content)))
+    assert all("CONCEPT" in page for page in page_texts)
+    assert "Versie: Concept" in page_texts[0]
+    assert not publications.exists() or list(publications.iterdir()) == []
+
+
+def test_the_whole_report_holds_every_chapter_with_its_own_page_numbers(
+    report_2023: Report,
+) -> None:
+    # An adopted report is frozen; add the second program while it is only offered.
+    Report.objects.filter(pk=report_2023.pk).update(status=ReportStatus.OFFERED, adopted_on=None)
+    report_2023.refresh_from_db()
+    build_program(report_2023, slug="groot", goals=2)
+    filename, mime, content = pdf.render_report_pdf(report_2023)
+    assert (filename, mime) == ("jaarstukken-2023.pdf", "application/pdf")
+    reader = PdfReader(io.BytesIO(content))
+    assert reader.metadata.title == "Jaarstukken 2023"
+    assert [i.title for i in reader.outline if not isinstance(i, list)] == [
+        "Inhoud",
+        "Programma Sociaal",
+        "Programma Groot",
+    ]
+    page_texts = texts(reader)
+    toc = " ".join(page_texts[1 : reader.get_destination_page_number(reader.outline[1])])
+    # The second chapter's goals 1 and 2 link to its own headings, not to Sociaal's
+    # goals with the same codes.
+    listed = toc_entries(toc, ["Programma Groot", "1. Doel 1", "2. Doel 2"])
+    groot = first_page_with(page_texts, "Ontwikkeling 1", start=2)
+    assert listed["Programma Groot"] == groot
+    assert "1. Doel 1" in page_texts[listed["1. Doel 1"] - 1]
+    assert listed["1. Doel 1"] >= groot
+
+
+def test_the_report_and_chapter_pages_link_to_their_pdfs(
+    client: Client, report_2023: Report
+) -> None:
+    report_page = client.get("/jaarstukken/2023/").content.decode()
+    assert f'href="{REPORT_PDF}"' in report_page
+    assert "Download het hele verslag als PDF" in report_page
+    chapter_page = client.get("/jaarstukken/2023/sociaal/").content.decode()
+    assert f'href="{CHAPTER_PDF}"' in chapter_page
+    assert "Download dit hoofdstuk als PDF" in chapter_page
+
+
+def test_the_renderer_fetches_only_the_projects_own_static_files() -> None:
+    fetcher = pdf.StaticFilesFetcher()
+    response = fetcher("file:///static/css/print.css")
+    assert response.content_type == "text/css"
+    assert b"@page" in response.read()
+    for url in (
+        "http://example.com/style.css",
+        "https://fonts.googleapis.com/css?family=Inter",
+        "file:///etc/passwd",
+        "file:///static/../../etc/passwd",
+        "file:///static/css/does-not-exist.css",
+        "ftp://example.com/x",
+    ):
+        with pytest.raises(ValueError):
+            fetcher(url)

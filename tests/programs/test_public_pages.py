@@ -1,0 +1,272 @@
+"""The published report as council members, residents and the press read it."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from programs.models import Report
+from tests.factories import build_program
+
+pytestmark = pytest.mark.django_db
+
+CHAPTER = "/jaarstukken/2023/sociaal/"
+
+
+def page(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def text_of(html: str) -> str:
+    """The visible text, with tags removed and white space folded."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_start_page_lists_the_published_reports(client: Client, seeded: dict) -> None:
+    html = page(client, "/")
+    assert "Jaarstukken 2023" in html and "Jaarstukken 2020" in html
+    assert "Vastgesteld door Raad op 27 juni 2024" in html
+
+
+def test_the_report_page_shows_its_cover_data(client: Client, report_2023: Report) -> None:
+    text = text_of(page(client, "/jaarstukken/2023/"))
+    assert "Jaarstukken 2023" in text
+    assert "Versie: Vastgesteld door Raad op 27 juni 2024" in text
+    assert "Sociaal" in text
+
+
+def test_the_chapter_holds_every_part_in_the_source_order(
+    client: Client, report_2023: Report
+) -> None:
+    text = text_of(page(client, CHAPTER))
+    parts = [
+        "Belangrijke ontwikkelingen",
+        "Kosten specialistische jeugdhulp",
+        "Woonruimteverdeling",
+        "Wat hebben we bereikt en wat hebben we ervoor gedaan?",
+        "1. Uniforme (werkend volgens dezelfde uitgangspunten)",
+        "Wat wilden we bereiken?",
+        "Subdoel 1.1 - Meting en verantwoording",
+        "6. Kansen creeren voor inwoners",
+        "Wat heeft het gekost?",
+        "Voorgestelde overhevelingen",
+        "Investeringen",
+    ]
+    # Past the table of contents, each part must follow the one before it.
+    position = text.index("Belangrijke ontwikkelingen Kosten specialistische jeugdhulp")
+    for part in parts:
+        position = text.index(part, position)
+
+
+def test_activities_show_plan_beside_realisation(client: Client, report_2023: Report) -> None:
+    text = text_of(page(client, CHAPTER))
+    assert (
+        "4.2.3 - Inzetten van mentoraats- en/of vrijwilligersprogramma’s zoals School’s Cool."
+        in text
+    )
+    assert "In 2023 heeft School’s Cool in Diemen 24 kinderen ondersteund" in text
+    assert text.count("Wat wilden we ervoor doen?") == 31
+
+
+def test_indicator_tables_show_dutch_values_and_footnotes(
+    client: Client, report_2023: Report
+) -> None:
+    html = page(client, CHAPTER)
+    text = text_of(html)
+    assert "Realisatie 2022 Begroot 2023 Realisatie 2023" in text
+    assert "Realisatie 2022 Begroting 2023 Realisatie 2023" in text
+    assert (
+        "3.1.1 - Aantal banen per 1.000 inwoners in de leeftijd 15 t/m 74 jaar (verplicht) 776,8 900 776,8 3"
+        in text
+    )
+    assert "Minimaal 90% voor alle vaccinaties, HPV uitgezonderd" in text
+    assert "Roken 17% 15% 17%" in text
+    assert "14/215 per week" in text
+    assert "Correctie: Realisatie 2022 stond verkeerd in jaarstukken 2022" in text
+    assert 'aria-label="voetnoot 6"' in html
+
+
+def test_the_cost_table_shows_computed_balances_in_thousands(
+    client: Client, report_2023: Report
+) -> None:
+    text = text_of(page(client, CHAPTER))
+    assert "Structurele lasten -23.175 -23.974 -25.414 -24.273 1.141" in text
+    assert "Saldo Structureel -22.693 -23.522 -23.866 -22.690 1.176" in text
+    assert "Saldo van de baten en lasten -23.186 -23.540 -25.037 -24.009 1.028" in text
+    assert "Toevoegingen aan reserves - - - - -" in text
+
+
+def test_carry_overs_and_investments_are_shown(client: Client, report_2023: Report) -> None:
+    text = text_of(page(client, CHAPTER))
+    assert "Transformatiemiddelen jeugdhulp Bedrag: € 100.000" in text
+    assert "Inburgering ondertussengroep Bedrag: niet genoemd" in text
+    assert "760124 Verhuizing woonunits - inclusief btw 2.400 162 2.238 I (in uitvoering)" in text
+    assert (
+        "760117 - Het project van Huisvesting bibliotheek in de Omval is afgerond in 2023." in text
+    )
+
+
+def test_a_goal_has_a_page_of_its_own(client: Client, report_2023: Report) -> None:
+    html = page(client, CHAPTER + "doelstelling/5/")
+    assert html.count("<h1") == 1
+    text = text_of(html)
+    assert "5. Alle inwoners hebben gelijke kansen op een goede gezondheid" in text
+    assert "5.3.3 - Preventie drugsmisbruik jongeren." in text
+    assert "6. Kansen" not in text
+
+
+def test_permalinks_are_built_from_codes(client: Client, report_2023: Report) -> None:
+    html = page(client, CHAPTER)
+    assert 'href="/jaarstukken/2023/sociaal/indicator/3.1.4/"' in html
+    assert 'href="/jaarstukken/2023/sociaal/activiteit/4.2.3/"' in html
+    assert 'href="/jaarstukken/2023/sociaal/doelstelling/3/"' in html
+    assert 'id="indicator-3.1.4"' in html and 'id="activiteit-1.1.1"' in html
+
+
+def test_the_indicator_page_shows_its_values_over_the_years(
+    client: Client, report_2023: Report
+) -> None:
+    html = page(client, CHAPTER + "indicator/3.1.3/")
+    text = text_of(html)
+    assert (
+        "3.1.3 - % netto participatiegraad van mensen tussen 15-67 jaar die een baan hebben (verplicht)"
+        in text
+    )
+    assert "2022 70,9% Jaarstukken 2023" in text
+    assert "2023 70% 73,6% Jaarstukken 2023" in text
+    assert "<svg" in html and "<script" not in html
+    assert 'role="img"' in html
+
+
+def test_an_activity_page_shows_its_realisations_over_the_years(
+    client: Client, seeded: dict
+) -> None:
+    text = text_of(page(client, CHAPTER + "activiteit/1.1.1/"))
+    assert "Jaarstukken 2023 (deze pagina)" in text
+    assert "Jaarstukken 2020" in text
+    assert (
+        "In 2020 is voor Jeugd en Wmo een continu cliëntervaringsonderzoek geïmplementeerd" in text
+    )
+    assert text.index("Jaarstukken 2023 (deze pagina)") < text.index("In 2020 is voor Jeugd")
+
+
+def test_the_overview_counts_activities_and_targets_per_goal(
+    client: Client, report_2023: Report
+) -> None:
+    text = text_of(page(client, CHAPTER + "overzicht/"))
+    # Goal 2: 4 activities; 2.2.1 met (80 against 65), 2.1.1 short (62 days against 35), 2.3.1 NB.
+    assert (
+        "2. Kwalitatief goede voorzieningen (individuele en algemene voorzieningen) binnen beschikbare middelen 4 1 1 1"
+        in text
+    )
+    assert (
+        "6. Kansen creeren voor inwoners om veilig en passend te kunnen blijven wonen in Diemen 0 0 1 8"
+        in text
+    )
+
+
+def test_unknown_codes_are_404(client: Client, report_2023: Report) -> None:
+    assert client.get(CHAPTER + "indicator/9.9.9/").status_code == 404
+    assert client.get(CHAPTER + "activiteit/9.9.9/").status_code == 404
+    assert client.get(CHAPTER + "doelstelling/9/").status_code == 404
+    assert client.get("/jaarstukken/2023/veilig/").status_code == 404
+    assert client.get("/jaarstukken/1999/").status_code == 404
+
+
+@pytest.fixture
+def draft(report_2023: Report) -> Report:
+    report = Report.objects.create(kind="jaarstukken", year=2024, status="concept")
+    build_program(report, slug="sociaal", goals=1)
+    return report
+
+
+def test_a_draft_is_invisible_to_anonymous_readers(client: Client, draft: Report) -> None:
+    assert "Jaarstukken 2024" not in page(client, "/")
+    for url in [
+        "/jaarstukken/2024/",
+        "/jaarstukken/2024/sociaal/",
+        "/jaarstukken/2024/sociaal/doelstelling/1/",
+        "/jaarstukken/2024/sociaal/indicator/1.1.1/",
+        "/jaarstukken/2024/sociaal/overzicht/",
+    ]:
+        assert client.get(url).status_code == 404, url
+    # The trend of an indicator in a published report does not leak the draft's values.
+    assert "Jaarstukken 2024" not in page(client, CHAPTER + "activiteit/1.1.1/")
+
+
+def test_staff_see_drafts_marked_as_draft(client: Client, draft: Report) -> None:
+    client.force_login(User.objects.create_user("medewerker", is_staff=True))
+    assert "concept, niet gepubliceerd" in page(client, "/")
+    assert "Concept</strong> — deze versie" in page(client, "/jaarstukken/2024/sociaal/")
+
+
+def test_every_public_page_has_one_h1(client: Client, seeded: dict) -> None:
+    urls = [
+        "/",
+        "/zoeken/",
+        "/zoeken/?q=eenzaamheid",
+        "/jaarstukken/2023/",
+        "/jaarstukken/2020/",
+        "/jaarstukken/2020/sociaal/",
+        CHAPTER,
+        CHAPTER + "overzicht/",
+    ]
+    urls += [CHAPTER + f"doelstelling/{g}/" for g in range(1, 7)]
+    urls += [CHAPTER + f"indicator/{c}/" for c in ("3.1", "3.1.9", "5.3.1", "6.1.7")]
+    for url in urls:
+        assert page(client, url).count("<h1") == 1, url
+
+
+def _chapter_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_chapter_page_needs_the_same_queries_whatever_its_size(client: Client) -> None:
+    report = Report.objects.create(kind="jaarstukken", year=2023, status="aangeboden")
+    build_program(report, slug="klein", goals=1, subgoals=1, activities=1, indicators=1)
+    build_program(report, slug="groot", goals=8, subgoals=4, activities=5, indicators=12)
+    small = _chapter_queries(client, "/jaarstukken/2023/klein/")
+    large = _chapter_queries(client, "/jaarstukken/2023/groot/")
+    assert small == large
+    # is the report adopted (page cache), program+report, developments, goals, subgoals,
+    # activities, footnotes, tables, table marks, indicators, indicator footnotes,
+    # components, values, value footnotes, budget lines, carry-overs, investments
+    assert large == 17
+
+
+def test_goal_and_indicator_pages_need_the_same_queries_whatever_the_size(client: Client) -> None:
+    report = Report.objects.create(kind="jaarstukken", year=2023, status="aangeboden")
+    build_program(report, slug="klein", goals=1, subgoals=1, activities=1, indicators=1)
+    build_program(report, slug="groot", goals=2, subgoals=4, activities=5, indicators=12)
+    for path in ("doelstelling/1/", "indicator/1.1.1/", "overzicht/", "activiteit/1.1.1/"):
+        small = _chapter_queries(client, f"/jaarstukken/2023/klein/{path}")
+        large = _chapter_queries(client, f"/jaarstukken/2023/groot/{path}")
+        assert small == large, path
+
+
+def test_an_adopted_chapter_is_served_from_the_cache(client: Client, report_2023: Report) -> None:
+    first = client.get(CHAPTER).content
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(CHAPTER).content
+    assert second == first
+    assert len(queries) == 1  # is the report adopted? then the stored page
+    response = client.get(CHAPTER)
+    # Midnight of the adoption day in Diemen.
+    assert response["Last-Modified"] == "Wed, 26 Jun 2024 22:00:00 GMT"
+    again = client.get(CHAPTER, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+    assert again.status_code == 304
+
+
+def test_pages_of_unadopted_reports_are_never_cached(client: Client, report_2023: Report) -> None:
+    Report.objects.filter(pk=report_2023.pk).update(status="aangeboden", adopted_on=None)
+    client.get(CHAPTER)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(CHAPTER)
+    assert len(queries) == 17  # the adoption check, then the full page

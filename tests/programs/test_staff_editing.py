@@ -1,0 +1,378 @@
+"""Policy staff, finance and the griffie at work: rights, worklist, forms, conflicts, history."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from indicators.models import Footnote, IndicatorValue
+from investments.models import BudgetLine, Investment
+from programs.models import Activity, DevelopmentSection, Report
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/beheer/jaarstukken/2024/sociaal/"
+
+
+def as_user(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
+
+
+def text_of(response) -> str:  # noqa: ANN001
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def activity_2024(code: str) -> Activity:
+    return Activity.objects.get(subgoal__goal__program__report__year=2024, code=code)
+
+
+def test_anonymous_users_are_sent_to_the_login(client: Client, concept_2024: Report) -> None:
+    for url in ["/beheer/", "/beheer/jaarstukken/2024/werklijst/", BASE + "activiteit/1.1.1/"]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    response = client.post(BASE + "activiteit/1.1.1/", {"realisation": "x", "version": 1})
+    assert response.status_code == 302
+    assert activity_2024("1.1.1").realisation == ""
+
+
+def test_the_login_page_speaks_dutch(client: Client, policy_officer: User) -> None:
+    response = client.post("/accounts/login/", {"username": "beleid-sociaal", "password": "fout"})
+    assert "De combinatie van gebruikersnaam en wachtwoord is onjuist." in response.content.decode()
+    response = client.post(
+        "/accounts/login/", {"username": "beleid-sociaal", "password": "geheim-wachtwoord-1"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/beheer/"
+
+
+def test_the_worklist_shows_what_is_missing_with_progress(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    as_user(client, policy_officer)
+    response = client.get("/beheer/jaarstukken/2024/werklijst/")
+    text = text_of(response)
+    assert "0 van 31 activiteiten ingevuld, 0 van 44 indicatoren ingevuld" in text
+    assert 'href="/beheer/jaarstukken/2024/sociaal/activiteit/1.1.1/"' in response.content.decode()
+    activity = activity_2024("1.1.1")
+    client.post(BASE + "activiteit/1.1.1/", {"realisation": "Gedaan.", "version": activity.version})
+    text = text_of(client.get("/beheer/jaarstukken/2024/werklijst/?state=ontbreekt"))
+    assert "1 van 31 activiteiten ingevuld" in text
+    assert (
+        "1.1.2" in text and "1.1.1 " not in text.split("Activiteiten", 1)[1].split("Indicatoren")[0]
+    )
+    text = text_of(client.get("/beheer/jaarstukken/2024/werklijst/?mandatory=true&goal=3"))
+    indicators = text.split("Indicatoren Code")[1]
+    assert "3.1.1" in indicators and "2.1.1" not in indicators and "3.1.2" not in indicators
+
+
+def test_policy_staff_fill_in_a_realisation_and_see_it_in_the_history(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    as_user(client, policy_officer)
+    activity = activity_2024("4.2.3")
+    response = client.post(
+        BASE + "activiteit/4.2.3/",
+        {
+            "realisation": "In 2024 ondersteunde School’s Cool 30 kinderen.",
+            "version": activity.version,
+        },
+    )
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.realisation == "In 2024 ondersteunde School’s Cool 30 kinderen."
+    assert activity.version == 2
+    record = activity.history.first()
+    assert record.history_user == policy_officer
+    client.post(
+        BASE + "activiteit/4.2.3/",
+        {"realisation": "In 2024 ondersteunde School’s Cool 31 kinderen.", "version": 2},
+    )
+    page = client.get(BASE + "activiteit/4.2.3/").content.decode()
+    assert "Geschiedenis" in page and "beleid-sociaal" in page
+    assert "<del>30</del> <ins>31</ins>" in page
+
+
+def test_policy_staff_of_another_program_are_refused(
+    client: Client, other_policy_officer: User, concept_2024: Report
+) -> None:
+    as_user(client, other_policy_officer)
+    response = client.post(BASE + "activiteit/1.1.1/", {"realisation": "x", "version": 1})
+    assert response.status_code == 403
+    assert "U heeft geen recht om dit te wijzigen." in response.content.decode()
+    assert client.get(BASE + "indicator/3.1.4/").status_code == 403
+    assert activity_2024("1.1.1").realisation == ""
+    text = text_of(client.get("/beheer/jaarstukken/2024/werklijst/"))
+    assert "U heeft geen programma's in dit verslag." in text
+
+
+def test_finance_edits_money_but_not_realisations(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    as_user(client, finance)
+    assert client.get(BASE + "activiteit/1.1.1/").status_code == 403
+    line = BudgetLine.objects.get(program__report__year=2024, nature="structureel", kind="lasten")
+    response = client.post(
+        BASE + f"begrotingsregel/{line.pk}/",
+        {
+            "rekening_vorig": "-24.273.000",
+            "begroting_primitief": "-25.000.000",
+            "begroting_totaal": "-25.100.000",
+            "rekening": "",
+            "version": line.version,
+        },
+    )
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert (line.begroting_primitief, line.rekening) == (-25_000_000, 0)
+    investment = Investment.objects.get(program__report__year=2024, number="760124")
+    response = client.post(
+        BASE + "investering/760124/",
+        {
+            "name": investment.name,
+            "budget": "2.400.000",
+            "realised": "1.000.000,50",
+            "status": "I",
+            "explanation": "",
+            "version": 1,
+        },
+    )
+    assert response.status_code == 400
+    assert "Vul hele euro&#x27;s in" in response.content.decode()
+    assert 'value="1.000.000,50"' in response.content.decode()
+    investment.refresh_from_db()
+    assert investment.realised == 162_000
+
+
+def test_the_administrator_changes_status_but_edits_no_content(
+    client: Client, administrator: User, concept_2024: Report
+) -> None:
+    as_user(client, administrator)
+    assert client.get(BASE + "activiteit/1.1.1/").status_code == 403
+    line = BudgetLine.objects.filter(program__report__year=2024).first()
+    assert client.get(BASE + f"begrotingsregel/{line.pk}/").status_code == 403
+    url = "/beheer/jaarstukken/2024/status/"
+    client.post(url, {"transition": "submit_for_review", "seen_status": "concept"})
+    concept_2024.refresh_from_db()
+    assert concept_2024.status == "in_review"
+
+
+def test_policy_staff_cannot_change_a_status(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    as_user(client, policy_officer)
+    url = "/beheer/jaarstukken/2024/status/"
+    assert (
+        client.post(url, {"transition": "submit_for_review", "seen_status": "concept"}).status_code
+        == 403
+    )
+    assert client.post("/beheer/jaarstukken/2024/nieuw-jaar/").status_code == 403
+    concept_2024.refresh_from_db()
+    assert concept_2024.status == "concept"
+
+
+def test_indicator_values_are_typed_in_dutch(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    as_user(client, policy_officer)
+    url = BASE + "indicator/3.1.3/"
+    form = client.get(url).content.decode()
+    # Last year's realisation moved into the "Realisatie 2023" column; its target came along.
+    assert 'name="realisatie_vorig__totaal" value="73,6%"' in form
+    data = {
+        "version": 1,
+        "realisatie_vorig__totaal": "73,6%",
+        "realisatie_vorig__totaal__voetnoten": "",
+        "begroot__totaal": "72%",
+        "begroot__totaal__voetnoten": "",
+        "realisatie__totaal": "74,1%",
+        "realisatie__totaal__voetnoten": "",
+        "new_footnote": "Bron: waarstaatjegemeente.nl, peildatum 1 maart 2025.",
+    }
+    assert client.post(url, data).status_code == 302
+    value = IndicatorValue.objects.get(indicator__code="3.1.3", year=2024, kind="realisatie")
+    assert value.display == "74,1%" and value.percent and value.decimals == 1
+    note = Footnote.objects.get(program__report__year=2024, number=1)
+    assert note.text.startswith("Bron: waarstaatjegemeente.nl")
+
+
+def test_a_wrong_value_gets_a_field_message_and_keeps_what_was_typed(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    as_user(client, policy_officer)
+    url = BASE + "indicator/3.1.4/"
+    data = {
+        "version": 1,
+        "realisatie_vorig__totaal": "248",
+        "begroot__totaal": "1.14",
+        "realisatie__totaal": "250",
+        "realisatie__totaal__voetnoten": "99",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "is geen geldige waarde" in html
+    assert "Voetnoot ‘99’ bestaat niet in dit hoofdstuk." in html
+    assert 'value="1.14"' in html and 'value="250"' in html
+    assert not IndicatorValue.objects.filter(
+        indicator__code="3.1.4", year=2024, kind="realisatie"
+    ).exists()
+
+
+def test_breakdowns_and_not_known_values_can_be_entered(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    as_user(client, policy_officer)
+    url = BASE + "indicator/5.3.1/"
+    form = client.get(url).content.decode()
+    names = re.findall(r'name="(realisatie__\d+)"', form)
+    assert len(names) == 3
+    data = {"version": 1, "realisatie__totaal": "N.n.b."}
+    data.update({name: raw for name, raw in zip(names, ["16%", "10 %", "NB"], strict=True)})
+    assert client.post(url, data).status_code == 302
+    values = IndicatorValue.objects.filter(
+        indicator__code="5.3.1",
+        year=2024,
+        kind="realisatie",
+        indicator__table__goal__program__report__year=2024,
+    )
+    shown = {(v.component.label if v.component else None): v.display for v in values}
+    assert shown == {None: "N.n.b.", "Roken": "16%", "Alcohol": "10%", "Drugs": "NB"}
+
+
+def test_a_stale_save_shows_both_versions_and_overwrites_nothing(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    other = User.objects.create_user("collega", is_staff=True)
+    other.groups.set(policy_officer.groups.all())
+    other.program_assignments.create(program_slug="sociaal")
+    colleague = Client()
+    colleague.force_login(other)
+    as_user(client, policy_officer)
+    # Both open the form at version 1; the colleague saves first.
+    colleague.post(
+        BASE + "activiteit/1.1.1/", {"realisation": "Versie van de collega.", "version": 1}
+    )
+    response = client.post(
+        BASE + "activiteit/1.1.1/", {"realisation": "Mijn versie.", "version": 1}
+    )
+    assert response.status_code == 409
+    text = text_of(response)
+    assert "Iemand anders heeft dit intussen gewijzigd" in text
+    assert "Versie van de collega." in text and "Mijn versie." in text
+    assert activity_2024("1.1.1").realisation == "Versie van de collega."
+    # Choosing to keep mine, deliberately, from the conflict page (it carries version 2).
+    assert 'name="version" value="2"' in response.content.decode()
+    client.post(BASE + "activiteit/1.1.1/", {"realisation": "Samengevoegd.", "version": 2})
+    assert activity_2024("1.1.1").realisation == "Samengevoegd."
+
+
+def test_a_stale_indicator_save_is_a_conflict_too(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    as_user(client, policy_officer)
+    url = BASE + "indicator/4.2.3/"
+    base = {"realisatie_vorig__totaal": "62", "begroot__totaal": "54"}
+    assert client.post(url, {**base, "version": 1, "realisatie__totaal": "60"}).status_code == 302
+    response = client.post(url, {**base, "version": 1, "realisatie__totaal": "70"})
+    assert response.status_code == 409
+    assert (
+        IndicatorValue.objects.get(indicator__code="4.2.3", year=2024, kind="realisatie").display
+        == "60"
+    )
+
+
+def test_development_sections_are_added_edited_and_reordered(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    as_user(client, policy_officer)
+    url = BASE + "ontwikkelingen/"
+    client.post(url, {"title": "Eerste", "body": "Een."})
+    client.post(url, {"title": "Tweede", "body": "Twee."})
+    client.post(BASE + "ontwikkeling/2/verplaats/", {"richting": "omhoog"})
+    titles = list(
+        DevelopmentSection.objects.filter(program__report__year=2024).values_list(
+            "title", flat=True
+        )
+    )
+    assert titles == ["Tweede", "Eerste"]
+    client.post(
+        BASE + "ontwikkeling/1/",
+        {"title": "Tweede", "body": "Twee, herschreven.", "order": 1, "version": 2},
+    )
+    assert (
+        DevelopmentSection.objects.get(program__report__year=2024, order=1).body
+        == "Twee, herschreven."
+    )
+
+
+def test_an_adopted_report_refuses_every_edit(
+    client: Client, policy_officer: User, finance: User, report_2023: Report
+) -> None:
+    as_user(client, policy_officer)
+    url = "/beheer/jaarstukken/2023/sociaal/activiteit/1.1.1/"
+    response = client.post(url, {"realisation": "Achteraf aangepast.", "version": 1})
+    assert response.status_code == 403
+    assert (
+        "is vastgesteld door de raad en kan niet meer worden gewijzigd" in response.content.decode()
+    )
+    assert Activity.objects.get(
+        subgoal__goal__program__report=report_2023, code="1.1.1"
+    ).realisation.startswith("In 2023")
+    as_user(client, finance)
+    line = BudgetLine.objects.filter(program__report=report_2023).first()
+    assert (
+        client.get(f"/beheer/jaarstukken/2023/sociaal/begrotingsregel/{line.pk}/").status_code
+        == 403
+    )
+
+
+def test_the_model_itself_refuses_changes_to_an_adopted_report(report_2023: Report) -> None:
+    from programs.models import FrozenReportError
+
+    activity = Activity.objects.get(subgoal__goal__program__report=report_2023, code="1.1.1")
+    activity.realisation = "Stiekem."
+    with pytest.raises(FrozenReportError):
+        activity.save()
+    with pytest.raises(FrozenReportError):
+        activity.delete()
+
+
+def test_carry_overs_policy_writes_the_reasoning_finance_the_amount(
+    client: Client, policy_officer: User, finance: User, report_2023: Report
+) -> None:
+    from investments.models import CarryOver
+
+    Report.objects.filter(pk=report_2023.pk).update(status="concept", adopted_on=None)
+    url = "/beheer/jaarstukken/2023/sociaal/overheveling/4/"
+    as_user(client, policy_officer)
+    form = client.get(url).content.decode()
+    assert 'name="reasoning"' in form and 'name="amount"' not in form
+    client.post(url, {"reasoning": "Nieuwe toelichting.", "amount": "999", "version": 1})
+    item = CarryOver.objects.get(program__report=report_2023, order=4)
+    assert (item.reasoning, item.amount) == ("Nieuwe toelichting.", None)
+    as_user(client, finance)
+    response = client.post(
+        url,
+        {
+            "title": item.title,
+            "amount": "12.500",
+            "reasoning": item.reasoning,
+            "order": 4,
+            "version": 2,
+        },
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.amount == 12_500
+    response = client.post(
+        url,
+        {
+            "title": item.title,
+            "amount": "12,5",
+            "reasoning": item.reasoning,
+            "order": 4,
+            "version": 3,
+        },
+    )
+    assert "Vul hele euro&#x27;s in" in response.content.decode()

@@ -1,0 +1,206 @@
+"""The report's life: statuses, concurrent saves, the new year, corrections of published values."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connections
+from django.test import Client
+
+from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
+from indicators.models import Footnote, Indicator, IndicatorValue
+from investments.models import BudgetLine, Investment
+from programs.models import Activity, DevelopmentSection, Report
+from programs.new_year import start_new_year
+from programs.services import StatusChangeRefused, change_status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_report_goes_from_concept_to_adopted_in_order(concept_2024: Report) -> None:
+    with pytest.raises(StatusChangeRefused, match="Dit kan niet vanuit de status ‘Concept’"):
+        change_status(report=concept_2024, transition="adopt", adopted_on=date(2025, 7, 3))
+    change_status(report=concept_2024, transition="submit_for_review")
+    change_status(report=concept_2024, transition="reopen")
+    change_status(report=concept_2024, transition="submit_for_review")
+    change_status(report=concept_2024, transition="offer_to_council")
+    assert concept_2024.is_published and not concept_2024.is_adopted
+    with pytest.raises(StatusChangeRefused, match="Vul de datum in"):
+        change_status(report=concept_2024, transition="adopt")
+    change_status(report=concept_2024, transition="adopt", adopted_on=date(2025, 7, 3))
+    concept_2024.refresh_from_db()
+    assert concept_2024.version_label == "Vastgesteld door Raad op 3 juli 2025"
+    with pytest.raises(StatusChangeRefused):
+        change_status(report=concept_2024, transition="reopen")
+
+
+def test_two_simultaneous_status_changes_leave_one_result(concept_2024: Report) -> None:
+    first = Report.objects.get(pk=concept_2024.pk)
+    second = Report.objects.get(pk=concept_2024.pk)
+    change_status(report=first, transition="submit_for_review")
+    with pytest.raises(
+        StatusChangeRefused, match="Iemand anders heeft de status intussen gewijzigd"
+    ):
+        change_status(report=second, transition="submit_for_review")
+    assert Report.objects.get(pk=concept_2024.pk).status == "in_review"
+
+
+def test_the_status_page_refuses_a_stale_form(
+    client: Client, administrator: User, concept_2024: Report
+) -> None:
+    client.force_login(administrator)
+    url = "/beheer/jaarstukken/2024/status/"
+    client.post(url, {"transition": "submit_for_review", "seen_status": "concept"})
+    response = client.post(url, {"transition": "reopen", "seen_status": "concept"}, follow=True)
+    assert "Iemand anders heeft de status intussen gewijzigd." in response.content.decode()
+    assert Report.objects.get(pk=concept_2024.pk).status == "in_review"
+
+
+def test_offering_to_the_council_publishes_and_adoption_freezes(
+    client: Client, administrator: User, policy_officer: User, concept_2024: Report
+) -> None:
+    assert Client().get("/jaarstukken/2024/sociaal/").status_code == 404
+    client.force_login(administrator)
+    url = "/beheer/jaarstukken/2024/status/"
+    for step, seen in (("submit_for_review", "concept"), ("offer_to_council", "in_review")):
+        client.post(url, {"transition": step, "seen_status": seen})
+    assert Client().get("/jaarstukken/2024/sociaal/").status_code == 200
+    client.post(
+        url, {"transition": "adopt", "seen_status": "aangeboden", "adopted_on": "2025-07-03"}
+    )
+    assert Report.objects.get(pk=concept_2024.pk).adopted_on == date(2025, 7, 3)
+    client.force_login(policy_officer)
+    response = client.post(
+        "/beheer/jaarstukken/2024/sociaal/activiteit/1.1.1/",
+        {"realisation": "Te laat.", "version": 1},
+    )
+    assert response.status_code == 403
+
+
+def test_a_new_year_copies_the_structure_and_starts_realisations_empty(
+    concept_2024: Report,
+) -> None:
+    assert concept_2024.status == "concept" and concept_2024.year == 2024
+    activities = Activity.objects.filter(subgoal__goal__program__report=concept_2024)
+    assert activities.count() == 31
+    assert not activities.exclude(realisation="").exists()
+    assert activities.get(code="4.2.3").plan.startswith("Inzetten van mentoraats-")
+    indicators = Indicator.objects.filter(table__goal__program__report=concept_2024)
+    assert indicators.count() == 44
+    values = IndicatorValue.objects.filter(indicator__table__goal__program__report=concept_2024)
+    assert not values.filter(year=2024, kind="realisatie").exists()
+    # Last year's realisations are carried into "Realisatie 2023"; last year's targets seed this year's.
+    assert values.get(indicator__code="3.1.3", year=2023, kind="realisatie").display == "73,6%"
+    assert values.get(indicator__code="3.3.9", year=2024, kind="begroot").display.startswith(
+        "Minimaal 90%"
+    )
+    assert values.get(indicator__code="5.3.1", year=2023, component__label="Roken").display == "17%"
+    assert not DevelopmentSection.objects.filter(program__report=concept_2024).exists()
+    assert not Footnote.objects.filter(program__report=concept_2024).exists()
+    line = BudgetLine.objects.get(program__report=concept_2024, nature="structureel", kind="lasten")
+    assert (line.rekening_vorig, line.rekening) == (-24_273_000, 0)
+    # The settled credit (A) is not carried on; those in progress are.
+    numbers = set(
+        Investment.objects.filter(program__report=concept_2024).values_list("number", flat=True)
+    )
+    assert numbers == {"760123", "760124"}
+
+
+def test_the_griffie_starts_a_new_year_once(
+    client: Client, administrator: User, report_2023: Report
+) -> None:
+    client.force_login(administrator)
+    client.post("/beheer/jaarstukken/2023/nieuw-jaar/")
+    response = client.post("/beheer/jaarstukken/2023/nieuw-jaar/", follow=True)
+    assert "Jaarstukken 2024 bestaat al." in response.content.decode()
+    assert Report.objects.filter(year=2024).count() == 1
+
+
+def test_correcting_a_published_value_adds_a_footnote_naming_the_report(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    client.force_login(policy_officer)
+    url = "/beheer/jaarstukken/2024/sociaal/indicator/3.1.4/"
+    data = {
+        "version": 1,
+        "realisatie_vorig__totaal": "250",
+        "begroot__totaal": "400",
+        "realisatie__totaal": "240",
+    }
+    assert client.post(url, data).status_code == 302
+    value = IndicatorValue.objects.get(
+        indicator__table__goal__program__report=concept_2024,
+        indicator__code="3.1.4",
+        year=2023,
+        kind="realisatie",
+    )
+    note = value.footnotes.get()
+    assert note.kind == "correctie"
+    assert note.text == (
+        "Realisatie 2023 van indicator 3.1.4 stond verkeerd in Jaarstukken 2023: daar stond 248. Juiste waarde: 250."
+    )
+    page = Client().get("/jaarstukken/2023/sociaal/")  # the published report itself is unchanged
+    assert "Juiste waarde: 250" not in page.content.decode()
+    client.force_login(User.objects.create_user("kijker", is_staff=True))
+    text = client.get("/jaarstukken/2024/sociaal/doelstelling/3/").content.decode()
+    assert (
+        "Correctie:</strong> Realisatie 2023 van indicator 3.1.4 stond verkeerd in Jaarstukken 2023"
+        in text
+    )
+
+
+def test_an_unchanged_previous_value_gets_no_correction(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    client.force_login(policy_officer)
+    data = {
+        "version": 1,
+        "realisatie_vorig__totaal": "248",
+        "begroot__totaal": "400",
+        "realisatie__totaal": "240",
+    }
+    client.post("/beheer/jaarstukken/2024/sociaal/indicator/3.1.4/", data)
+    assert not Footnote.objects.filter(program__report=concept_2024).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_saves_of_one_item_never_lose_an_update() -> None:
+    """Two real requests at once, in two threads with their own connections."""
+    report, _ = load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
+    start_new_year(source=report)
+    from programs.demo import ensure_role_groups
+
+    group = ensure_role_groups()["Beleid"]
+    clients = []
+    for name in ("een", "twee"):
+        user = User.objects.create_user(name, is_staff=True)
+        user.groups.add(group)
+        user.program_assignments.create(program_slug="sociaal")
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    url = "/beheer/jaarstukken/2024/sociaal/activiteit/1.1.1/"
+    barrier = threading.Barrier(2)
+    statuses: dict[str, int] = {}
+
+    def save(client: Client, text: str) -> None:
+        try:
+            barrier.wait(timeout=10)
+            statuses[text] = client.post(url, {"realisation": text, "version": 1}).status_code
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=save, args=(c, t))
+        for c, t in zip(clients, ["Een.", "Twee."], strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses.values()) == [302, 409]
+    winner = next(text for text, status in statuses.items() if status == 302)
+    activity = Activity.objects.get(subgoal__goal__program__report__year=2024, code="1.1.1")
+    assert (activity.realisation, activity.version) == (winner, 2)
+    assert activity.history.count() == 2  # created by the new year, changed once
