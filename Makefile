@@ -10,7 +10,7 @@ PYTHON ?= $(shell scripts/find-python.sh)
 
 run: setup db seed
 	@echo "Demo accounts (local demo only!): beleid / financien / griffie, password: demo"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	scripts/with-worker.sh $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
 	$(BIN)/ruff check .

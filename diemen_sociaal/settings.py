@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_tasks_db",
     "programs",
     "indicators",
     "investments",
@@ -197,6 +198,16 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 # The PDFs of adopted reports, made once and served unchanged ever after (programs/pdf.py).
 PUBLICATION_ROOT = Path(env_str("PUBLICATION_ROOT", str(BASE_DIR / "var" / "publications")))
 
+# Background work (Django's tasks framework): the whole report as PDF. Tasks are stored in the
+# database and run by `manage.py db_worker` (started by `make run` and `make serve`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# PDFs made by background jobs for reports that are not adopted (drafts, offered reports).
+PDF_JOB_ROOT = Path(env_str("PDF_JOB_ROOT", str(BASE_DIR / "var" / "pdf-jobs")))
+# A running job that has not shown progress for this long was interrupted (its worker died).
+PDF_JOB_STALE_SECONDS = env_int("PDF_JOB_STALE_SECONDS", 120)
+# Readers of an offered (published, not yet adopted) report share a PDF this young.
+PDF_JOB_REUSE_SECONDS = env_int("PDF_JOB_REUSE_SECONDS", 10 * 60)
+
 # Database backups (manage.py backup_data / restore_data, `make backup`, `make restore`).
 BACKUP_ROOT = Path(env_str("BACKUP_ROOT", str(BASE_DIR / "var" / "backups")))
 
@@ -318,6 +329,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         # Lockouts are warnings; INFO adds every failed and successful login.
+        # Page-by-page progress of a PDF job (programs/jobs.py listens; nothing is printed).
+        "weasyprint.progress": {"handlers": [], "level": "INFO", "propagate": False},
         "axes": {
             "handlers": ["stderr"],
             "level": env_str("AXES_LOG_LEVEL", "WARNING"),

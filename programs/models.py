@@ -5,6 +5,7 @@ because their wording changes from year to year; the codes ("1", "1.1",
 "1.1.1") tie the years together for comparison and trends.
 """
 
+import uuid
 from datetime import date
 from typing import ClassVar
 
@@ -339,3 +340,65 @@ class Activity(ReportContent, Versioned):
         clash = Activity.objects.filter(subgoal__goal__program_id=program_id, code=self.code)
         if clash.exclude(pk=self.pk).exists():
             raise ValidationError({"code": "Dit programma heeft al een activiteit met deze code."})
+
+
+class PdfJobStatus(models.TextChoices):
+    QUEUED = "wachtrij", "In de wachtrij"
+    RUNNING = "bezig", "Bezig"
+    DONE = "klaar", "Klaar"
+    FAILED = "mislukt", "Mislukt"
+
+
+class PdfJob(models.Model):
+    """The whole report as PDF, made in the background (programs/jobs.py).
+
+    Django's task backend says only whether a task ran; this record says what a
+    reader waits for: how far the job is, why it failed, and where its file is.
+    The id is random, so a job's page cannot be guessed from another one's.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="pdf_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    status = models.CharField(max_length=10, choices=PdfJobStatus, default=PdfJobStatus.QUEUED)
+    # The step in words, as the progress page shows it ("Pagina 57 opgemaakt").
+    step = models.CharField(max_length=200, blank=True)
+    pages_done = models.PositiveIntegerField(default=0)
+    # From the last finished job of the same report, so the page can show a percentage.
+    pages_expected = models.PositiveIntegerField(null=True, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    task_id = models.CharField(max_length=64, blank=True)
+    # The finished file: under PUBLICATION_ROOT for an adopted report, else PDF_JOB_ROOT.
+    file_path = models.CharField(max_length=500, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Every sign of life of the worker; a running job that stays silent was interrupted.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "PDF-taak"
+        verbose_name_plural = "PDF-taken"
+        indexes = [models.Index(fields=["report", "status"], name="pdfjob_report_status")]
+
+    def __str__(self) -> str:
+        return f"PDF van {self.report} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (PdfJobStatus.DONE, PdfJobStatus.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        """How far the layout is, when the page count of an earlier run is known."""
+        if self.status == PdfJobStatus.DONE:
+            return 100
+        if not self.pages_expected:
+            return None
+        return min(99, round(100 * self.pages_done / self.pages_expected))

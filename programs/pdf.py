@@ -34,6 +34,7 @@ TEMPLATE = "programs/pdf/document.html"
 BASE_URL = "file:///"
 
 Rendered = tuple[str, str, bytes]
+Progress = Callable[[str], None]
 
 
 class StaticFilesFetcher(URLFetcher):
@@ -80,15 +81,22 @@ def render_chapter_pdf(program: Program) -> Rendered:
     return chapter_filename(program), PDF_MIME, _render(context)
 
 
-def render_report_pdf(report: Report) -> Rendered:
+def render_report_pdf(report: Report, progress: Progress | None = None) -> Rendered:
+    """The whole report. `progress`, if given, hears each step in words (for a job's page)."""
     programs = list(report.programs.select_related("report"))
-    context = _document_context(report, programs, title=report.title)
-    return report_filename(report), PDF_MIME, _render(context)
+    context = _document_context(report, programs, title=report.title, progress=progress)
+    if progress:
+        progress("De pagina's worden opgemaakt")
+    return report_filename(report), PDF_MIME, _render(context, progress)
 
 
-def _document_context(report: Report, programs: list[Program], *, title: str) -> dict[str, Any]:
+def _document_context(
+    report: Report, programs: list[Program], *, title: str, progress: Progress | None = None
+) -> dict[str, Any]:
     chapters = []
-    for program in programs:
+    for number, program in enumerate(programs, start=1):
+        if progress:
+            progress(f"Gegevens van hoofdstuk {number} van {len(programs)} verzamelen")
         chapter = pages.chapter_context(program)
         # Ids must be unique across the chapters of one document: the table of
         # contents and the footnote marks link to them.
@@ -103,12 +111,16 @@ def _document_context(report: Report, programs: list[Program], *, title: str) ->
     }
 
 
-def _render(context: dict[str, Any]) -> bytes:
+def _render(context: dict[str, Any], progress: Progress | None = None) -> bytes:
     html = render_to_string(TEMPLATE, context)
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher())
     # PDF/UA-1: tagged, with title and language, for readers who use a screen reader.
     # Presentational hints make <li value="6"> number a footnote 6, as in the source.
-    return document.write_pdf(pdf_variant="pdf/ua-1", presentational_hints=True)
+    options = {"pdf_variant": "pdf/ua-1", "presentational_hints": True}
+    source = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher())
+    document = source.render(**options)
+    if progress:
+        progress(f"Het PDF-bestand van {len(document.pages)} pagina's wordt geschreven")
+    return document.write_pdf(**options)
 
 
 def stored_or_rendered(report: Report, filename: str, render: Callable[[], Rendered]) -> Rendered:
@@ -120,11 +132,11 @@ def stored_or_rendered(report: Report, filename: str, render: Callable[[], Rende
         return render()
     path = Path(settings.PUBLICATION_ROOT) / filename
     if not path.exists():
-        _store_once(path, render()[2])
+        store_once(path, render()[2])
     return filename, PDF_MIME, path.read_bytes()
 
 
-def _store_once(path: Path, content: bytes) -> None:
+def store_once(path: Path, content: bytes) -> None:
     """Write atomically, and never replace a stored file.
 
     The temporary file lives in the same directory, so a process killed halfway
@@ -139,6 +151,7 @@ def _store_once(path: Path, content: bytes) -> None:
             file.write(content)
             file.flush()
             os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; the web server reads it
         try:
             os.link(temporary, path)
         except FileExistsError:

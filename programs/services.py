@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Model
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from . import jobs
 from .models import Program, Report
 
 
@@ -86,6 +87,9 @@ def change_status(
             "Iemand anders heeft de status intussen gewijzigd. Bekijk de huidige status en "
             "probeer het opnieuw."
         ) from error
+    if transition == "adopt":
+        # The council's document: made once in the background, ready before anyone asks.
+        transaction.on_commit(lambda: jobs.start(report, None))
     return report
 
 

@@ -34,7 +34,8 @@ fi
 echo "gunicorn: $WEB_CONCURRENCY workers on http://$HOST:$PORT"
 # --timeout: a whole report as PDF takes a while to render the first time.
 # --max-requests: workers are replaced now and then, so a slow leak cannot grow forever.
-exec "$BIN/gunicorn" diemen_sociaal.wsgi:application \
+# The PDF workers (PDF_WORKERS, 1) run beside gunicorn and stop with it.
+exec scripts/with-worker.sh "$BIN/gunicorn" diemen_sociaal.wsgi:application \
   --bind "$HOST:$PORT" \
   --workers "$WEB_CONCURRENCY" \
   --timeout 120 \

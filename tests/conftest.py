@@ -70,3 +70,11 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _pdf_roots(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """PDFs a test makes go to a fresh directory, never to the project's var/."""
+    root = tmp_path_factory.mktemp("pdfs")
+    settings.PUBLICATION_ROOT = root / "publications"
+    settings.PDF_JOB_ROOT = root / "jobs"

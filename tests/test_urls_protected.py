@@ -36,6 +36,11 @@ PUBLIC = {
     "programs:search",
     "programs:report",
     "programs:report-pdf",
+    "programs:report-pdf-start",
+    "programs:pdf-job",
+    "programs:pdf-job-status",
+    "programs:pdf-job-file",
+    "programs:pdf-job-retry",
     "programs:chapter",
     "programs:chapter-pdf",
     "programs:overview",
@@ -121,6 +126,7 @@ SAMPLES: dict[str, Any] = {
     "token": "abc-123",
     "url": "bestaat-niet/",
     "app_label": "programs",
+    "job": "6da076f8-aae9-4a06-ae5c-1518ffe76bfa",
 }
 CODES = {"goal": "3", "doelstellingen": "3", "indicator": "3.1.4", "indicatoren": "3.1.4"}
 DEFAULT_CODE = "1.1.1"

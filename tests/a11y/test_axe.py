@@ -157,3 +157,47 @@ def test_staff_pages_have_no_wcag_violations(live_server: object, browser: objec
                 found["indicator form with error"] = problems
         context.close()
     assert found == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_pdf_job_page_is_accessible_and_follows_the_job(
+    live_server: object, browser: object, tmp_path: Path
+) -> None:
+    """The progress page passes axe, and its script shows the download once the job is done."""
+    from django.utils import timezone
+
+    from programs.models import PdfJob, PdfJobStatus
+
+    report, _ = load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
+    job = PdfJob.objects.create(
+        report=report,
+        status=PdfJobStatus.RUNNING,
+        step="De pagina's worden opgemaakt: 5 klaar",
+        pages_done=5,
+        pages_expected=20,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/jaarstukken/2023/pdf/taak/{job.pk}/")
+    assert _violations(page) == []
+    download = page.locator(".pdf-job__download")
+    assert download.is_hidden()
+    assert page.locator("progress").get_attribute("value") == "25"
+
+    made = tmp_path / "made.pdf"
+    made.write_bytes(b"%PDF-1.7 test")
+    PdfJob.objects.filter(pk=job.pk).update(
+        status=PdfJobStatus.DONE,
+        step="Klaar",
+        file_path=str(made),
+        filename="jaarstukken-2023.pdf",
+        page_count=20,
+        finished_at=timezone.now(),
+    )
+    download.wait_for(state="visible", timeout=15_000)
+    assert page.locator("#pdf-job-status").inner_text() == "Klaar"
+    assert page.locator("progress").is_hidden()
+    assert _violations(page) == []
+    context.close()

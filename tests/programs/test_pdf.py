@@ -212,7 +212,7 @@ def test_a_stored_pdf_is_never_replaced(publications: Path) -> None:
 
     assert pdf.stored_or_rendered(adopted, "x.pdf", rendering(b"first"))[2] == b"first"
     # A second rendering (a racing request, a newer WeasyPrint) loses to the stored one.
-    pdf._store_once(publications / "x.pdf", b"second")
+    pdf.store_once(publications / "x.pdf", b"second")
     assert pdf.stored_or_rendered(adopted, "x.pdf", rendering(b"third"))[2] == b"first"
     assert sorted(p.name for p in publications.iterdir()) == ["x.pdf"]
 
@@ -225,7 +225,7 @@ def test_a_failed_write_leaves_no_file_behind(
 
     monkeypatch.setattr(pdf.os, "fsync", disk_full)
     with pytest.raises(OSError):
-        pdf._store_once(publications / "x.pdf", b"half")
+        pdf.store_once(publications / "x.pdf", b"half")
     assert list(publications.iterdir()) == []
 
 
@@ -280,7 +280,7 @@ def test_the_report_and_chapter_pages_link_to_their_pdfs(
 ) -> None:
     report_page = client.get("/jaarstukken/2023/").content.decode()
     assert f'href="{REPORT_PDF}"' in report_page
-    assert "Download het hele verslag als PDF" in report_page
+    assert "Het hele verslag als PDF" in report_page
     chapter_page = client.get("/jaarstukken/2023/sociaal/").content.decode()
     assert f'href="{CHAPTER_PDF}"' in chapter_page
     assert "Download dit hoofdstuk als PDF" in chapter_page

@@ -1,0 +1,266 @@
+"""The whole report as PDF, made in the background with progress a reader can follow.
+
+A whole report takes from seconds to minutes to lay out, longer than a web
+request should wait. A reader asks for it; a PdfJob records the request and a
+task of Django's tasks framework (run by `manage.py db_worker`) makes the file
+while the job's page shows how far it is. The task backend has no timeouts or
+retries, so the job record carries them: every page laid out is a sign of life
+(heartbeat); a running job that falls silent was interrupted and is shown as
+failed, and a failed job can be started again.
+
+Files are written whole or not at all (pdf.store_once): a worker killed
+halfway leaves no half-written PDF under a real name.
+"""
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.db.models import Q
+from django.tasks import task
+from django.utils import timezone
+
+from . import pdf
+from .models import PdfJob, PdfJobStatus, Report
+
+logger = logging.getLogger(__name__)
+
+ACTIVE = (PdfJobStatus.QUEUED, PdfJobStatus.RUNNING)
+INTERRUPTED = (
+    "De verwerking is onderbroken: de verwerker is gestopt voordat de PDF klaar was. "
+    "Er is geen half bestand bewaard. Probeer het opnieuw."
+)
+FAILED = "Het maken van de PDF is mislukt."
+# The heartbeat is written at most this often (seconds): often enough for a live page,
+# rarely enough that a 500-page layout does not wait on the database.
+HEARTBEAT_INTERVAL = 0.5
+_PAGE = re.compile(r"Step 5 - Creating layout - Page (\d+)")
+
+
+class JobNotRetryable(Exception):
+    """Only a failed job can be started again."""
+
+
+# --- Asking for a PDF ----------------------------------------------------------------------
+
+
+def stored_file(report: Report) -> Path | None:
+    """The PDF of an adopted report, once made: the council's document, never remade."""
+    if not report.is_adopted:
+        return None
+    path = Path(settings.PUBLICATION_ROOT) / pdf.report_filename(report)
+    return path if path.exists() else None
+
+
+def active_job(report: Report) -> PdfJob | None:
+    """The job that is making this report's PDF now, if any (after marking silent ones)."""
+    for job in report.pdf_jobs.filter(status__in=ACTIVE):
+        if not mark_if_interrupted(job).is_finished:
+            return job
+    return None
+
+
+def shared_job(report: Report) -> PdfJob | None:
+    """A recent finished PDF that a reader of a published report may have.
+
+    Staff making a draft want today's text; readers of an offered report share
+    one file for PDF_JOB_REUSE_SECONDS, so a crowd cannot make the server render
+    the same report again and again.
+    """
+    if not report.is_published:
+        return None
+    since = timezone.now() - timedelta(seconds=settings.PDF_JOB_REUSE_SECONDS)
+    job = report.pdf_jobs.filter(status=PdfJobStatus.DONE, finished_at__gte=since).first()
+    return job if job and job_file(job) else None
+
+
+def start(report: Report, user: AbstractBaseUser | AnonymousUser | None) -> PdfJob:
+    """A new job for the report, or the one already running: never two at once."""
+    with transaction.atomic():
+        # One at a time per report: a second request waits here and then finds the first job.
+        Report.objects.select_for_update().filter(pk=report.pk).first()
+        running = active_job(report)
+        if running:
+            return running
+        job = PdfJob.objects.create(
+            report=report,
+            requested_by=user if user is not None and user.is_authenticated else None,
+            pages_expected=_last_page_count(report),
+            step="Wacht op de verwerker",
+        )
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def retry(job: PdfJob) -> PdfJob:
+    """Start a failed job again, under the same address."""
+    with transaction.atomic():
+        updated = PdfJob.objects.filter(pk=job.pk, status=PdfJobStatus.FAILED).update(
+            status=PdfJobStatus.QUEUED,
+            step="Wacht op de verwerker",
+            error="",
+            pages_done=0,
+            attempts=job.attempts + 1,
+            started_at=None,
+            heartbeat_at=None,
+            finished_at=None,
+        )
+        if not updated:
+            raise JobNotRetryable("Alleen een mislukte taak kan opnieuw worden gestart.")
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def _enqueue(job_id: object) -> None:
+    result = make_report_pdf.enqueue(str(job_id))
+    PdfJob.objects.filter(pk=job_id).update(task_id=str(result.id))
+
+
+def _last_page_count(report: Report) -> int | None:
+    return (
+        report.pdf_jobs.filter(status=PdfJobStatus.DONE, page_count__isnull=False)
+        .values_list("page_count", flat=True)
+        .first()
+    )
+
+
+def mark_if_interrupted(job: PdfJob) -> PdfJob:
+    """A running job whose worker went silent is failed: its worker was stopped or died."""
+    if job.status != PdfJobStatus.RUNNING:
+        return job
+    cutoff = timezone.now() - timedelta(seconds=settings.PDF_JOB_STALE_SECONDS)
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    if PdfJob.objects.filter(silent, pk=job.pk, status=PdfJobStatus.RUNNING).update(
+        status=PdfJobStatus.FAILED, error=INTERRUPTED, finished_at=timezone.now()
+    ):
+        logger.warning("PDF job %s was interrupted (no sign of life since %s)", job.pk, cutoff)
+    job.refresh_from_db()
+    return job
+
+
+def job_file(job: PdfJob) -> Path | None:
+    """The finished file of a job, if it is still there."""
+    if job.status != PdfJobStatus.DONE or not job.file_path:
+        return None
+    path = Path(job.file_path)
+    return path if path.exists() else None
+
+
+# --- Making it (in the worker) -------------------------------------------------------------
+
+
+@task()
+def make_report_pdf(job_id: str) -> None:
+    """Django task: make the PDF of one job. Runs in `manage.py db_worker`."""
+    run(job_id)
+
+
+def run(job_id: str) -> None:
+    """Claim the job, render, store whole, and record the outcome."""
+    now = timezone.now()
+    claimed = PdfJob.objects.filter(pk=job_id, status=PdfJobStatus.QUEUED).update(
+        status=PdfJobStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        step="Begonnen",
+        pages_done=0,
+    )
+    if not claimed:  # done, failed, or taken by another worker in the meantime
+        return
+    job = PdfJob.objects.select_related("report").get(pk=job_id)
+    report = job.report
+    stored = stored_file(report)
+    if stored:  # an adopted report's PDF is made once; a second job only points at it
+        PdfJob.objects.filter(pk=job_id).update(
+            status=PdfJobStatus.DONE,
+            step="Klaar",
+            file_path=str(stored),
+            filename=stored.name,
+            page_count=_last_page_count(report),
+            finished_at=timezone.now(),
+        )
+        return
+    try:
+        with _progress(job) as say:
+            filename, _mime, content = pdf.render_report_pdf(report, progress=say)
+            say("Het bestand wordt bewaard")
+            if report.is_adopted:
+                path = Path(settings.PUBLICATION_ROOT) / filename
+            else:
+                path = Path(settings.PDF_JOB_ROOT) / f"{job.pk}.pdf"
+            pdf.store_once(path, content)
+            pages = say.pages
+    except Exception as error:
+        logger.exception("PDF job %s failed", job_id)
+        PdfJob.objects.filter(pk=job_id).update(
+            status=PdfJobStatus.FAILED,
+            error=f"{FAILED} ({type(error).__name__}: {str(error)[:300]})",
+            finished_at=timezone.now(),
+        )
+        return
+    PdfJob.objects.filter(pk=job_id).update(
+        status=PdfJobStatus.DONE,
+        step="Klaar",
+        file_path=str(path),
+        filename=filename,
+        page_count=pages or None,
+        pages_done=pages,
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+
+
+class _Reporter(logging.Handler):
+    """Hears WeasyPrint's page-by-page progress and the renderer's steps; writes the job."""
+
+    def __init__(self, job: PdfJob) -> None:
+        super().__init__(level=logging.INFO)
+        self.job_id = job.pk
+        self.thread = threading.get_ident()
+        self.pages = 0
+        self.step = ""
+        self.written = 0.0
+
+    def __call__(self, step: str) -> None:
+        self.step = step
+        self.write(force=True)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread != self.thread:  # another job's layout in this process
+            return
+        found = _PAGE.match(record.getMessage())
+        if found:
+            self.pages = max(self.pages, int(found.group(1)))
+            self.write()
+
+    def write(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.written < HEARTBEAT_INTERVAL:
+            return
+        self.written = now
+        step = self.step
+        if self.pages and step.startswith("De pagina's worden opgemaakt"):
+            step = f"De pagina's worden opgemaakt: {self.pages} klaar"
+        PdfJob.objects.filter(pk=self.job_id).update(
+            step=step[:200], pages_done=self.pages, heartbeat_at=timezone.now()
+        )
+
+
+@contextmanager
+def _progress(job: PdfJob) -> Iterator[_Reporter]:
+    reporter = _Reporter(job)
+    progress_logger = logging.getLogger("weasyprint.progress")
+    progress_logger.addHandler(reporter)
+    try:
+        yield reporter
+    finally:
+        progress_logger.removeHandler(reporter)
