@@ -56,6 +56,7 @@ db: setup
 
 seed: db
 	$(BIN)/python manage.py load_seed
+	$(BIN)/python manage.py load_policy_seed
 	$(BIN)/python manage.py create_demo_users
 
 lint: setup

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "programs",
     "indicators",
     "investments",
+    "policy",
 ]
 
 MIDDLEWARE = [

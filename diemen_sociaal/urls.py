@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/", include("programs.api_urls")),
     path("", include("programs.data_urls")),
     path("beheer/", include("programs.staff_urls")),
+    path("", include("policy.urls")),
     path("", include("programs.urls")),
 ]

@@ -8,6 +8,7 @@ from .models import (
     Activity,
     DevelopmentSection,
     Goal,
+    PdfJob,
     Program,
     ProgramAssignment,
     Report,
@@ -165,3 +166,19 @@ class ProgramAssignmentAdmin(admin.ModelAdmin):
     list_display = ("user", "program_slug")
     list_filter = ("program_slug",)
     search_fields = ("user__username", "program_slug")
+
+
+@admin.register(PdfJob)
+class PdfJobAdmin(admin.ModelAdmin):
+    """Background PDF jobs, for whoever looks after the site: read-only, made by the site."""
+
+    list_display = ("report", "status", "step", "pages_done", "attempts", "created_at")
+    list_filter = ("status", "report")
+    list_select_related = ("report",)
+    readonly_fields = [f.name for f in PdfJob._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

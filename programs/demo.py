@@ -19,21 +19,38 @@ ROLE_GROUPS = {
         ("indicators", "indicatorvalue"),
         ("indicators", "footnote"),
         ("investments", "carryover"),
+        # Policy notes and projects (policy/): the admin, with history.
+        ("policy", "policynote"),
+        ("policy", "centralgoal"),
+        ("policy", "goallink"),
+        ("policy", "developmenttheme"),
+        ("policy", "processgoal"),
+        ("policy", "project"),
+        ("policy", "projecttrack"),
+        ("policy", "projectphase"),
     ],
     "Financiën": [
         ("investments", "budgetline"),
         ("investments", "investment"),
         ("investments", "carryover"),
+        ("policy", "financing"),
     ],
     # Users, roles and assignments; statuses change through the status page, not the admin.
-    "Griffie": [("auth", "user"), ("programs", "programassignment")],
+    # The register of council documents is the griffie's.
+    "Griffie": [
+        ("auth", "user"),
+        ("programs", "programassignment"),
+        ("policy", "councildocument"),
+        ("policy", "decisionpoint"),
+        ("policy", "documentgoal"),
+    ],
 }
 DEMO_USERS = [
     ("beleid", "Beleid", "Beleidsmedewerker", "Sociaal"),
     ("financien", "Financiën", "Controller", "Financiën"),
     ("griffie", "Griffie", "Griffier", "Diemen"),
 ]
-APPS = ("programs", "indicators", "investments")
+APPS = ("programs", "indicators", "investments", "policy")
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from indicators.models import (
 )
 from investments.models import BudgetLine, CarryOver, Investment
 
+from . import extensions
 from .models import Activity, Goal, Program, Report, Subgoal
 
 # The three value columns of an indicator table: key, offset from the report year, kind.
@@ -227,10 +228,12 @@ def goal_views(program: Program, goal_filter: dict[str, Any] | None = None) -> l
 
 def chapter_context(program: Program) -> dict[str, Any]:
     """Everything of one program chapter, in the source's order."""
+    developments = list(program.developments.all())
     return {
         "report": program.report,
         "program": program,
-        "developments": list(program.developments.all()),
+        "developments": developments,
+        "see_also": extensions.development_links(developments),
         "goals": goal_views(program),
         "cost_rows": _cost_rows(program),
         "carry_overs": list(CarryOver.objects.filter(program=program)),
@@ -246,7 +249,12 @@ def goal_context(program: Program, code: str) -> dict[str, Any]:
     views = goal_views(program, {"code": code})
     if not views:
         raise Http404("Deze doelstelling bestaat niet in dit programma.")
-    return {"report": program.report, "program": program, "goal_view": views[0]}
+    return {
+        "report": program.report,
+        "program": program,
+        "goal_view": views[0],
+        "see_also": extensions.goal_links(program, code),
+    }
 
 
 def overview_context(program: Program) -> dict[str, Any]:

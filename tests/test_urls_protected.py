@@ -65,6 +65,11 @@ PUBLIC = {
     "api:budget-lines",
     "api:investments",
     "api:investment",
+    # policy notes, the register of council documents, projects (policy/urls.py)
+    "policy:index",
+    "policy:note",
+    "policy:document",
+    "policy:project",
     # operations
     "health",
     # logging in and recovering a password (django.contrib.auth.urls, the admin's login)
@@ -127,6 +132,7 @@ SAMPLES: dict[str, Any] = {
     "url": "bestaat-niet/",
     "app_label": "programs",
     "job": "6da076f8-aae9-4a06-ae5c-1518ffe76bfa",
+    "slug": "bestaat-niet",
 }
 CODES = {"goal": "3", "doelstellingen": "3", "indicator": "3.1.4", "indicatoren": "3.1.4"}
 DEFAULT_CODE = "1.1.1"

@@ -27,7 +27,7 @@ def nl_date(value: date | None) -> str:
 
 @register.filter
 def get_item(mapping: dict, key: object) -> object:
-    return mapping.get(key)
+    return mapping.get(key) if hasattr(mapping, "get") else None
 
 
 @register.filter

@@ -11,7 +11,7 @@ from programs.models import Activity, Report
 
 pytestmark = pytest.mark.django_db
 
-APP_LABELS = {"programs", "indicators", "investments"}
+APP_LABELS = {"programs", "indicators", "investments", "policy"}
 
 
 @pytest.fixture

@@ -1,0 +1,26 @@
+"""Public pages: policy notes, the register of council documents, projects. Read-only."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from . import pages
+from .models import CouncilDocument, PolicyNote, Project
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "policy/index.html", pages.index_context())
+
+
+def note(request: HttpRequest, slug: str) -> HttpResponse:
+    found = get_object_or_404(PolicyNote, slug=slug)
+    return render(request, "policy/note.html", pages.note_context(found, request.user))
+
+
+def document(request: HttpRequest, slug: str) -> HttpResponse:
+    found = get_object_or_404(CouncilDocument.objects.select_related("responds_to"), slug=slug)
+    return render(request, "policy/document.html", pages.document_context(found, request.user))
+
+
+def project(request: HttpRequest, slug: str) -> HttpResponse:
+    found = get_object_or_404(Project, slug=slug)
+    return render(request, "policy/project.html", pages.project_context(found, request.user))
