@@ -25,6 +25,7 @@ from indicators.models import (
     ValueKind,
 )
 from investments.models import BudgetLine, CarryOver, Investment
+from programs.budget import budget_from_annual_report
 from programs.models import (
     Activity,
     DevelopmentSection,
@@ -74,6 +75,8 @@ def load_report(data: dict[str, Any], *, replace: bool = False) -> tuple[Report,
         return existing, False
     if existing:
         existing.delete()
+    if head.get("derived_from"):
+        return _derived_budget(head), True
     # Filled as a concept, then given its status: an adopted report refuses new content.
     report = _saved(Report(kind=head["kind"], year=head["year"], status=ReportStatus.CONCEPT))
     for order, program_data in enumerate(data.get("programs", []), start=1):
@@ -83,6 +86,20 @@ def load_report(data: dict[str, Any], *, replace: bool = False) -> tuple[Report,
     report.adopted_on = date.fromisoformat(str(adopted_on)) if adopted_on else None
     report.adopted_by = head.get("adopted_by") or ""
     return _saved(report), True
+
+
+def _derived_budget(head: dict[str, Any]) -> Report:
+    """A Programmabegroting entered as its annual report quotes it (programs/budget.py)."""
+    kind, _, year = str(head["derived_from"]).partition("/")
+    source = Report.objects.filter(kind=kind, year=int(year)).first()
+    if source is None:
+        raise SeedError(f"{head['kind']} {head['year']}: load {head['derived_from']} first")
+    report = budget_from_annual_report(source)
+    adopted_on = head.get("adopted_on")
+    report.status = head["status"]
+    report.adopted_on = date.fromisoformat(str(adopted_on)) if adopted_on else None
+    report.adopted_by = head.get("adopted_by") or ""
+    return _saved(report)
 
 
 def _load_program(report: Report, data: dict[str, Any], order: int) -> None:

@@ -26,7 +26,8 @@ from indicators.models import (
 from investments.models import BudgetLine, CarryOver, Investment
 
 from . import extensions
-from .models import Activity, Goal, Program, Report, Subgoal
+from .budget import budget_plans
+from .models import Activity, Goal, Program, Report, ReportKind, Subgoal
 
 # The three value columns of an indicator table: key, offset from the report year, kind.
 COLUMNS = (
@@ -135,7 +136,9 @@ def _goals(program: Program, goal_filter: dict[str, Any] | None = None) -> list[
     return list(goals)
 
 
-def _tables(program: Program, goals: list[Goal], year: int) -> dict[int, list[TableView]]:
+def _tables(
+    program: Program, goals: list[Goal], year: int, *, targets_only: bool = False
+) -> dict[int, list[TableView]]:
     values = IndicatorValue.objects.select_related("component").prefetch_related("footnotes")
     indicators = Indicator.objects.prefetch_related(
         "footnotes", "components", Prefetch("values", queryset=values)
@@ -149,13 +152,20 @@ def _tables(program: Program, goals: list[Goal], year: int) -> dict[int, list[Ta
     by_goal: dict[int, list[TableView]] = defaultdict(list)
     for table in tables:
         anchor = f"tabel-{codes[table.goal_id]}-{table.order}"
-        by_goal[table.goal_id].append(_table_view(table, year, footnotes, anchor))
+        view = _table_view(table, year, footnotes, anchor, targets_only=targets_only)
+        by_goal[table.goal_id].append(view)
     return by_goal
 
 
 def _table_view(
-    table: IndicatorTable, year: int, footnotes: dict[int, Footnote], anchor: str
+    table: IndicatorTable,
+    year: int,
+    footnotes: dict[int, Footnote],
+    anchor: str,
+    *,
+    targets_only: bool = False,
 ) -> TableView:
+    """One indicator table; a budget (targets_only) shows the target column alone."""
     marks: dict[str, list[int]] = defaultdict(list)
     for mark in table.marks.all():
         marks[mark.column].append(mark.footnote.number)
@@ -166,6 +176,13 @@ def _table_view(
     }
     columns = [ColumnHeading(labels[key], sorted(marks[key])) for key, _, _ in COLUMNS]
     rows = [_indicator_row(indicator, year) for indicator in table.indicators.all()]
+    if targets_only:
+        budget = 1  # the position of TableColumn.BUDGET in COLUMNS
+        columns = [columns[budget]]
+        for row in rows:
+            row.cells = [row.cells[budget]]
+            for component in row.components:
+                component.cells = [component.cells[budget]]
     used = set(marks[TableColumn.HEADING]) | {n for c in columns for n in c.footnotes}
     for row in rows:
         used |= _footnote_numbers(row)
@@ -211,7 +228,8 @@ def _footnote_numbers(row: IndicatorRow) -> set[int]:
 
 def goal_views(program: Program, goal_filter: dict[str, Any] | None = None) -> list[GoalView]:
     goals = _goals(program, goal_filter)
-    tables = _tables(program, goals, program.report.year)
+    targets_only = is_budget(program.report)
+    tables = _tables(program, goals, program.report.year, targets_only=targets_only)
     views = []
     for goal in goals:
         goal_tables = tables.get(goal.pk, [])
@@ -226,10 +244,23 @@ def goal_views(program: Program, goal_filter: dict[str, Any] | None = None) -> l
     return views
 
 
+def is_budget(report: Report) -> bool:
+    return report.kind == ReportKind.PROGRAMMABEGROTING
+
+
+def _budget_context(program: Program) -> dict[str, Any]:
+    """How a chapter is asked: as a budget, or as an annual report beside its budget."""
+    if is_budget(program.report):
+        return {"budget_view": True}
+    budget, plans = budget_plans(program)
+    return {"budget_view": False, "budget": budget, "budget_plans": plans}
+
+
 def chapter_context(program: Program) -> dict[str, Any]:
     """Everything of one program chapter, in the source's order."""
     developments = list(program.developments.all())
     return {
+        **_budget_context(program),
         "report": program.report,
         "program": program,
         "developments": developments,
@@ -250,6 +281,7 @@ def goal_context(program: Program, code: str) -> dict[str, Any]:
     if not views:
         raise Http404("Deze doelstelling bestaat niet in dit programma.")
     return {
+        **_budget_context(program),
         "report": program.report,
         "program": program,
         "goal_view": views[0],
@@ -258,7 +290,12 @@ def goal_context(program: Program, code: str) -> dict[str, Any]:
 
 
 def overview_context(program: Program) -> dict[str, Any]:
-    return {"report": program.report, "program": program, "goals": goal_views(program)}
+    return {
+        "budget_view": is_budget(program.report),
+        "report": program.report,
+        "program": program,
+        "goals": goal_views(program),
+    }
 
 
 def reports_visible_to(user: Any) -> list[Report]:
@@ -362,6 +399,7 @@ def activity_context(program: Program, code: str, user: Any) -> dict[str, Any]:
     if current is None:
         raise Http404("Deze activiteit bestaat niet in dit programma.")
     return {
+        "budget_view": is_budget(program.report),
         "report": program.report,
         "program": program,
         "activity": current,

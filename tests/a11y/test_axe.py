@@ -35,6 +35,8 @@ PAGES = [
     "/zoeken/?q=eenzaamheid",
     "/zoeken/?q=xyzzy",
     "/jaarstukken/2023/sociaal/doelstelling/5/",
+    "/programmabegroting/2023/sociaal/",
+    "/programmabegroting/2023/sociaal/activiteit/1.1.1/",
     "/beleid/",
     "/beleid/nota/samen-diemen/",
     "/beleid/projecten/organisatorische-borging-ontheemden/",
@@ -83,7 +85,7 @@ def test_public_pages_have_no_wcag_violations(
 ) -> None:
     from policy.seed import load_all
 
-    for name in ("jaarstukken-2023.yaml", "jaarstukken-2020.yaml"):
+    for name in ("jaarstukken-2023.yaml", "jaarstukken-2020.yaml", "programmabegroting-2023.yaml"):
         load_report(read_seed(FIXTURES_DIR / name))
     load_all()
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
