@@ -209,6 +209,26 @@ PDF_JOB_STALE_SECONDS = env_int("PDF_JOB_STALE_SECONDS", 120)
 # Readers of an offered (published, not yet adopted) report share a PDF this young.
 PDF_JOB_REUSE_SECONDS = env_int("PDF_JOB_REUSE_SECONDS", 10 * 60)
 
+# Mail (password reset), with Django 6.1's MAILERS. Local development prints mails on the
+# console; production sends them through the municipality's SMTP relay.
+if env_str("DJANGO_EMAIL_HOST", "") or not DEBUG:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env_str("DJANGO_EMAIL_HOST", "localhost"),
+                "port": env_int("DJANGO_EMAIL_PORT", 587),
+                "username": env_str("DJANGO_EMAIL_USER", ""),
+                "password": env_str("DJANGO_EMAIL_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_TLS", True),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env_str("DJANGO_EMAIL_FROM", "sociaal-domein@localhost")
+
 # Database backups (manage.py backup_data / restore_data, `make backup`, `make restore`).
 BACKUP_ROOT = Path(env_str("BACKUP_ROOT", str(BASE_DIR / "var" / "backups")))
 

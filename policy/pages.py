@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from diemen_sociaal.lib.dutch import format_date
 from programs.extensions import SeeAlso
-from programs.models import DevelopmentSection, Goal, Program, Report
+from programs.models import DevelopmentSection, Goal, Program, Report, ReportKind
 
 from .models import CouncilDocument, GoalLink, PolicyNote, Project
 
@@ -97,6 +97,10 @@ def _document_events(documents: list[CouncilDocument]) -> list[Event]:
 
 def _report_event(report: Report, title: str, url: str) -> Event:
     detail = report.version_label if report.is_adopted else report.get_status_display()
+    if report.adopted_on is None and report.kind == ReportKind.PROGRAMMABEGROTING:
+        # A budget is adopted before its year begins, even where the date is not recorded.
+        before = date(report.year - 1, 12, 31)
+        return Event(before, report.title, title, url, detail, when_text=f"vóór {report.year}")
     return Event(report.adopted_on, report.title, title, url, detail)
 
 
@@ -141,7 +145,8 @@ def note_context(note: PolicyNote, user: Any) -> dict[str, Any]:
         *[
             _report_event(
                 report,
-                "verantwoordt de doelstellingen "
+                ("plant" if report.kind == ReportKind.PROGRAMMABEGROTING else "verantwoordt")
+                + " de doelstellingen "
                 + ", ".join(sorted({g.code for g in goals if g.program.report_id == report.pk})),
                 reverse("programs:report", args=[report.kind, report.year]),
             )

@@ -437,3 +437,22 @@ def test_an_expired_form_gets_a_dutch_explanation() -> None:
     assert response.status_code == 403
     html = response.content.decode()
     assert "Dit formulier is verlopen" in html and "CSRF" not in html
+
+
+def test_a_forgotten_password_is_reset_by_mail_in_dutch(client: Client, db: None) -> None:
+    from django.core import mail
+
+    User.objects.create_user("vergeten", email="vergeten@diemen.nl", password="Oud-wachtwoord-1")
+    response = client.post("/accounts/password_reset/", {"email": "vergeten@diemen.nl"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["vergeten@diemen.nl"]
+    link = next(line for line in message.body.splitlines() if "/accounts/reset/" in line)
+    assert "wachtwoord" in message.body.lower()
+    # The link works: it leads to the form for a new password.
+    path = link.strip().split("testserver", 1)[1]
+    assert client.get(path, follow=True).status_code == 200
+    # An unknown address gets the same answer and no mail: nothing to learn about accounts.
+    again = client.post("/accounts/password_reset/", {"email": "onbekend@diemen.nl"})
+    assert again.status_code == 302 and len(mail.outbox) == 1

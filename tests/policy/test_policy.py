@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
 from policy.models import (
     CouncilDocument,
     DocumentGoal,
@@ -239,3 +240,20 @@ def test_policy_staff_update_a_phase_in_the_admin_and_history_keeps_who_did_it(
     add_document = reverse("admin:policy_councildocument_add")
     assert griffie.get(add_document).status_code == 200
     assert beleid.get(add_document).status_code == 403
+
+
+def test_the_note_timeline_places_the_budget_before_its_year(
+    client: Client, policy: Report
+) -> None:
+    load_report(read_seed(FIXTURES_DIR / "programmabegroting-2023.yaml"))
+    page = text(client.get(NOTE))
+    timeline = page[page.index("Tijdlijn") :]
+    expected = [
+        "1 januari 2020 — Begin looptijd",
+        "vóór 2023 — Programmabegroting 2023: plant de doelstellingen 3, 4, 5, 6",
+        "13 februari 2024 — Raadsvoorstel (collegebesluit)",
+        "27 juni 2024 — Jaarstukken 2023: verantwoordt de doelstellingen 3, 4, 5, 6",
+    ]
+    positions = [timeline.index(item) for item in expected]
+    assert positions == sorted(positions)
+    assert "Programmabegroting 2023, doelstelling 5" in page

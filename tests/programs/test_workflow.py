@@ -204,3 +204,56 @@ def test_two_concurrent_saves_of_one_item_never_lose_an_update() -> None:
     activity = Activity.objects.get(subgoal__goal__program__report__year=2024, code="1.1.1")
     assert (activity.realisation, activity.version) == (winner, 2)
     assert activity.history.count() == 2  # created by the new year, changed once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_editors_at_once_lose_nothing_and_never_fail() -> None:
+    """Eight requests at once: four on one activity, four on four others (runs on PostgreSQL in CI)."""
+    report, _ = load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
+    start_new_year(source=report)
+    from programs.demo import ensure_role_groups
+
+    group = ensure_role_groups()["Beleid"]
+    same = "1.1.1"
+    others = ["1.1.2", "1.2.1", "1.2.2", "1.3.1"]
+    jobs = [(same, f"Gelijk {n}.") for n in range(4)] + [
+        (code, f"Eigen {code}.") for code in others
+    ]
+    clients = []
+    for number in range(len(jobs)):
+        user = User.objects.create_user(f"redacteur{number}", is_staff=True)
+        user.groups.add(group)
+        user.program_assignments.create(program_slug="sociaal")
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    barrier = threading.Barrier(len(jobs))
+    statuses: dict[str, int] = {}
+
+    def save(client: Client, code: str, text: str) -> None:
+        try:
+            barrier.wait(timeout=30)
+            url = f"/beheer/jaarstukken/2024/sociaal/activiteit/{code}/"
+            statuses[text] = client.post(url, {"realisation": text, "version": 1}).status_code
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=save, args=(client, code, text))
+        for client, (code, text) in zip(clients, jobs, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(statuses) == len(jobs)
+    same_item = sorted(statuses[text] for code, text in jobs if code == same)
+    assert same_item == [302, 409, 409, 409]  # one wins, the others see both versions
+    assert [statuses[f"Eigen {code}."] for code in others] == [302] * 4
+    activities = Activity.objects.filter(subgoal__goal__program__report__year=2024)
+    winner = next(t for c, t in jobs if c == same and statuses[t] == 302)
+    assert activities.get(code=same).realisation == winner
+    for code in others:
+        stored = activities.get(code=code)
+        assert (stored.realisation, stored.version) == (f"Eigen {code}.", 2)
+        assert stored.history.count() == 2
