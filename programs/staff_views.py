@@ -297,11 +297,12 @@ def money(request: HttpRequest, kind: str, year: int, program: str) -> HttpRespo
     can_money = request.user.has_perm("programs.edit_money", found)
     if not can_money:
         _require(request, "programs.edit_policy_content", found)
+    lines = BudgetLine.objects.filter(program=found)
     context = {
         "report": found.report,
         "program": found,
-        "lines": list(BudgetLine.objects.filter(program=found)),
-        "cost_rows": BudgetLine.objects.filter(program=found).cost_table(),
+        "lines": list(lines),
+        "cost_rows": lines.cost_table(),  # from the rows just fetched, no second query
         "carry_overs": list(CarryOver.objects.filter(program=found)),
         "investments": list(Investment.objects.filter(program=found)),
         "can_money": can_money,

@@ -376,3 +376,18 @@ def test_carry_overs_policy_writes_the_reasoning_finance_the_amount(
         },
     )
     assert "Vul hele euro&#x27;s in" in response.content.decode()
+
+
+def test_the_money_page_reads_the_budget_lines_once(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    as_user(client, finance)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/beheer/jaarstukken/2024/sociaal/financien/")
+    assert response.status_code == 200
+    reads = [q["sql"] for q in queries if 'FROM "investments_budgetline"' in q["sql"]]
+    assert len(reads) == 1
+    assert "Structurele lasten" in response.content.decode()
