@@ -271,9 +271,23 @@ def _word_matches(rows: models.QuerySet, source: _Source, terms: Sequence[str]) 
     """SQLite: every word occurs in one of the fields; a code is just one more field."""
     for term in terms:
         rows = rows.filter(
-            reduce(operator.or_, (Q(**{f"{name}__icontains": term}) for name, _ in source.fields))
+            reduce(
+                operator.or_,
+                (
+                    Q(**{f"{name}__icontains": variant})
+                    for name, _ in source.fields
+                    for variant in _apostrophes(term)
+                ),
+            )
         )
     return rows
+
+
+def _apostrophes(term: str) -> set[str]:
+    """A typed ' also finds the source's typographic ’ (School's, School’s), and back."""
+    if "'" not in term and "’" not in term:
+        return {term}
+    return {term.replace("’", "'"), term.replace("'", "’")}
 
 
 def _sort_key(item: _Item, rank: float) -> tuple[Any, ...]:

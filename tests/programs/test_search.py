@@ -29,6 +29,14 @@ def test_a_word_from_a_realisation_finds_its_activity(report_2023: Report, word:
     assert not activity.is_draft
 
 
+@pytest.mark.parametrize("typed", ["School's Cool", "school's"])
+def test_a_typed_apostrophe_finds_the_sources_typographic_one(
+    report_2023: Report, typed: str
+) -> None:
+    hits = search_reports(typed)
+    assert "/jaarstukken/2023/sociaal/activiteit/4.2.3/" in urls(hits)
+
+
 def test_an_indicator_is_found_by_its_code(report_2023: Report) -> None:
     hits = search_reports("3.1.4")
 
