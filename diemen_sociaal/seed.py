@@ -81,11 +81,7 @@ def load_report(data: dict[str, Any], *, replace: bool = False) -> tuple[Report,
     report = _saved(Report(kind=head["kind"], year=head["year"], status=ReportStatus.CONCEPT))
     for order, program_data in enumerate(data.get("programs", []), start=1):
         _load_program(report, program_data, order)
-    adopted_on = head.get("adopted_on")
-    report.status = head["status"]
-    report.adopted_on = date.fromisoformat(str(adopted_on)) if adopted_on else None
-    report.adopted_by = head.get("adopted_by") or ""
-    return _saved(report), True
+    return _with_status(report, head), True
 
 
 def _derived_budget(head: dict[str, Any]) -> Report:
@@ -94,7 +90,11 @@ def _derived_budget(head: dict[str, Any]) -> Report:
     source = Report.objects.filter(kind=kind, year=int(year)).first()
     if source is None:
         raise SeedError(f"{head['kind']} {head['year']}: load {head['derived_from']} first")
-    report = budget_from_annual_report(source)
+    return _with_status(budget_from_annual_report(source), head)
+
+
+def _with_status(report: Report, head: dict[str, Any]) -> Report:
+    """The status of the seed file, given once the report is filled."""
     adopted_on = head.get("adopted_on")
     report.status = head["status"]
     report.adopted_on = date.fromisoformat(str(adopted_on)) if adopted_on else None

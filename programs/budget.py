@@ -10,16 +10,11 @@ not in the system yet can be entered: derived from its annual report.
 
 from django.db import transaction
 
-from indicators.models import (
-    Indicator,
-    IndicatorComponent,
-    IndicatorTable,
-    IndicatorValue,
-    ValueKind,
-)
+from indicators.models import IndicatorValue, ValueKind
 from investments.models import BudgetLine
 
-from .models import Activity, Goal, Program, Report, ReportKind, ReportStatus, Subgoal
+from .models import Activity, Program, Report, ReportKind, ReportStatus
+from .new_year import copy_program
 
 
 @transaction.atomic
@@ -33,44 +28,14 @@ def budget_from_annual_report(source: Report) -> Report:
     budget.status = ReportStatus.CONCEPT
     budget.full_clean()
     budget.save()
+
+    def targets(value: IndicatorValue) -> tuple[int, str] | None:
+        if value.year == source.year and value.kind == ValueKind.BUDGET:
+            return value.year, value.kind
+        return None
+
     for program in source.programs.all():
-        copy = Program.objects.create(
-            report=budget,
-            slug=program.slug,
-            name=program.name,
-            portfolio_holder=program.portfolio_holder,
-            order=program.order,
-        )
-        goals = program.goals.prefetch_related(
-            "subgoals__activities",
-            "indicator_tables__indicators__components",
-            "indicator_tables__indicators__values__component",
-        )
-        for goal in goals:
-            new_goal = Goal.objects.create(
-                program=copy, code=goal.code, title=goal.title, order=goal.order
-            )
-            for sub in goal.subgoals.all():
-                new_sub = Subgoal.objects.create(
-                    goal=new_goal,
-                    code=sub.code,
-                    title=sub.title,
-                    activity_heading=sub.activity_heading,
-                    order=sub.order,
-                )
-                for act in sub.activities.all():
-                    Activity.objects.create(
-                        subgoal=new_sub, code=act.code, plan=act.plan, order=act.order
-                    )
-            for table in goal.indicator_tables.all():
-                new_table = IndicatorTable.objects.create(
-                    goal=new_goal,
-                    kind=table.kind,
-                    budget_label=table.budget_label,
-                    order=table.order,
-                )
-                for indicator in table.indicators.all():
-                    _copy_targets(indicator, new_table, source.year)
+        copy = copy_program(program, budget, targets)
         for line in program.budget_lines.all():
             BudgetLine.objects.create(
                 program=copy,
@@ -82,32 +47,6 @@ def budget_from_annual_report(source: Report) -> Report:
                 begroting_totaal=line.begroting_primitief,
             )
     return budget
-
-
-def _copy_targets(indicator: Indicator, table: IndicatorTable, year: int) -> None:
-    new = Indicator.objects.create(
-        table=table,
-        code=indicator.code,
-        name=indicator.name,
-        unit=indicator.unit,
-        mandatory=indicator.mandatory,
-        source=indicator.source,
-        direction=indicator.direction,
-        order=indicator.order,
-    )
-    parts: dict[int | None, IndicatorComponent | None] = {None: None}
-    for component in indicator.components.all():
-        parts[component.pk] = IndicatorComponent.objects.create(
-            indicator=new, label=component.label, order=component.order
-        )
-    for value in indicator.values.all():
-        if value.year != year or value.kind != ValueKind.BUDGET:
-            continue
-        target = IndicatorValue(
-            indicator=new, component=parts[value.component_id], year=year, kind=ValueKind.BUDGET
-        )
-        target.set_value(value.as_value())
-        target.save()
 
 
 def budget_plans(program: Program) -> tuple[Report | None, dict[str, str]]:

@@ -1,5 +1,7 @@
 """Starting the report of a new year from the last one."""
 
+from collections.abc import Callable
+
 from django.db import transaction
 
 from indicators.models import (
@@ -12,6 +14,9 @@ from indicators.models import (
 from investments.models import BudgetLine, Investment, InvestmentStatus
 
 from .models import Activity, Goal, Program, Report, ReportStatus, Subgoal
+
+# Where an indicator value of the source goes in the copy: (year, kind), or None to leave it.
+ValueRule = Callable[[IndicatorValue], tuple[int, str] | None]
 
 
 @transaction.atomic
@@ -29,41 +34,17 @@ def start_new_year(*, source: Report) -> Report:
     new = Report(kind=source.kind, year=year, status=ReportStatus.CONCEPT)
     new.full_clean()
     new.save()
+
+    def carried(value: IndicatorValue) -> tuple[int, str] | None:
+        if value.year != source.year:
+            return None
+        # Last year's realisation becomes "Realisatie (year-1)"; its target is the starting
+        # point for this year's target, which staff adjust to the new budget.
+        target_year = source.year if value.kind == ValueKind.REALISATION else year
+        return target_year, value.kind
+
     for program in source.programs.all():
-        copy = Program.objects.create(
-            report=new,
-            slug=program.slug,
-            name=program.name,
-            portfolio_holder=program.portfolio_holder,
-            order=program.order,
-        )
-        for goal in program.goals.prefetch_related("subgoals__activities", "indicator_tables"):
-            new_goal = Goal.objects.create(
-                program=copy, code=goal.code, title=goal.title, order=goal.order
-            )
-            for sub in goal.subgoals.all():
-                new_sub = Subgoal.objects.create(
-                    goal=new_goal,
-                    code=sub.code,
-                    title=sub.title,
-                    activity_heading=sub.activity_heading,
-                    order=sub.order,
-                )
-                for act in sub.activities.all():
-                    Activity.objects.create(
-                        subgoal=new_sub, code=act.code, plan=act.plan, order=act.order
-                    )
-            for table in goal.indicator_tables.prefetch_related(
-                "indicators__components", "indicators__values__component"
-            ):
-                new_table = IndicatorTable.objects.create(
-                    goal=new_goal,
-                    kind=table.kind,
-                    budget_label=table.budget_label,
-                    order=table.order,
-                )
-                for ind in table.indicators.all():
-                    _copy_indicator(ind, new_table, source.year)
+        copy = copy_program(program, new, carried)
         for line in program.budget_lines.all():
             BudgetLine.objects.create(
                 program=copy,
@@ -89,7 +70,50 @@ def start_new_year(*, source: Report) -> Report:
     return new
 
 
-def _copy_indicator(ind: Indicator, table: IndicatorTable, year: int) -> None:
+def copy_program(program: Program, report: Report, values: ValueRule) -> Program:
+    """The program with its goals, subgoals, activities (plans only) and indicator tables
+    in `report`; indicator values are copied where `values` says."""
+    copy = Program.objects.create(
+        report=report,
+        slug=program.slug,
+        name=program.name,
+        portfolio_holder=program.portfolio_holder,
+        order=program.order,
+    )
+    goals = program.goals.prefetch_related(
+        "subgoals__activities",
+        "indicator_tables__indicators__components",
+        "indicator_tables__indicators__values__component",
+    )
+    for goal in goals:
+        new_goal = Goal.objects.create(
+            program=copy, code=goal.code, title=goal.title, order=goal.order
+        )
+        for sub in goal.subgoals.all():
+            new_sub = Subgoal.objects.create(
+                goal=new_goal,
+                code=sub.code,
+                title=sub.title,
+                activity_heading=sub.activity_heading,
+                order=sub.order,
+            )
+            for act in sub.activities.all():
+                Activity.objects.create(
+                    subgoal=new_sub, code=act.code, plan=act.plan, order=act.order
+                )
+        for table in goal.indicator_tables.all():
+            new_table = IndicatorTable.objects.create(
+                goal=new_goal,
+                kind=table.kind,
+                budget_label=table.budget_label,
+                order=table.order,
+            )
+            for ind in table.indicators.all():
+                _copy_indicator(ind, new_table, values)
+    return copy
+
+
+def _copy_indicator(ind: Indicator, table: IndicatorTable, values: ValueRule) -> None:
     new_ind = Indicator.objects.create(
         table=table,
         code=ind.code,
@@ -106,16 +130,14 @@ def _copy_indicator(ind: Indicator, table: IndicatorTable, year: int) -> None:
             indicator=new_ind, label=comp.label, order=comp.order
         )
     for value in ind.values.all():
-        if value.year != year:
+        place = values(value)
+        if place is None:
             continue
-        # Last year's realisation becomes "Realisatie (year-1)"; its target is the starting
-        # point for this year's target, which staff adjust to the new budget.
-        target_year = year if value.kind == ValueKind.REALISATION else year + 1
         copy = IndicatorValue(
             indicator=new_ind,
             component=parts[value.component_id],
-            year=target_year,
-            kind=value.kind,
+            year=place[0],
+            kind=place[1],
         )
         copy.set_value(value.as_value())
         copy.save()

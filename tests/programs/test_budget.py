@@ -123,7 +123,7 @@ def test_a_budget_that_is_not_adopted_is_no_yardstick(client: Client, budget_202
     assert "komen uit de Programmabegroting" not in client.get(ANNUAL).content.decode()
 
 
-def test_the_budget_beside_the_chapter_costs_a_constant_two_queries(
+def test_the_budget_beside_the_chapter_costs_one_query_more(
     client: Client, budget_2023: Report, report_2023: Report
 ) -> None:
     Report.objects.filter(pk=report_2023.pk).update(status=ReportStatus.OFFERED, adopted_on=None)
