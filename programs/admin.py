@@ -1,6 +1,9 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -14,6 +17,7 @@ from .models import (
     Report,
     ReportStatus,
     Subgoal,
+    Versioned,
 )
 
 
@@ -24,8 +28,60 @@ def _frozen(obj: Any) -> bool:
     return bool(found and found[0] == ReportStatus.ADOPTED)
 
 
+class VersionCheckedForm(forms.ModelForm):
+    """An admin form for a versioned row: like the staff forms, a save that started from an
+    older version than the stored one is refused, and every save counts the version up, so
+    a staff form opened before an admin save cannot overwrite it either."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.instance.pk:
+            # The admin saves inside one transaction: the lock holds until the save.
+            stored = (
+                type(self.instance)
+                .objects.select_for_update()
+                .values_list("version", flat=True)
+                .get(pk=self.instance.pk)
+            )
+            if data.get("seen_version") != stored:
+                raise forms.ValidationError(
+                    "Iemand anders heeft dit intussen opgeslagen. Open het opnieuw; uw "
+                    "wijziging is niet opgeslagen.",
+                    code="stale",
+                )
+            self.instance.version = stored + 1
+        return data
+
+
 class FrozenAwareMixin:
-    """Content of an adopted report is shown read-only: the council adopted it as it is."""
+    """Content of an adopted report is shown read-only: the council adopted it as it is.
+
+    Versioned rows get VersionCheckedForm, in a change form and in an inline alike."""
+
+    model: Any
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        if issubclass(self.model, Versioned):
+            kwargs.setdefault("form", VersionCheckedForm)
+        return super().get_form(request, obj, **kwargs)  # type: ignore[misc]
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        if issubclass(self.model, Versioned):
+            kwargs.setdefault("form", VersionCheckedForm)
+        return super().get_formset(request, obj, **kwargs)  # type: ignore[misc]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_fields(request, obj))  # type: ignore[misc]
+        if issubclass(self.model, Versioned) and "seen_version" not in fields:
+            fields.append("seen_version")
+        return fields
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_change_permission(request, obj) and not _frozen(obj)  # type: ignore[misc]
@@ -79,6 +135,9 @@ class ReportAdmin(FrozenAwareAdmin):
     list_filter = ("kind", "status", "year")
     search_fields = ("year",)
     inlines = [ProgramInline]
+    # The status moves only through the transitions of the status page (review, offer,
+    # adoption with the council's date); here it is shown, never typed.
+    readonly_fields = ("status", "adopted_on", "adopted_by")
 
 
 class DevelopmentSectionInline(FrozenAwareInline, admin.StackedInline):
@@ -182,3 +241,32 @@ class PdfJobAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """The griffie manages accounts and roles, but cannot hand out more than it has: only a
+    superuser sees the superuser flag and single permissions, or changes a superuser."""
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        hidden = {"is_superuser", "user_permissions"}
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in fieldsets
+        ]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)

@@ -99,10 +99,10 @@ def available_transitions(report: Report) -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def move_section(*, program: Program, order: int, up: bool) -> None:
+def move_section(*, program: Program, pk: int, up: bool) -> None:
     """Swap a development section with its neighbour above or below."""
     sections = list(program.developments.select_for_update().order_by("order", "pk"))
-    index = next((i for i, s in enumerate(sections) if s.order == order), None)
+    index = next((i for i, s in enumerate(sections) if s.pk == pk), None)
     other = None if index is None else index + (-1 if up else 1)
     if index is None or other is None or not 0 <= other < len(sections):
         return

@@ -17,14 +17,14 @@ urlpatterns = [
     path(_program + "activiteit/<code:code>/", views.edit_activity, name="activity"),
     path(_program + "indicator/<code:code>/", views.edit_indicator, name="indicator"),
     path(_program + "ontwikkelingen/", views.developments, name="developments"),
-    path(_program + "ontwikkeling/<int:order>/", views.edit_development, name="development"),
+    path(_program + "ontwikkeling/<int:pk>/", views.edit_development, name="development"),
     path(
-        _program + "ontwikkeling/<int:order>/verplaats/",
+        _program + "ontwikkeling/<int:pk>/verplaats/",
         views.move_development,
         name="move-development",
     ),
     path(_program + "financien/", views.money, name="money"),
-    path(_program + "overheveling/<int:order>/", views.edit_carry_over, name="carry-over"),
+    path(_program + "overheveling/<int:pk>/", views.edit_carry_over, name="carry-over"),
     path(_program + "begrotingsregel/<int:pk>/", views.edit_budget_line, name="budget-line"),
     path(_program + "investering/<str:number>/", views.edit_investment, name="investment"),
 ]

@@ -219,10 +219,11 @@ def edit_activity(
 
 @login_required
 def edit_development(
-    request: HttpRequest, kind: str, year: int, program: str, order: int
+    request: HttpRequest, kind: str, year: int, program: str, pk: int
 ) -> HttpResponse:
     found = _program(request, kind, year, program, "programs.edit_policy_content")
-    section = get_object_or_404(DevelopmentSection, program=found, order=order)
+    # By id, not by position: a form opened before a reorder still saves its own section.
+    section = get_object_or_404(DevelopmentSection, program=found, pk=pk)
     return _edit(
         request,
         program=found,
@@ -259,16 +260,16 @@ def developments(request: HttpRequest, kind: str, year: int, program: str) -> Ht
 @login_required
 @require_POST
 def move_development(
-    request: HttpRequest, kind: str, year: int, program: str, order: int
+    request: HttpRequest, kind: str, year: int, program: str, pk: int
 ) -> HttpResponse:
     found = _program(request, kind, year, program, "programs.edit_policy_content")
-    services.move_section(program=found, order=order, up=request.POST.get("richting") == "omhoog")
+    services.move_section(program=found, pk=pk, up=request.POST.get("richting") == "omhoog")
     return redirect("staff:developments", kind, year, program)
 
 
 @login_required
 def edit_carry_over(
-    request: HttpRequest, kind: str, year: int, program: str, order: int
+    request: HttpRequest, kind: str, year: int, program: str, pk: int
 ) -> HttpResponse:
     found = get_object_or_404(
         Program.objects.select_related("report"), report__kind=kind, report__year=year, slug=program
@@ -278,7 +279,7 @@ def edit_carry_over(
     else:
         _require(request, "programs.edit_policy_content", found)
         form_class = staff_forms.CarryOverReasoningForm
-    item = get_object_or_404(CarryOver, program=found, order=order)
+    item = get_object_or_404(CarryOver, program=found, pk=pk)
     return _edit(
         request,
         program=found,

@@ -183,6 +183,8 @@ def _value(param: str, name: str, url_so_far: str, extra: dict[str, Any]) -> str
     if param == "_1" and model is not None:  # simple_history: a version of that object
         record = model.history.order_by("history_id").first() if hasattr(model, "history") else None
         return str(record.history_id if record else 1)
+    if f"{name}:{param}" in extra:  # a value for this page only
+        return str(extra[f"{name}:{param}"])
     if param in extra:
         return str(extra[param])
     if param in SAMPLES:
@@ -224,8 +226,15 @@ def _routes(extra: dict[str, Any]) -> list[Route]:
 @pytest.fixture
 def routes(concept_2024: Report) -> list[Route]:
     line = BudgetLine.objects.filter(program__report=concept_2024, program__slug="sociaal").first()
+    program = concept_2024.programs.get(slug="sociaal")
+    section = program.developments.first() or program.developments.create(title="Nieuw", body="")
     extra = {
         "pk": line.pk,
+        "staff:development:pk": section.pk,
+        "staff:move-development:pk": section.pk,
+        "staff:carry-over:pk": (
+            program.carry_overs.first() or program.carry_overs.create(title="Nieuw", order=1)
+        ).pk,
         # the admin's "view on site": the draft report
         "content_type_id": ContentType.objects.get_for_model(Report).pk,
         "object_id": concept_2024.pk,

@@ -125,3 +125,115 @@ def test_the_activity_list_shows_what_is_still_missing(
     url = reverse("admin:programs_activity_changelist") + "?q=1.1.1"
     body = admin_client_logged_in.get(url).content.decode()
     assert "icon-no.svg" in body
+
+
+# --- Roles and the lost-update check hold in the admin too -----------------------------------
+
+
+def _form_data(client: Client, model: type, obj: object) -> dict:
+    """What the admin's change form would post back unchanged, as a person's browser does."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = User.objects.get(pk=client.session["_auth_user_id"])
+    model_admin = admin.site._registry[model]
+    form = model_admin.get_form(request, obj)(instance=obj)
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(value, list | tuple):
+            data[name] = [str(v) for v in value]
+        elif hasattr(field.widget, "widgets"):  # split date and time
+            for index, part in enumerate(field.widget.decompress(value)):
+                data[f"{name}_{index}"] = "" if part is None else str(part)
+        elif value is True:
+            data[name] = "on"
+        elif value not in (None, False):
+            data[name] = str(value)
+    return data
+
+
+def test_policy_staff_cannot_go_around_their_assignment_through_the_admin(
+    client: Client, other_policy_officer: User, finance: User, concept_2024: Report
+) -> None:
+    activity = Activity.objects.get(subgoal__goal__program__report=concept_2024, code="1.1.1")
+    url = reverse("admin:programs_activity_change", args=[activity.pk])
+    client.force_login(other_policy_officer)  # assigned to Veilig, not to Sociaal
+    assert 'name="realisation"' not in client.get(url).content.decode()
+    response = client.post(url, {"realisation": "Via de achterdeur.", "code": "1.1.1"})
+    assert response.status_code == 403
+    client.force_login(finance)
+    line = concept_2024.programs.get(slug="sociaal").budget_lines.first()
+    assert (
+        client.post(
+            reverse("admin:investments_budgetline_change", args=[line.pk]), {"rekening": "1"}
+        ).status_code
+        == 403
+    )
+    activity.refresh_from_db()
+    assert (activity.realisation, activity.version) == ("", 1)
+
+
+def test_a_stale_admin_save_is_refused_and_every_admin_save_counts_the_version(
+    admin_client_logged_in: Client, client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    activity = Activity.objects.get(subgoal__goal__program__report=concept_2024, code="1.1.1")
+    url = reverse("admin:programs_activity_change", args=[activity.pk])
+    data = _form_data(admin_client_logged_in, Activity, activity)
+    assert data["seen_version"] == "1"
+    response = admin_client_logged_in.post(url, {**data, "realisation": "Uit de admin."})
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert (activity.realisation, activity.version) == ("Uit de admin.", 2)
+    # A second admin form opened at version 1 is refused, and what it typed is kept.
+    response = admin_client_logged_in.post(url, {**data, "realisation": "Verouderd."})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Iemand anders heeft dit intussen opgeslagen" in body and "Verouderd." in body
+    # A staff form opened before the admin save gets the conflict page.
+    client.force_login(policy_officer)
+    staff = "/beheer/jaarstukken/2024/sociaal/activiteit/1.1.1/"
+    response = client.post(staff, {"realisation": "Van de beleidsmedewerker.", "version": 1})
+    assert response.status_code == 409
+    activity.refresh_from_db()
+    assert (activity.realisation, activity.version) == ("Uit de admin.", 2)
+
+
+def test_the_report_status_moves_only_through_its_transitions(
+    admin_client_logged_in: Client, concept_2024: Report
+) -> None:
+    url = reverse("admin:programs_report_change", args=[concept_2024.pk])
+    body = admin_client_logged_in.get(url).content.decode()
+    assert 'name="status"' not in body and "Concept" in body
+    data = _form_data(admin_client_logged_in, Report, concept_2024)
+    admin_client_logged_in.post(url, {**data, "status": "vastgesteld", "adopted_on": "2025-06-01"})
+    concept_2024.refresh_from_db()
+    assert (concept_2024.status, concept_2024.adopted_on) == ("concept", None)
+
+
+def test_the_griffie_manages_accounts_and_assignments_but_cannot_make_a_superuser(
+    client: Client, administrator: User, policy_officer: User
+) -> None:
+
+    client.force_login(administrator)
+    url = reverse("admin:auth_user_change", args=[policy_officer.pk])
+    body = client.get(url).content.decode()
+    assert 'name="groups"' in body
+    assert 'name="is_superuser"' not in body and 'name="user_permissions"' not in body
+    data = _form_data(client, User, policy_officer)
+    response = client.post(url, {**data, "is_superuser": "on", "first_name": "Fatima"})
+    assert response.status_code == 302
+    policy_officer.refresh_from_db()
+    assert (policy_officer.first_name, policy_officer.is_superuser) == ("Fatima", False)
+    root = User.objects.create_superuser("beheerder", "b@example.org", "geheim-123-xyz")
+    root_url = reverse("admin:auth_user_change", args=[root.pk])
+    assert client.post(root_url, {"username": "beheerder", "is_active": ""}).status_code == 403
+    response = client.post(
+        reverse("admin:programs_programassignment_add"),
+        {"user": policy_officer.pk, "program_slug": "veilig"},
+    )
+    assert response.status_code == 302
+    assert set(policy_officer.program_assignments.values_list("program_slug", flat=True)) == {
+        "sociaal",
+        "veilig",
+    }

@@ -18,10 +18,13 @@ def test_demo_accounts_exist_once_per_role_with_password_demo() -> None:
     for name in ("beleid", "financien", "griffie"):
         assert authenticate(LOGIN, username=name, password="demo") is not None
     beleid = User.objects.get(username="beleid")
-    assert beleid.has_perm("programs.change_activity")
+    assert beleid.has_perm("policy.change_project")
+    # Report content is edited in the staff pages only, where the assignment is checked.
+    assert not beleid.has_perm("programs.change_activity")
     assert not beleid.has_perm("investments.change_budgetline")
     financien = User.objects.get(username="financien")
-    assert financien.has_perm("investments.change_budgetline")
+    assert financien.has_perm("policy.change_financing")
+    assert not financien.has_perm("investments.change_budgetline")
     assert not financien.has_perm("programs.change_activity")
     griffie = User.objects.get(username="griffie")
     assert griffie.has_perm("programs.change_report_status")

@@ -289,15 +289,26 @@ def test_development_sections_are_added_edited_and_reordered(
     url = BASE + "ontwikkelingen/"
     client.post(url, {"title": "Eerste", "body": "Een."})
     client.post(url, {"title": "Tweede", "body": "Twee."})
-    client.post(BASE + "ontwikkeling/2/verplaats/", {"richting": "omhoog"})
+    first, second = DevelopmentSection.objects.filter(program__report__year=2024)
+    # Opened before the reorder, saved after it: it still saves its own section.
+    stale_form = client.get(BASE + f"ontwikkeling/{first.pk}/")
+    assert 'value="Eerste"' in stale_form.content.decode()
+    client.post(BASE + f"ontwikkeling/{second.pk}/verplaats/", {"richting": "omhoog"})
     titles = list(
         DevelopmentSection.objects.filter(program__report__year=2024).values_list(
             "title", flat=True
         )
     )
     assert titles == ["Tweede", "Eerste"]
+    response = client.post(
+        BASE + f"ontwikkeling/{first.pk}/",
+        {"title": "Eerste", "body": "Een, herschreven.", "order": 1, "version": 1},
+    )
+    # The reorder changed its version: the save is a conflict, never a write to "Tweede".
+    assert response.status_code == 409
+    assert DevelopmentSection.objects.get(pk=second.pk).body == "Twee."
     client.post(
-        BASE + "ontwikkeling/1/",
+        BASE + f"ontwikkeling/{second.pk}/",
         {"title": "Tweede", "body": "Twee, herschreven.", "order": 1, "version": 2},
     )
     assert (
@@ -344,7 +355,8 @@ def test_carry_overs_policy_writes_the_reasoning_finance_the_amount(
     from investments.models import CarryOver
 
     Report.objects.filter(pk=report_2023.pk).update(status="concept", adopted_on=None)
-    url = "/beheer/jaarstukken/2023/sociaal/overheveling/4/"
+    fourth = CarryOver.objects.get(program__report=report_2023, order=4)
+    url = f"/beheer/jaarstukken/2023/sociaal/overheveling/{fourth.pk}/"
     as_user(client, policy_officer)
     form = client.get(url).content.decode()
     assert 'name="reasoning"' in form and 'name="amount"' not in form
