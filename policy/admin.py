@@ -21,6 +21,8 @@ from .models import (
     Project,
     ProjectPhase,
     ProjectTrack,
+    Subject,
+    SubjectGoal,
 )
 
 
@@ -54,7 +56,7 @@ class CentralGoalAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GoalLink)
-class GoalLinkAdmin(admin.ModelAdmin):
+class GoalLinkAdmin(SimpleHistoryAdmin):
     list_display = ("central_goal", "program_slug", "goal_code")
     list_filter = ("program_slug",)
 
@@ -143,5 +145,25 @@ class DecisionPointAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DocumentGoal)
-class DocumentGoalAdmin(admin.ModelAdmin):
+class DocumentGoalAdmin(SimpleHistoryAdmin):
     list_display = ("document", "program_slug", "goal_code")
+
+
+class SubjectGoalInline(admin.TabularInline):
+    model = SubjectGoal
+    extra = 1
+
+
+@admin.register(Subject)
+class SubjectAdmin(SimpleHistoryAdmin):
+    list_display = ("title",)
+    search_fields = ("title", "description")
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("policy_notes", "projects", "documents")
+    inlines = [SubjectGoalInline]
+
+
+@admin.register(SubjectGoal)
+class SubjectGoalAdmin(SimpleHistoryAdmin):
+    list_display = ("subject", "program_slug", "goal_code")
+    list_filter = ("program_slug",)

@@ -85,6 +85,7 @@ class GoalLink(models.Model):
     )
     program_slug = models.SlugField("programma (code in adres)", max_length=50)
     goal_code = models.CharField("doelstelling (nummer)", max_length=20)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "bijdragende doelstelling"
@@ -367,6 +368,7 @@ class DocumentGoal(models.Model):
     )
     program_slug = models.SlugField("programma (code in adres)", max_length=50)
     goal_code = models.CharField("doelstelling (nummer)", max_length=20)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "betreft doelstelling"
@@ -374,6 +376,59 @@ class DocumentGoal(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["document", "program_slug", "goal_code"], name="documentgoal_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_slug} doelstelling {self.goal_code}"
+
+
+class Subject(models.Model):
+    """A subject council members follow from decision to result ("Opvang ontheemden").
+
+    It gathers notes, projects, council documents and program goals; its timeline puts
+    their decisions, letters, phases, budgets and annual reports in date order."""
+
+    slug = models.SlugField("code in adres", max_length=80, unique=True)
+    title = models.CharField("onderwerp", max_length=200)
+    description = models.TextField("omschrijving", blank=True)
+    policy_notes = models.ManyToManyField(
+        PolicyNote, verbose_name="beleidsnota's", related_name="subjects", blank=True
+    )
+    projects = models.ManyToManyField(
+        Project, verbose_name="projecten", related_name="subjects", blank=True
+    )
+    documents = models.ManyToManyField(
+        CouncilDocument, verbose_name="raadsstukken", related_name="subjects", blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "onderwerp"
+        verbose_name_plural = "onderwerpen"
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SubjectGoal(models.Model):
+    """A program goal that belongs to a subject, by program and code (every year)."""
+
+    subject = models.ForeignKey(
+        Subject, verbose_name="onderwerp", on_delete=models.CASCADE, related_name="goal_refs"
+    )
+    program_slug = models.SlugField("programma (code in adres)", max_length=50)
+    goal_code = models.CharField("doelstelling (nummer)", max_length=20)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "doelstelling bij onderwerp"
+        verbose_name_plural = "doelstellingen bij onderwerp"
+        ordering = ["program_slug", "goal_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "program_slug", "goal_code"], name="subjectgoal_unique"
             ),
         ]
 

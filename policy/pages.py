@@ -16,7 +16,7 @@ from diemen_sociaal.lib.dutch import format_date
 from programs.extensions import SeeAlso
 from programs.models import DevelopmentSection, Goal, Program, Report, ReportKind
 
-from .models import CouncilDocument, GoalLink, PolicyNote, Project
+from .models import CouncilDocument, GoalLink, PolicyNote, Project, Subject
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,11 @@ class Event:
 
 
 def timeline(events: list[Event]) -> list[Event]:
-    """In date order; events without a date at the end, in the order given."""
+    """In date order; events without a date at the end, in the order given.
+
+    The same event reached twice (a letter about a project of the subject, and about the
+    subject itself) is shown once."""
+    events = list(dict.fromkeys(events))
     dated = sorted((e for e in events if e.when), key=lambda e: e.when)  # type: ignore[arg-type,return-value]
     return dated + [e for e in events if not e.when]
 
@@ -104,8 +108,68 @@ def _report_event(report: Report, title: str, url: str) -> Event:
     return Event(report.adopted_on, report.title, title, url, detail)
 
 
+def _goals(
+    refs: list[tuple[str, str]], user: Any, years: tuple[int, int] | None = None
+) -> list[Goal]:
+    """The goals with these (program, code) references in every report the user may read."""
+    wanted = Q(pk__in=[])
+    for program_slug, code in refs:
+        wanted |= Q(program__slug=program_slug, code=code)
+    found = Goal.objects.filter(wanted).filter(program__report__in=Report.objects.visible_to(user))
+    if years:
+        found = found.filter(
+            program__report__year__gte=years[0], program__report__year__lte=years[1]
+        )
+    return list(
+        # Per year the budget before the annual report, as they appear.
+        found.select_related("program__report").order_by(
+            "program__report__year", "-program__report__kind", "program__slug", "code"
+        )
+    )
+
+
+def _goal_report_events(goals: list[Goal]) -> list[Event]:
+    """Per report: the budget plans the goals, the annual report accounts for them."""
+    reports: dict[int, Report] = {g.program.report.pk: g.program.report for g in goals}
+    return [
+        _report_event(
+            report,
+            ("plant" if report.kind == ReportKind.PROGRAMMABEGROTING else "verantwoordt")
+            + " de doelstellingen "
+            + ", ".join(sorted({g.code for g in goals if g.program.report_id == report.pk})),
+            reverse("programs:report", args=[report.kind, report.year]),
+        )
+        for report in reports.values()
+    ]
+
+
+def _phase_events(project: Project) -> list[Event]:
+    return [
+        Event(
+            phase.planned_date,
+            f"{phase.label} ({phase.get_status_display().lower()})",
+            phase.description,
+            when_text=phase.planned or str(phase.planned_year),
+        )
+        for phase in project.phases.all()
+        if phase.planned_date
+    ]
+
+
+def _section_events(sections: list[DevelopmentSection]) -> list[Event]:
+    return [
+        _report_event(section.program.report, section.title, section_url(section))
+        for section in sections
+    ]
+
+
+def _note_start(note: PolicyNote) -> Event:
+    return Event(date(note.start_year, 1, 1), "Begin looptijd", f"{note.title} {note.period}")
+
+
 def index_context() -> dict[str, Any]:
     return {
+        "subjects": list(Subject.objects.all()),
         "notes": list(PolicyNote.objects.all()),
         "projects": list(Project.objects.all()),
         "documents": list(CouncilDocument.objects.all()),
@@ -116,18 +180,10 @@ def note_context(note: PolicyNote, user: Any) -> dict[str, Any]:
     central_goals = list(note.central_goals.prefetch_related("goal_links"))
     links = [link for goal in central_goals for link in goal.goal_links.all()]
     # The program goals that serve the note, in every readable report of its period.
-    wanted = Q(pk__in=[])
-    for link in links:
-        wanted |= Q(program__slug=link.program_slug, code=link.goal_code)
-    goals = list(
-        Goal.objects.filter(wanted)
-        .filter(
-            program__report__in=Report.objects.visible_to(user),
-            program__report__year__gte=note.start_year,
-            program__report__year__lte=note.end_year,
-        )
-        .select_related("program__report")
-        .order_by("program__report__year", "program__slug", "code")
+    goals = _goals(
+        [(link.program_slug, link.goal_code) for link in links],
+        user,
+        (note.start_year, note.end_year),
     )
     serving: dict[int, list[Goal]] = defaultdict(list)
     by_ref = {(link.program_slug, link.goal_code): [] for link in links}
@@ -138,21 +194,7 @@ def note_context(note: PolicyNote, user: Any) -> dict[str, Any]:
             serving[central.pk] += by_ref.get((link.program_slug, link.goal_code), [])
     themes = list(note.themes.prefetch_related("process_goals__financing"))
     documents = list(note.documents.all())
-    reports: dict[int, Report] = {g.program.report.pk: g.program.report for g in goals}
-    events = [
-        Event(date(note.start_year, 1, 1), "Begin looptijd", f"{note.title} {note.period}"),
-        *_document_events(documents),
-        *[
-            _report_event(
-                report,
-                ("plant" if report.kind == ReportKind.PROGRAMMABEGROTING else "verantwoordt")
-                + " de doelstellingen "
-                + ", ".join(sorted({g.code for g in goals if g.program.report_id == report.pk})),
-                reverse("programs:report", args=[report.kind, report.year]),
-            )
-            for report in reports.values()
-        ],
-    ]
+    events = [_note_start(note), *_document_events(documents), *_goal_report_events(goals)]
     return {
         "note": note,
         "central_goals": [
@@ -177,23 +219,7 @@ def project_context(project: Project, user: Any) -> dict[str, Any]:
     phases = list(project.phases.select_related("track"))
     sections = _visible_sections(project.reported_in, user)
     documents = list(project.documents.all())
-    events = [
-        *_document_events(documents),
-        *[
-            Event(
-                phase.planned_date,
-                f"{phase.label} ({phase.get_status_display().lower()})",
-                phase.description,
-                when_text=phase.planned or str(phase.planned_year),
-            )
-            for phase in phases
-            if phase.planned_date
-        ],
-        *[
-            _report_event(section.program.report, section.title, section_url(section))
-            for section in sections
-        ],
-    ]
+    events = [*_document_events(documents), *_phase_events(project), *_section_events(sections)]
     return {
         "project": project,
         "tracks": list(project.tracks.all()),
@@ -206,16 +232,7 @@ def project_context(project: Project, user: Any) -> dict[str, Any]:
 
 def document_context(document: CouncilDocument, user: Any) -> dict[str, Any]:
     sections = _visible_sections(document.developments, user)
-    refs = list(document.goal_refs.all())
-    wanted = Q(pk__in=[])
-    for ref in refs:
-        wanted |= Q(program__slug=ref.program_slug, code=ref.goal_code)
-    goals = list(
-        Goal.objects.filter(wanted)
-        .filter(program__report__in=Report.objects.visible_to(user))
-        .select_related("program__report")
-        .order_by("program__report__year", "code")
-    )
+    goals = _goals([(r.program_slug, r.goal_code) for r in document.goal_refs.all()], user)
     return {
         "document": document,
         "decision_points": list(document.decision_points.all()),
@@ -224,6 +241,50 @@ def document_context(document: CouncilDocument, user: Any) -> dict[str, Any]:
         "projects": list(document.projects.all()),
         "sections": [(section, section_url(section)) for section in sections],
         "goals": [(goal, goal_url(goal)) for goal in goals],
+    }
+
+
+def subject_context(subject: Subject, user: Any) -> dict[str, Any]:
+    """Everything about a subject in one timeline: the notes and their goals, the projects
+    and their phases and reports, and every council document about any of them."""
+    notes = list(subject.policy_notes.all())
+    projects = list(subject.projects.prefetch_related("phases"))
+    documents = {
+        d.pk: d
+        for d in CouncilDocument.objects.filter(
+            Q(subjects=subject) | Q(policy_notes__in=notes) | Q(projects__in=projects)
+        )
+        .distinct()
+        .order_by("college_date", "council_date")
+    }
+    refs = [(r.program_slug, r.goal_code) for r in subject.goal_refs.all()]
+    goals = _goals(refs, user)
+    for note in notes:
+        links = GoalLink.objects.filter(central_goal__note=note)
+        note_goals = _goals(
+            [(link.program_slug, link.goal_code) for link in links],
+            user,
+            (note.start_year, note.end_year),
+        )
+        goals += [goal for goal in note_goals if goal not in goals]
+    sections = _visible_sections(
+        DevelopmentSection.objects.filter(projects__in=projects).distinct(), user
+    )
+    events = [
+        *[_note_start(note) for note in notes],
+        *_document_events(list(documents.values())),
+        *[event for project in projects for event in _phase_events(project)],
+        *_goal_report_events(goals),
+        *_section_events(sections),
+    ]
+    return {
+        "subject": subject,
+        "notes": notes,
+        "projects": projects,
+        "documents": list(documents.values()),
+        "goals": [(goal, goal_url(goal)) for goal in goals],
+        "sections": [(section, section_url(section)) for section in sections],
+        "timeline": timeline(events),
     }
 
 

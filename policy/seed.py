@@ -1,4 +1,4 @@
-"""Load the policy notes, council documents and projects from fixtures/policy/*.yaml.
+"""Load the policy notes, council documents, projects and subjects from fixtures/policy/*.yaml.
 
 Idempotent like the report seeds: what exists (by slug) is left alone. Links to
 development sections name the report, program and section title, so they load
@@ -27,6 +27,8 @@ from .models import (
     Project,
     ProjectPhase,
     ProjectTrack,
+    Subject,
+    SubjectGoal,
 )
 
 POLICY_DIR = FIXTURES_DIR / "policy"
@@ -46,6 +48,9 @@ def load_all() -> list[tuple[str, bool]]:
         result += [load_project(item) for item in data.get("projects", [])]
     for data in files:
         result += [load_document(item) for item in data.get("council_documents", [])]
+    # Subjects last: they gather notes, projects and documents of every file.
+    for data in files:
+        result += [load_subject(item) for item in data.get("subjects", [])]
     return result
 
 
@@ -161,6 +166,22 @@ def load_document(data: dict[str, Any]) -> tuple[str, bool]:
     return data["slug"], True
 
 
+@transaction.atomic
+def load_subject(data: dict[str, Any]) -> tuple[str, bool]:
+    if Subject.objects.filter(slug=data["slug"]).exists():
+        return data["slug"], False
+    subject = Subject.objects.create(
+        slug=data["slug"], title=data["title"], description=data.get("description", "")
+    )
+    subject.policy_notes.set(_by_slug(PolicyNote, data.get("policy_notes", []), subject))
+    subject.projects.set(_by_slug(Project, data.get("projects", []), subject))
+    subject.documents.set(_by_slug(CouncilDocument, data.get("documents", []), subject))
+    for ref in data.get("goals", []):
+        program_slug, goal_code = _goal_ref(ref)
+        SubjectGoal.objects.create(subject=subject, program_slug=program_slug, goal_code=goal_code)
+    return data["slug"], True
+
+
 def _goal_ref(ref: str) -> tuple[str, str]:
     program_slug, _, goal_code = ref.partition("/")
     if not goal_code:
@@ -168,10 +189,10 @@ def _goal_ref(ref: str) -> tuple[str, str]:
     return program_slug, goal_code
 
 
-def _by_slug(model: type, slugs: list[str], document: CouncilDocument) -> list[Any]:
+def _by_slug(model: type, slugs: list[str], owner: CouncilDocument | Subject) -> list[Any]:
     found = list(model.objects.filter(slug__in=slugs))
     if len(found) != len(set(slugs)):
-        raise SeedError(f"{document.slug}: unknown {model.__name__} among {slugs}")
+        raise SeedError(f"{owner.slug}: unknown {model.__name__} among {slugs}")
     return found
 
 

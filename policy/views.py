@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from . import pages
-from .models import CouncilDocument, PolicyNote, Project
+from .models import CouncilDocument, PolicyNote, Project, Subject
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -24,3 +24,8 @@ def document(request: HttpRequest, slug: str) -> HttpResponse:
 def project(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Project, slug=slug)
     return render(request, "policy/project.html", pages.project_context(found, request.user))
+
+
+def subject(request: HttpRequest, slug: str) -> HttpResponse:
+    found = get_object_or_404(Subject, slug=slug)
+    return render(request, "policy/subject.html", pages.subject_context(found, request.user))

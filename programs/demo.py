@@ -26,6 +26,8 @@ ROLE_GROUPS = {
         ("policy", "project"),
         ("policy", "projecttrack"),
         ("policy", "projectphase"),
+        ("policy", "subject"),
+        ("policy", "subjectgoal"),
     ],
     "Financiën": [
         ("policy", "financing"),

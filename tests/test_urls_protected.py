@@ -70,6 +70,7 @@ PUBLIC = {
     "policy:note",
     "policy:document",
     "policy:project",
+    "policy:subject",
     # operations
     "health",
     # logging in and recovering a password (django.contrib.auth.urls, the admin's login)

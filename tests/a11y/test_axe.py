@@ -41,6 +41,7 @@ PAGES = [
     "/beleid/nota/samen-diemen/",
     "/beleid/projecten/organisatorische-borging-ontheemden/",
     "/beleid/raadsstukken/2024-04-25-besluit-verlenging-samen-diemen/",
+    "/beleid/onderwerpen/samen-diemen/",
 ]
 
 

@@ -257,3 +257,107 @@ def test_the_note_timeline_places_the_budget_before_its_year(
     positions = [timeline.index(item) for item in expected]
     assert positions == sorted(positions)
     assert "Programmabegroting 2023, doelstelling 5" in page
+
+
+# --- A timeline per subject ---------------------------------------------------------------------
+
+REFUGEES = "/beleid/onderwerpen/opvang-ontheemden-en-asielzoekers/"
+SAMEN_DIEMEN = "/beleid/onderwerpen/samen-diemen/"
+
+
+def test_a_subject_gathers_the_project_its_letter_phases_and_report_in_date_order(
+    client: Client, policy: Report
+) -> None:
+    page = text(client.get(REFUGEES))
+    assert "Opvang van ontheemden en asielzoekers" in page
+    timeline = page[page.index("Tijdlijn") :]
+    expected = [
+        # A planned quarter stands at its first day: phase 2 began before the letter's date.
+        "3e en 4e kwartaal 2023 — Fase 2 (gepland)",
+        "12 september 2023 — Raadsinformatiebrief (collegebesluit): Structurele inbedding",
+        "4e kwartaal 2023 — Fase 3 (gepland)",
+        "begin 2024 — Fase 4 (gepland)",
+        f"27 juni 2024 — Jaarstukken 2023: {PROJECT_SECTION}",
+    ]
+    positions = [timeline.index(item) for item in expected]
+    assert positions == sorted(positions)
+    # The letter is about the project, not linked to the subject itself, and shows once.
+    assert timeline.count("Raadsinformatiebrief (collegebesluit)") == 1
+    html = client.get(REFUGEES).content.decode()
+    assert f'href="{PROJECT}"' in html and f'href="{LETTER}"' in html
+
+
+def test_a_subject_follows_a_note_from_decision_through_budget_to_annual_report(
+    client: Client, policy: Report
+) -> None:
+    load_report(read_seed(FIXTURES_DIR / "programmabegroting-2023.yaml"))
+    page = text(client.get(SAMEN_DIEMEN))
+    timeline = page[page.index("Tijdlijn") :]
+    expected = [
+        "1 januari 2020 — Begin looptijd: Samen Diemen 2020-2023, verlengd tot en met 2027",
+        "vóór 2023 — Programmabegroting 2023: plant de doelstellingen 3, 4, 5, 6",
+        "13 februari 2024 — Raadsvoorstel (collegebesluit)",
+        "25 april 2024 — Raadsbesluit (raadsvergadering)",
+        "27 juni 2024 — Jaarstukken 2023: verantwoordt de doelstellingen 3, 4, 5, 6",
+    ]
+    positions = [timeline.index(item) for item in expected]
+    assert positions == sorted(positions)
+    assert "Jaarstukken 2023, programma Sociaal: doelstelling 5" in page
+    assert "/jaarstukken/2023/sociaal/doelstelling/5/" in client.get(SAMEN_DIEMEN).content.decode()
+
+
+def test_subjects_are_listed_and_linked_from_what_they_gather(
+    client: Client, policy: Report
+) -> None:
+    index = client.get("/beleid/").content.decode()
+    assert f'href="{REFUGEES}"' in index and f'href="{SAMEN_DIEMEN}"' in index
+    assert f'href="{REFUGEES}"' in client.get(PROJECT).content.decode()
+    assert f'href="{SAMEN_DIEMEN}"' in client.get(NOTE).content.decode()
+    assert client.get("/beleid/onderwerpen/bestaat-niet/").status_code == 404
+
+
+def test_a_subject_keeps_a_draft_report_from_anonymous_readers(
+    client: Client, policy: Report
+) -> None:
+    from policy.models import Subject
+
+    subject = Subject.objects.get(slug="opvang-ontheemden-en-asielzoekers")
+    subject.goal_refs.create(program_slug="sociaal", goal_code="1")
+    Report.objects.filter(pk=policy.pk).update(status=ReportStatus.CONCEPT, adopted_on=None)
+    page = client.get(REFUGEES).content.decode()
+    assert "/jaarstukken/2023/" not in page and "Jaarstukken 2023" not in page
+    staff = Client()
+    staff.force_login(User.objects.create_user("medewerker", is_staff=True))
+    page = text(staff.get(REFUGEES))
+    assert "Jaarstukken 2023: verantwoordt de doelstellingen 1" in page
+    assert "Jaarstukken 2023, programma Sociaal: doelstelling 1" in page
+
+
+def test_policy_staff_edit_a_subject_in_the_admin_with_history(policy: Report) -> None:
+    from policy.models import Subject
+
+    beleid = _staff("beleid-onderwerp", "Beleid")
+    subject = Subject.objects.get(slug="samen-diemen")
+    url = reverse("admin:policy_subject_change", args=[subject.pk])
+    assert beleid.get(url).status_code == 200
+    response = beleid.post(
+        url,
+        {
+            "slug": subject.slug,
+            "title": "Samen Diemen",
+            "description": subject.description,
+            "policy_notes": [n.pk for n in subject.policy_notes.all()],
+            "goal_refs-TOTAL_FORMS": "1",
+            "goal_refs-INITIAL_FORMS": "0",
+            "goal_refs-0-program_slug": "sociaal",
+            "goal_refs-0-goal_code": "2",
+        },
+    )
+    assert response.status_code == 302
+    subject.refresh_from_db()
+    assert subject.title == "Samen Diemen"
+    assert subject.history.first().history_user.username == "beleid-onderwerp"
+    assert subject.history.first().prev_record.title.startswith("Samen Diemen, het beleid")
+    assert list(subject.goal_refs.values_list("goal_code", flat=True)) == ["2"]
+    griffie = _staff("griffie-onderwerp", "Griffie")
+    assert griffie.post(url, {"title": "Anders"}).status_code == 403
