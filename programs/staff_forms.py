@@ -60,6 +60,17 @@ class ActivityForm(VersionedForm):
         help_texts = {"realisation": "Platte tekst; een lege regel begint een nieuwe alinea."}
 
 
+class PlanForm(VersionedForm):
+    """In a Programmabegroting staff write the plan, as the budget asks it."""
+
+    class Meta:
+        model = Activity
+        fields = ["plan"]
+        widgets = {"plan": forms.Textarea(attrs={"rows": 10})}
+        labels = {"plan": "Wat gaan we ervoor doen?"}
+        help_texts = {"plan": "Platte tekst; een lege regel begint een nieuwe alinea."}
+
+
 class DevelopmentSectionForm(VersionedForm):
     class Meta:
         model = DevelopmentSection
@@ -101,6 +112,17 @@ class BudgetLineForm(VersionedForm):
         return data
 
 
+class PlannedBudgetLineForm(BudgetLineForm):
+    """A budget line of a Programmabegroting: the budget itself, nothing realised yet."""
+
+    begroting_primitief = EuroField(label="Begroting (€)", required=False)
+    rekening_vorig = begroting_totaal = rekening = None  # type: ignore[assignment]
+
+    class Meta:
+        model = BudgetLine
+        fields = ["begroting_primitief"]
+
+
 class InvestmentForm(VersionedForm):
     budget = EuroField(label="Budget (€)")
     realised = EuroField(label="Realisatie t/m het verslagjaar (€)")
@@ -138,9 +160,16 @@ class IndicatorValuesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        indicator: Indicator,
+        columns: tuple[str, ...] = tuple(COLUMN_OFFSETS),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        self.columns = columns
         program = indicator.table.goal.program
         year = program.report.year
         self.known_footnotes = set(program.footnotes.values_list("number", flat=True))
@@ -156,7 +185,8 @@ class IndicatorValuesForm(forms.Form):
         }
         for component_id, part_label in parts:
             names = []
-            for column, (offset, kind) in COLUMN_OFFSETS.items():
+            for column in columns:
+                offset, kind = COLUMN_OFFSETS[column]
                 name = f"{column}__{component_id or 'totaal'}"
                 value = stored.get((component_id, year + offset, kind))
                 self.fields[name] = forms.CharField(
@@ -182,7 +212,7 @@ class IndicatorValuesForm(forms.Form):
         data = super().clean()
         self.cells: list[CellInput] = []
         for component_id in self._component_ids:
-            for column in COLUMN_OFFSETS:
+            for column in self.columns:
                 name = f"{column}__{component_id or 'totaal'}"
                 value = self._parse(name, data.get(name, ""))
                 notes = self._footnotes(f"{name}__voetnoten", data.get(f"{name}__voetnoten", ""))

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from indicators.models import Indicator, IndicatorValue
-from indicators.services import save_indicator_values
+from indicators.services import COLUMN_OFFSETS, save_indicator_values
 from investments.models import BudgetLine, CarryOver, Investment
 
 from . import new_year, services, staff_forms, worklist
@@ -79,6 +79,7 @@ def worklist_view(request: HttpRequest, kind: str, year: int) -> HttpResponse:
         "activity_table": activity_table,
         "indicator_table": indicator_table,
         "summary": worklist.summary(programs),
+        "asks_for_plans": worklist.asks_for_plans(report),
     }
     return render(request, "staff/worklist.html", context)
 
@@ -207,11 +208,12 @@ def edit_activity(
 ) -> HttpResponse:
     found = _program(request, kind, year, program, "programs.edit_policy_content")
     activity = get_object_or_404(Activity, subgoal__goal__program=found, code=code)
+    plans = worklist.asks_for_plans(found.report)
     return _edit(
         request,
         program=found,
         obj=activity,
-        form_class=staff_forms.ActivityForm,
+        form_class=staff_forms.PlanForm if plans else staff_forms.ActivityForm,
         title=f"Activiteit {activity.code} - {activity.plan}",
         back=_worklist_url(found),
     )
@@ -317,11 +319,12 @@ def edit_budget_line(
 ) -> HttpResponse:
     found = _program(request, kind, year, program, "programs.edit_money")
     line = get_object_or_404(BudgetLine, program=found, pk=pk)
+    plans = worklist.asks_for_plans(found.report)
     return _edit(
         request,
         program=found,
         obj=line,
-        form_class=staff_forms.BudgetLineForm,
+        form_class=staff_forms.PlannedBudgetLineForm if plans else staff_forms.BudgetLineForm,
         title=f"{line.label} ({line.get_nature_display().lower()})",
         back=reverse("staff:money", args=[kind, year, program]),
     )
@@ -353,7 +356,11 @@ def edit_indicator(
         table__goal__program=found,
         code=code,
     )
-    form = staff_forms.IndicatorValuesForm(request.POST or None, indicator=indicator)
+    # A budget sets the target of its year; an annual report fills in every column.
+    columns = ("begroot",) if worklist.asks_for_plans(found.report) else tuple(COLUMN_OFFSETS)
+    form = staff_forms.IndicatorValuesForm(
+        request.POST or None, indicator=indicator, columns=columns
+    )
     if request.method == "POST" and form.is_valid():
         try:
             save_indicator_values(

@@ -3,6 +3,10 @@
 django-filter narrows the querysets, django-tables2 shows and sorts them;
 the state of each row is a database annotation so filtering and sorting on
 it happen in SQL.
+
+An annual report asks for what was done and realised: an activity's realisation and
+an indicator's realised value. A Programmabegroting asks for the plan: an activity's
+"what will we do" and an indicator's target (begroot) for the year.
 """
 
 from typing import Any
@@ -15,7 +19,7 @@ from django.utils.html import format_html
 
 from indicators.models import Indicator, IndicatorValue, ValueKind
 
-from .models import Activity, Program, Report, ReportStatus
+from .models import Activity, Program, Report, ReportKind, ReportStatus
 
 MISSING, FILLED, CHANGED = "ontbreekt", "ingevuld", "gewijzigd"
 STATE_CHOICES = [
@@ -51,16 +55,30 @@ def _changed_since(history_model: Any, since: Any) -> Any:
     )
 
 
+def asks_for_plans(report: Report | None) -> bool:
+    return report is not None and report.kind == ReportKind.PROGRAMMABEGROTING
+
+
+def activity_text_field(report: Report | None) -> str:
+    """The text staff fill in per activity: the plan in a budget, else the realisation."""
+    return "plan" if asks_for_plans(report) else "realisation"
+
+
+def indicator_value_kind(report: Report | None) -> str:
+    return ValueKind.BUDGET if asks_for_plans(report) else ValueKind.REALISATION
+
+
 def activities(programs: QuerySet[Program]) -> QuerySet[Activity]:
     report = programs.first().report if programs.exists() else None
     since = _review_started(report) if report else None
+    text = activity_text_field(report)
     return (
         Activity.objects.filter(subgoal__goal__program__in=programs)
         .select_related("subgoal__goal__program__report")
         .annotate(changed=_changed_since(Activity.history.model, since))
         .annotate(
             state=Case(
-                When(realisation="", then=Value(MISSING)),
+                When(**{text: ""}, then=Value(MISSING)),
                 When(changed=True, then=Value(CHANGED)),
                 default=Value(FILLED),
             )
@@ -76,7 +94,7 @@ def indicators(programs: QuerySet[Program]) -> QuerySet[Indicator]:
     year = report.year if report else 0
     since = _review_started(report) if report else None
     realised = IndicatorValue.objects.filter(
-        indicator=OuterRef("pk"), year=year, kind=ValueKind.REALISATION
+        indicator=OuterRef("pk"), year=year, kind=indicator_value_kind(report)
     )
     return (
         Indicator.objects.filter(table__goal__program__in=programs)
@@ -178,15 +196,16 @@ def summary(programs: QuerySet[Program]) -> list[dict[str, Any]]:
     """Per program: "27 van 31 activiteiten ingevuld", and the same for indicators."""
     if not programs.exists():
         return []
-    year = programs.first().report.year
+    report = programs.first().report
+    text = activity_text_field(report)
     acts = {
         row["subgoal__goal__program"]: row
         for row in Activity.objects.filter(subgoal__goal__program__in=programs)
         .values("subgoal__goal__program")
-        .annotate(total=Count("pk"), filled=Count("pk", filter=~Q(realisation="")))
+        .annotate(total=Count("pk"), filled=Count("pk", filter=~Q(**{text: ""})))
     }
     realised = IndicatorValue.objects.filter(
-        indicator=OuterRef("pk"), year=year, kind=ValueKind.REALISATION
+        indicator=OuterRef("pk"), year=report.year, kind=indicator_value_kind(report)
     )
     inds = {
         row["table__goal__program"]: row

@@ -150,3 +150,84 @@ def test_the_budget_chapter_pdf_asks_the_same_questions(
     )
     assert "Wat mag het kosten?" in content
     assert "Wat hebben we bereikt" not in content
+
+
+# --- Staff write a budget as a budget: plans and targets, not realisations --------------------
+
+
+@pytest.fixture
+def concept_budget(report_2023: Report) -> Report:
+    """A Programmabegroting 2023 in concept, as staff would be writing it."""
+    from programs.budget import budget_from_annual_report
+
+    return budget_from_annual_report(report_2023)
+
+
+STAFF = "/beheer/programmabegroting/2023/"
+
+
+def test_the_budget_worklist_asks_for_plans_and_targets(
+    client: Client, policy_officer, concept_budget: Report
+) -> None:
+    Activity.objects.filter(
+        subgoal__goal__program__report=concept_budget, code__in=["1.1.1", "1.1.2"]
+    ).update(plan="")
+    IndicatorValue.objects.filter(
+        indicator__table__goal__program__report=concept_budget,
+        indicator__code="3.1.4",
+        kind=ValueKind.BUDGET,
+    ).delete()
+    client.force_login(policy_officer)
+    page = text(client.get(STAFF + "werklijst/").content.decode())
+    activities = Activity.objects.filter(subgoal__goal__program__report=concept_budget).count()
+    assert f"{activities - 2} van {activities} activiteiten met een plan" in page
+    assert "indicatoren met een streefwaarde" in page and "ingevuld" not in page.split("Stand")[0]
+    missing = text(client.get(STAFF + "werklijst/?state=ontbreekt").content.decode())
+    assert "1.1.1" in missing and "1.1.2" in missing and "1.1.3" not in missing
+    assert "3.1.4" in missing and "3.1.3" not in missing
+
+
+def test_policy_staff_write_the_plan_and_the_target_only(
+    client: Client, policy_officer, concept_budget: Report
+) -> None:
+    client.force_login(policy_officer)
+    url = STAFF + "sociaal/activiteit/1.1.1/"
+    form = client.get(url).content.decode()
+    assert 'name="plan"' in form and 'name="realisation"' not in form
+    assert "Wat gaan we ervoor doen?" in form
+    response = client.post(url, {"plan": "We zetten de pilot voort.", "version": 1})
+    assert response.status_code == 302
+    activity = Activity.objects.get(subgoal__goal__program__report=concept_budget, code="1.1.1")
+    assert (activity.plan, activity.realisation) == ("We zetten de pilot voort.", "")
+
+    url = STAFF + "sociaal/indicator/3.1.4/"
+    form = client.get(url).content.decode()
+    assert 'name="begroot__totaal"' in form
+    assert 'name="realisatie__totaal"' not in form and 'name="realisatie_vorig__totaal"' not in form
+    response = client.post(url, {"begroot__totaal": "1.250", "version": 1})
+    assert response.status_code == 302
+    values = IndicatorValue.objects.filter(
+        indicator__table__goal__program__report=concept_budget, indicator__code="3.1.4"
+    )
+    assert [(v.year, v.kind, v.display) for v in values] == [(2023, ValueKind.BUDGET, "1.250")]
+
+
+def test_finance_writes_the_budget_of_a_line_and_an_adopted_budget_is_frozen(
+    client: Client, finance, concept_budget: Report
+) -> None:
+    client.force_login(finance)
+    line = BudgetLine.objects.filter(program__report=concept_budget).first()
+    url = STAFF + f"sociaal/begrotingsregel/{line.pk}/"
+    form = client.get(url).content.decode()
+    assert 'name="begroting_primitief"' in form and 'name="rekening"' not in form
+    assert "Wat mag het kosten?" in client.get(STAFF + "sociaal/financien/").content.decode()
+    response = client.post(url, {"begroting_primitief": "1.234.567", "version": 1})
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert (line.begroting_primitief, line.rekening) == (1_234_567, 0)
+    Report.objects.filter(pk=concept_budget.pk).update(status=ReportStatus.ADOPTED)
+    response = client.post(url, {"begroting_primitief": "1", "version": 2})
+    assert response.status_code == 403
+    assert "Programmabegroting 2023 is vastgesteld door de raad" in response.content.decode()
+    line.refresh_from_db()
+    assert line.begroting_primitief == 1_234_567
