@@ -46,6 +46,8 @@ def history_verb(history_type: str) -> str:
 @register.simple_tag
 def marks(numbers: list[int], prefix: str = "voetnoot") -> str:
     """Footnote markers linking to their notes; a tag, not an include, as tables repeat it often."""
+    if not numbers:  # most cells have none
+        return ""
     return format_html_join(
         "",
         '<sup class="footnote-mark"><a href="#{}-{}" aria-label="voetnoot {}">{}</a></sup>',
