@@ -9,6 +9,7 @@ The PDF of an adopted report is made once and kept on disk: the council's
 document must never change afterwards, not even by a new WeasyPrint version.
 """
 
+import logging
 import mimetypes
 import os
 import tempfile
@@ -24,8 +25,10 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import pages
+from . import fonts, pages
 from .models import Program, Report
+
+logger = logging.getLogger(__name__)
 
 PDF_MIME = "application/pdf"
 TEMPLATE = "programs/pdf/document.html"
@@ -84,10 +87,24 @@ def render_chapter_pdf(program: Program) -> Rendered:
 def render_report_pdf(report: Report, progress: Progress | None = None) -> Rendered:
     """The whole report. `progress`, if given, hears each step in words (for a job's page)."""
     programs = list(report.programs.select_related("report"))
+    _warn_about_missing_glyphs(report)
     context = _document_context(report, programs, title=report.title, progress=progress)
     if progress:
         progress("De pagina's worden opgemaakt")
     return report_filename(report), PDF_MIME, _render(context, progress)
+
+
+def _warn_about_missing_glyphs(report: Report) -> None:
+    """A character the fonts lack slows the layout down many times; say which and where."""
+    try:
+        missing = fonts.missing_characters(report)
+    except fonts.FontNotFound as error:
+        logger.warning("%s: fonts not checked: %s", report, error)
+        return
+    for char, where in sorted(missing.items()):
+        logger.warning(
+            "%s: U+%04X %r has no glyph in the PDF fonts (%s)", report, ord(char), char, where
+        )
 
 
 def _document_context(
