@@ -8,6 +8,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from diemen_sociaal.lib.values import parse_value
+from indicators.models import Indicator, IndicatorValue
 from programs.models import Report
 from tests.factories import build_program
 
@@ -109,6 +111,143 @@ def test_carry_overs_and_investments_are_shown(client: Client, report_2023: Repo
     assert (
         "760117 - Het project van Huisvesting bibliotheek in de Omval is afgerond in 2023." in text
     )
+
+
+def _investment_table(html: str) -> tuple[list[str], dict[str, list[str]]]:
+    """The column headings and, per credit number, the visible cells of its row."""
+    table = html[
+        html.index("investment-table") : html.index("</table>", html.index("investment-table"))
+    ]
+    thead = table[table.index("<thead") : table.index("</thead>")]
+    headings = [text_of(cell) for cell in re.findall(r"<th[^>]*>(.*?)</th>", thead, re.S)]
+    rows = {}
+    for number, row in re.findall(r'id="investering-(\d+)">(.*?)</tr>', table, re.S):
+        rows[number] = [
+            text_of(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+    return headings, rows
+
+
+def test_the_investments_explain_their_status_codes_and_show_the_free_room(
+    client: Client, report_2023: Report
+) -> None:
+    html = page(client, CHAPTER)
+    legend = html[
+        html.index('<dl class="status-legend"') : html.index("</dl>", html.index("status-legend"))
+    ]
+    assert 'aria-label="Betekenis van de status"' in legend
+    assert re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", legend) == [
+        ("I", "in uitvoering"),
+        ("D", "doorschuiven"),
+        ("V", "vervallen"),
+        ("A", "afgewikkeld"),
+    ]
+
+    headings, rows = _investment_table(html)
+    assert headings == ["Investering", "Budget", "Realisatie t/m 2023", "Vrije ruimte", "Status"]
+    by_heading = {number: dict(zip(headings, cells, strict=True)) for number, cells in rows.items()}
+    # The source prints "760117 Huisvesting bibliotheek in de Omval 7.400 7.373 27 A" and
+    # "760123 Tijdelijke woonunits vluchtelingen 4.400 4.062 338 I"; the seed stores only
+    # budget and realisation, so the free room is computed.
+    assert by_heading["760117"] == {
+        "Investering": "760117 Huisvesting bibliotheek in de Omval",
+        "Budget": "7.400",
+        "Realisatie t/m 2023": "7.373",
+        "Vrije ruimte": "27",
+        "Status": "A (afgewikkeld)",
+    }
+    assert by_heading["760123"]["Vrije ruimte"] == "338"
+    assert by_heading["760123"]["Status"] == "I (in uitvoering)"
+    assert list(rows) == ["760117", "760123", "760124"]
+
+
+def test_the_2020_chapter_reads_as_in_the_source(client: Client, seeded: dict) -> None:
+    html = page(client, "/jaarstukken/2020/sociaal/")
+    text = text_of(html)
+    assert "Jaarstukken 2020 · Vastgesteld door Raad" in text
+    # Goal and subgoals, as numbered in the source.
+    assert (
+        "1. Uniforme en integrale klantbenadering en -ondersteuning door de gemeente en haar partners"
+        " Wat wilden we bereiken? Subdoelen 1.1 - Meting en verantwoording" in text
+    )
+    assert "1.4 - Integrale klantbenadering (vraag gaat door het loket, niet de klant)" in text
+    # An activity: its plan, then its realisation.
+    assert (
+        "1.2.1 - Maken van afspraken met de cliëntondersteuningsorganisaties"
+        " Wat hebben we ervoor gedaan? In 2020 hebben verschillende organisaties onafhankelijke"
+        " cliëntondersteuning geboden, zoals MEE, Markant en MaDi." in text
+    )
+    # Subgoals 1.3 and 1.4 have no activities in the source; the page says so.
+    assert text.count("Geen activiteiten bij dit subdoel.") == 2
+    # Figures in the developments keep their Dutch notation.
+    assert "een extra uitkering in 2022 van € 420.438." in text
+    assert "tussen de 1,6 en 1,8 miljard euro" in text
+    assert (
+        "Transformatiebudget In het kader van transformatie sociaal domein heeft de gemeenteraad € 80.000 in 2019"
+        in text
+    )
+    # The 2020 source (a fragment) holds no indicator tables, costs or footnotes:
+    # the page shows none rather than empty shells.
+    assert "utrecht-table" not in html
+    assert 'class="footnotes"' not in html
+    assert "Wat heeft het gekost?" not in text
+
+
+def _set_value(report: Report, code: str, year: int, kind: str, raw: str) -> None:
+    indicator = Indicator.objects.get(code=code, table__goal__program__report=report)
+    cell = {"indicator": indicator, "component": None, "year": year, "kind": kind}
+    value = IndicatorValue.objects.filter(**cell).first() or IndicatorValue(**cell)
+    value.set_value(parse_value(raw))
+    value.save()
+
+
+TREND = CHAPTER + "indicator/3.1.3/"
+
+
+def trend_of(html: str) -> str:
+    """The visible text of the "per jaar" table on an indicator page."""
+    start = html.index('id="tabel-trend"')
+    return text_of(html[start : html.index("</table>", start)])
+
+
+def test_the_trend_joins_every_published_report_holding_the_code(
+    client: Client, concept_2024: Report
+) -> None:
+    # 2024 was started from 2023: 3.1.3 came along with 2023's realisation as its
+    # "Realisatie 2023" and 2023's target as its "Begroot 2024".
+    _set_value(concept_2024, "3.1.3", 2024, "realisatie", "75,2%")
+    # A later report's previous-year figure differs from the original: the year's own
+    # report wins.
+    _set_value(concept_2024, "3.1.3", 2023, "realisatie", "73,9%")
+    Report.objects.filter(pk=concept_2024.pk).update(status="aangeboden")
+
+    for url in (TREND, "/jaarstukken/2024/sociaal/indicator/3.1.3/"):
+        html = page(client, url)
+        trend = trend_of(html)
+        assert "2022 70,9% Jaarstukken 2023" in trend, url
+        assert "2023 70% 73,6% Jaarstukken 2023" in trend, url
+        assert "2024 70% 75,2% Jaarstukken 2024" in trend, url
+        assert "73,9%" not in trend, url
+        assert trend.index("2022 70,9%") < trend.index("2023 70%") < trend.index("2024 70%")
+        assert 'href="/jaarstukken/2024/sociaal/indicator/3.1.3/">Jaarstukken 2024</a>' in html
+
+
+def test_a_drafts_values_stay_out_of_the_trend_for_anonymous_readers(
+    client: Client, concept_2024: Report
+) -> None:
+    _set_value(concept_2024, "3.1.3", 2024, "realisatie", "75,2%")
+
+    html = page(client, TREND)
+    trend = trend_of(html)
+    assert "2023 70% 73,6% Jaarstukken 2023" in trend
+    assert "2024" not in trend
+    assert "75,2%" not in html and "Jaarstukken 2024" not in html
+
+    client.force_login(User.objects.create_user("medewerker", is_staff=True))
+    html = page(client, TREND)
+    trend = trend_of(html)
+    assert "2023 70% 73,6% Jaarstukken 2023" in trend
+    assert "2024 70% 75,2% Jaarstukken 2024" in trend
 
 
 def test_a_goal_has_a_page_of_its_own(client: Client, report_2023: Report) -> None:

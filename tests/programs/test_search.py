@@ -1,7 +1,9 @@
 """Full-text search over the seed reports, on SQLite and on PostgreSQL alike."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
+from django.test import Client
 
 from programs.models import Report, ReportStatus
 from programs.search import SNIPPET_LENGTH, SearchHit, search_reports
@@ -99,6 +101,32 @@ def test_drafts_are_hidden_unless_asked_for_and_then_marked(
         ("Jaarstukken 2023", False),
         ("Jaarstukken 2020", True),
     }
+
+
+def test_the_search_page_shows_a_draft_to_staff_only(
+    client: Client, seeded: dict[int, Report]
+) -> None:
+    # "Mensenrechtenvlag" occurs only in the 2020 development "Diversiteit en inclusie".
+    published = client.get("/zoeken/", {"q": "Mensenrechtenvlag"}).content.decode()
+    assert published.count('class="search-results__item"') == 1
+    assert "1 resultaat voor ‘Mensenrechtenvlag’" in published
+    assert 'href="/jaarstukken/2020/sociaal/#ontwikkeling-5"' in published
+
+    Report.objects.filter(pk=seeded[2020].pk).update(status="concept", adopted_on=None)
+
+    response = client.get("/zoeken/", {"q": "Mensenrechtenvlag"})
+    assert response.status_code == 200
+    anonymous = response.content.decode()
+    assert "0 resultaten voor ‘Mensenrechtenvlag’" in anonymous
+    assert "Niets gevonden." in anonymous
+    assert "Jaarstukken 2020" not in anonymous
+    assert "/jaarstukken/2020/" not in anonymous
+
+    client.force_login(User.objects.create_user("medewerker", is_staff=True))
+    staff = client.get("/zoeken/", {"q": "Mensenrechtenvlag"}).content.decode()
+    assert staff.count('class="search-results__item"') == 1
+    assert "Jaarstukken 2020 · Belangrijke ontwikkeling · <strong>concept</strong>" in staff
+    assert 'href="/jaarstukken/2020/sociaal/#ontwikkeling-5">Diversiteit en inclusie</a>' in staff
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\n\t", "\x00"])

@@ -1,0 +1,133 @@
+"""The layout on a phone and on paper, measured in a real browser (Debian's Chromium, via Playwright).
+
+Same set-up as test_axe.py: Playwright cannot download browsers here, so it drives the
+chromium package that the project's set-up installs.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made here
+# before and after are ordinary synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+PHONE = {"width": 375, "height": 812}
+CHAPTER = "/jaarstukken/2023/sociaal/"
+
+PHONE_PAGES = [
+    "/",
+    CHAPTER,
+    CHAPTER + "doelstelling/3/",
+    CHAPTER + "indicator/3.1.3/",
+    # An indicator broken down into components: the widest trend table.
+    CHAPTER + "indicator/5.3.1/",
+]
+
+# Everything that sticks out past the right edge of the window, except what sits inside a
+# table's own scroll region (there, scrolling sideways is how a wide table is read).
+OVERFLOWING = """() => {
+  const limit = window.innerWidth + 1;
+  return [...document.body.querySelectorAll('*')]
+    .filter((el) => !el.closest('.table-scroll') || el.matches('.table-scroll'))
+    .filter((el) => el.getBoundingClientRect().right > limit)
+    .map((el) => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : ''))
+    .slice(0, 10);
+}"""
+
+# What static/css/site.css hides in @media print: the header's search form, the skip link,
+# the breadcrumbs, the chapter's table of contents and the footer with the staff login.
+HIDDEN_ON_PAPER = [
+    ".site-header form",
+    ".utrecht-skip-link",
+    ".site-breadcrumbs",
+    ".chapter-toc",
+    ".site-footer",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make test`, which installs it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def _display(page: object, selector: str) -> str:
+    return page.eval_on_selector(selector, "(el) => getComputedStyle(el).display")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_no_page_is_wider_than_the_screen(live_server: object, browser: object) -> None:
+    load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
+    context = browser.new_context(viewport=PHONE, locale="nl-NL")
+    page = context.new_page()
+    found = {}
+    tables_scroll = False
+    for path in PHONE_PAGES:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        assert page.evaluate("window.innerWidth") == PHONE["width"]
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        sticking_out = page.evaluate(OVERFLOWING)
+        if scroll_width > PHONE["width"] + 1 or sticking_out:
+            found[path] = (scroll_width, sticking_out)
+        # Wide tables stay inside their region and scroll there.
+        tables_scroll = tables_scroll or page.evaluate(
+            "[...document.querySelectorAll('.table-scroll')]"
+            ".some((el) => el.scrollWidth > el.clientWidth"
+            " && getComputedStyle(el).overflowX === 'auto')"
+        )
+    context.close()
+    assert found == {}
+    # The chapter's indicator tables are wider than a phone: at least one must scroll.
+    assert tables_scroll
+
+
+@pytest.mark.django_db(transaction=True)
+def test_printing_leaves_out_what_makes_no_sense_on_paper(
+    live_server: object, browser: object
+) -> None:
+    load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    response = page.goto(live_server.url + CHAPTER)
+    assert response.status == 200
+    # On screen all of it is there: the staff login sits in the footer.
+    login = page.get_by_role("link", name="Inloggen voor medewerkers")
+    assert login.is_visible()
+    assert {s: _display(page, s) != "none" for s in HIDDEN_ON_PAPER} == dict.fromkeys(
+        HIDDEN_ON_PAPER, True
+    )
+
+    page.emulate_media(media="print")
+    assert {s: _display(page, s) for s in HIDDEN_ON_PAPER} == dict.fromkeys(HIDDEN_ON_PAPER, "none")
+    assert not login.is_visible()
+    assert not page.get_by_role("search").is_visible()
+    # The report itself is printed, tables whole instead of in a scroll box.
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert page.locator(".investment-table").is_visible()
+    overflow = page.eval_on_selector_all(
+        ".table-scroll", "(els) => [...new Set(els.map((el) => getComputedStyle(el).overflowX))]"
+    )
+    assert overflow == ["visible"]
+    context.close()
