@@ -7,17 +7,20 @@ reason, never a silent no-op.
 """
 
 import difflib
+import posixpath
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
+from django.db.models import Model, OuterRef, Prefetch, Subquery
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -94,6 +97,7 @@ def _edit(
     back: str,
 ) -> HttpResponse:
     """Show and save one versioned item; a stale save shows the conflict page instead."""
+    back = _return_url(request, back)
     form = form_class(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
         try:
@@ -200,6 +204,27 @@ def _chapter_url(program: Program) -> str:
 
 def _worklist_url(program: Program) -> str:
     return reverse("staff:worklist", args=[program.report.kind, program.report.year])
+
+
+def _return_url(request: HttpRequest, default: str) -> str:
+    """Where saving or cancelling leads: ?terug= (the worklist as the user left it), if safe.
+
+    Only a local address under /beheer/ is followed, and only its path and query;
+    anything else (another site, //host, a path that climbs out of /beheer/, control
+    characters) falls back to `default`, so the parameter cannot be an open redirect.
+    """
+    target = request.GET.get(worklist.RETURN_PARAM, "")
+    if not target or any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return default
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return default
+    parts = urlsplit(target)
+    root = reverse("staff:dashboard")
+    if not (posixpath.normpath(unquote(parts.path)) + "/").startswith(root):
+        return default
+    return urlunsplit(("", "", parts.path, parts.query, ""))
 
 
 @login_required
@@ -351,6 +376,7 @@ def edit_indicator(
     request: HttpRequest, kind: str, year: int, program: str, code: str
 ) -> HttpResponse:
     found = _program(request, kind, year, program, "programs.edit_policy_content")
+    back = _return_url(request, _worklist_url(found))
     indicator = get_object_or_404(
         Indicator.objects.select_related("table__goal__program__report"),
         table__goal__program=found,
@@ -370,9 +396,9 @@ def edit_indicator(
                 new_footnote=form.cleaned_data["new_footnote"],
             )
         except Conflict as conflict:
-            return _indicator_conflict(request, found, form, conflict.current)
+            return _indicator_conflict(request, found, form, conflict.current, back)
         messages.success(request, f"Indicator {indicator.code}: opgeslagen.")
-        return redirect(_worklist_url(found))
+        return redirect(back)
     context = {
         "report": found.report,
         "program": found,
@@ -380,13 +406,17 @@ def edit_indicator(
         "form": form,
         "footnotes": list(found.footnotes.all()),
         "history": _value_history(indicator),
-        "back": _worklist_url(found),
+        "back": back,
     }
     return render(request, "staff/indicator.html", context, status=400 if form.errors else 200)
 
 
 def _indicator_conflict(
-    request: HttpRequest, program: Program, form: staff_forms.IndicatorValuesForm, current: Any
+    request: HttpRequest,
+    program: Program,
+    form: staff_forms.IndicatorValuesForm,
+    current: Any,
+    back: str,
 ) -> HttpResponse:
     stored = staff_forms.IndicatorValuesForm(indicator=current)
     rows = []
@@ -410,20 +440,87 @@ def _indicator_conflict(
         "program": program,
         "title": f"Indicator {current.code} - {current.name}",
         "rows": [r for r in rows if r["differs"]],
-        "form": staff_forms.IndicatorValuesForm(data, indicator=current),
-        "back": _worklist_url(program),
+        # The same columns as the form that was sent: a budget's form has only "begroot",
+        # and a retry with every column would empty the cells the user never saw.
+        "form": staff_forms.IndicatorValuesForm(data, indicator=current, columns=form.columns),
+        "back": back,
         "last": current.history.select_related("history_user").first(),
         "indicator_form": True,
     }
     return render(request, "staff/conflict.html", context, status=409)
 
 
-def _value_history(indicator: Indicator) -> list[Any]:
-    return list(
-        IndicatorValue.history.filter(indicator_id=indicator.pk)
-        .select_related("history_user", "component")
-        .order_by("-history_date")[:30]
+# The fields that together make up what a value cell shows (IndicatorValue.display).
+VALUE_FIELDS = (
+    "state",
+    "number",
+    "decimals",
+    "percent",
+    "number_2",
+    "decimals_2",
+    "percent_2",
+    "qualifier",
+    "text",
+)
+
+
+def _value_history(indicator: Indicator, limit: int = 30) -> list[dict[str, Any]]:
+    """Per change of a value cell: who, when, which cell, and what it was and became.
+
+    Four queries however long the history: the records (with the id of each one's
+    previous record, the same one simple-history's prev_record would fetch row by
+    row), the previous records in one go, and the footnote marks of both.
+    """
+    history = IndicatorValue.history
+    # simple-history keeps a value's footnotes per historical record in a table of its own.
+    note_rel = history.model._meta.get_field("historicalindicatorvalue_footnotes")
+    notes = Prefetch(
+        note_rel.get_accessor_name(),
+        queryset=note_rel.related_model.objects.select_related("footnote"),
+        to_attr="note_rows",
     )
+    earlier = history.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
+    records = list(
+        history.filter(indicator_id=indicator.pk)
+        .select_related("history_user", "component")
+        .annotate(
+            prev_history_id=Subquery(
+                earlier.order_by("-history_date", "-history_id").values("history_id")[:1]
+            )
+        )
+        .prefetch_related(notes)
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    wanted = {r.prev_history_id for r in records if r.prev_history_id is not None}
+    previous = history.prefetch_related(notes).in_bulk(wanted) if wanted else {}
+    return [_value_change(record, previous.get(record.prev_history_id)) for record in records]
+
+
+def _value_change(record: Any, before: Any) -> dict[str, Any]:
+    cell = f"{record.get_kind_display()} {record.year}"
+    if record.component_id is not None and record.component is not None:
+        cell += f" ({record.component.label})"
+    now = record.instance.display
+    if record.history_type == "+":
+        change = f"aangemaakt: {now}"
+    elif record.history_type == "-":
+        change = f"verwijderd (was {now})"
+    elif before is None:
+        change = f"gewijzigd: {now}"
+    else:
+        parts = []
+        if record.diff_against(before, included_fields=VALUE_FIELDS).changes:
+            parts.append(f"{before.instance.display} → {now}")
+        old_notes, new_notes = _note_numbers(before), _note_numbers(record)
+        if old_notes != new_notes:
+            parts.append(f"voetnoten {old_notes or 'geen'} → {new_notes or 'geen'}")
+        change = "; ".join(parts) or f"opnieuw opgeslagen: {now}"
+    return {"record": record, "cell": cell, "change": change}
+
+
+def _note_numbers(record: Any) -> str:
+    numbers = sorted(row.footnote.number for row in record.note_rows if row.footnote is not None)
+    return ", ".join(map(str, numbers))
 
 
 @login_required

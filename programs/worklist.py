@@ -10,6 +10,7 @@ an indicator's realised value. A Programmabegroting asks for the plan: an activi
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 import django_filters
 import django_tables2 as tables
@@ -20,6 +21,7 @@ from django.utils.html import format_html
 from indicators.models import Indicator, IndicatorValue, ValueKind
 
 from .models import Activity, Program, Report, ReportKind, ReportStatus
+from .rules import is_administrator, is_finance
 
 MISSING, FILLED, CHANGED = "ontbreekt", "ingevuld", "gewijzigd"
 STATE_CHOICES = [
@@ -32,7 +34,9 @@ STATE_CHOICES = [
 def programs_for(user: Any, report: Report) -> QuerySet[Program]:
     """Finance and the administrator see every program; policy staff their own."""
     programs = Program.objects.filter(report=report).select_related("report")
-    if user.has_perm("programs.change_report_status") or user.has_perm("programs.edit_money"):
+    # By role, not by has_perm("programs.edit_money"): that right needs a program (and an
+    # open report) to be true, so asked without one it never is, and finance saw nothing.
+    if is_administrator(user) or is_finance(user):
         return programs
     return programs.filter(slug__in=user.program_assignments.values("program_slug"))
 
@@ -142,9 +146,19 @@ class IndicatorFilter(WorkFilter):
         fields = ["program", "goal", "state", "mandatory"]
 
 
-def _edit_link(url_name: str, record: Any, program: Program, text: str) -> str:
+RETURN_PARAM = "terug"
+
+
+def _edit_link(url_name: str, record: Any, program: Program, text: str, request: Any) -> str:
+    """A link to the edit page that brings the user back to the worklist as they left it.
+
+    The worklist's own address, with its filters, sort and page, rides along in
+    ?terug=; the edit views only follow it to a local address under /beheer/.
+    """
     report = program.report
     url = reverse(url_name, args=[report.kind, report.year, program.slug, record.code])
+    if request is not None and request.GET:
+        url += "?" + urlencode({RETURN_PARAM: request.get_full_path()})
     return format_html('<a class="utrecht-link" href="{}">{}</a>', url, text)
 
 
@@ -154,7 +168,16 @@ class StateColumn(tables.Column):
 
 
 class ActivityTable(tables.Table):
-    code = tables.Column(verbose_name="Code", order_by=("subgoal__goal__order", "order"))
+    # An activity's order counts within its subgoal, so sorting by code needs the whole path.
+    code = tables.Column(
+        verbose_name="Code",
+        order_by=(
+            "subgoal__goal__program__order",
+            "subgoal__goal__order",
+            "subgoal__order",
+            "order",
+        ),
+    )
     plan = tables.Column(verbose_name="Activiteit")
     program = tables.Column(
         verbose_name="Programma", accessor="subgoal__goal__program__name", orderable=False
@@ -169,14 +192,21 @@ class ActivityTable(tables.Table):
         empty_text = "Geen activiteiten gevonden."
 
     def render_code(self, record: Activity) -> str:
-        return _edit_link("staff:activity", record, record.subgoal.goal.program, record.code)
+        program = record.subgoal.goal.program
+        return _edit_link(
+            "staff:activity", record, program, record.code, getattr(self, "request", None)
+        )
 
     def render_plan(self, value: str) -> str:
         return value if len(value) < 120 else value[:117] + "…"
 
 
 class IndicatorTable(tables.Table):
-    code = tables.Column(verbose_name="Code", order_by=("table__goal__order", "order"))
+    # An indicator's order counts within its table, and a goal can have several tables.
+    code = tables.Column(
+        verbose_name="Code",
+        order_by=("table__goal__program__order", "table__goal__order", "table__order", "order"),
+    )
     name = tables.Column(verbose_name="Indicator")
     mandatory = tables.BooleanColumn(verbose_name="Verplicht", yesno="ja,nee")
     state = StateColumn(verbose_name="Stand")
@@ -189,7 +219,10 @@ class IndicatorTable(tables.Table):
         empty_text = "Geen indicatoren gevonden."
 
     def render_code(self, record: Indicator) -> str:
-        return _edit_link("staff:indicator", record, record.table.goal.program, record.code)
+        program = record.table.goal.program
+        return _edit_link(
+            "staff:indicator", record, program, record.code, getattr(self, "request", None)
+        )
 
 
 def summary(programs: QuerySet[Program]) -> list[dict[str, Any]]:

@@ -35,14 +35,6 @@ def get_field(form: object, name: str) -> object:
     return form[name]
 
 
-HISTORY_TYPES = {"+": "aangemaakt", "~": "gewijzigd", "-": "verwijderd"}
-
-
-@register.filter
-def history_verb(history_type: str) -> str:
-    return HISTORY_TYPES.get(history_type, history_type)
-
-
 @register.simple_tag
 def marks(numbers: list[int], prefix: str = "voetnoot") -> str:
     """Footnote markers linking to their notes; a tag, not an include, as tables repeat it often."""

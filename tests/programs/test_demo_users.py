@@ -1,8 +1,12 @@
+from io import StringIO
+
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory, override_settings
+
+from programs.models import Activity, Report
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +51,32 @@ def test_demo_accounts_are_refused_outside_local_development() -> None:
     with pytest.raises(CommandError, match="local use only"):
         call_command("create_demo_users")
     assert not User.objects.exists()
+
+
+@override_settings(DEBUG=True)
+def test_with_the_2023_seed_the_demo_gets_a_concept_2024_once(report_2023: Report) -> None:
+    out = StringIO()
+    call_command("create_demo_users", stdout=out)
+    report = Report.objects.get(kind="jaarstukken", year=2024)
+    assert report.status == "concept"
+    assert "Jaarstukken 2024: started as a concept from Jaarstukken 2023" in out.getvalue()
+    # Started from 2023: the same activities, their realisations still to be written.
+    activities = Activity.objects.filter(subgoal__goal__program__report=report)
+    assert activities.count() == 31
+    assert not activities.exclude(realisation="").exists()
+    # The demo's policy officer has a program in it to work on.
+    beleid = User.objects.get(username="beleid")
+    assert beleid.has_perm("programs.edit_policy_content", report.programs.get(slug="sociaal"))
+
+    out = StringIO()
+    call_command("create_demo_users", stdout=out)
+    assert Report.objects.filter(kind="jaarstukken", year=2024).count() == 1
+    assert Report.objects.get(kind="jaarstukken", year=2024).pk == report.pk
+    assert "started as a concept" not in out.getvalue()
+    assert Activity.objects.filter(subgoal__goal__program__report__year=2024).count() == 31
+
+
+@override_settings(DEBUG=True)
+def test_without_the_2023_seed_no_year_is_started() -> None:
+    call_command("create_demo_users")
+    assert not Report.objects.exists()

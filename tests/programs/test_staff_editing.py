@@ -403,3 +403,218 @@ def test_the_money_page_reads_the_budget_lines_once(
     reads = [q["sql"] for q in queries if 'FROM "investments_budgetline"' in q["sql"]]
     assert len(reads) == 1
     assert "Structurele lasten" in response.content.decode()
+
+
+def history_lines(response) -> list[str]:  # noqa: ANN001
+    """The lines of "Geschiedenis van de waarden", as text."""
+    html = response.content.decode().split("Geschiedenis van de waarden", 1)[1]
+    html = html.split("</ol>", 1)[0]
+    return [" ".join(re.sub(r"<[^>]+>", " ", li).split()) for li in html.split("<li>")[1:]]
+
+
+def test_the_indicator_history_shows_who_changed_which_cell_from_what_to_what(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    as_user(client, policy_officer)
+    url = BASE + "indicator/4.2.3/"
+    base = {"realisatie_vorig__totaal": "62", "begroot__totaal": "54"}
+    assert client.post(url, {**base, "version": 1, "realisatie__totaal": "60"}).status_code == 302
+    assert client.post(url, {**base, "version": 2, "realisatie__totaal": "70"}).status_code == 302
+    lines = history_lines(client.get(url))
+    # Newest first: the second change, old and new value in one line, with who did it.
+    assert "beleid-sociaal" in lines[0]
+    assert "Realisatie 2024: 60 → 70" in lines[0]
+    assert "Realisatie 2024: aangemaakt: 60" in lines[1] and "beleid-sociaal" in lines[1]
+    # Emptying the cell deletes the value; the history says what it was.
+    assert client.post(url, {**base, "version": 3, "realisatie__totaal": ""}).status_code == 302
+    lines = history_lines(client.get(url))
+    assert "Realisatie 2024: verwijderd (was 70)" in lines[0]
+    assert "Realisatie 2024: 60 → 70" in lines[1]
+
+
+def test_the_indicator_history_names_the_component_and_footnote_changes(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    as_user(client, policy_officer)
+    url = BASE + "indicator/5.3.1/"
+    names = re.findall(r'name="(realisatie__\d+)"', client.get(url).content.decode())
+    data = {"version": 1, "realisatie__totaal": "N.n.b.", names[0]: "16%", "new_footnote": "Bron."}
+    assert client.post(url, data).status_code == 302
+    number = Footnote.objects.get(program__report__year=2024, text="Bron.").number
+    data = {"version": 2, "realisatie__totaal": "N.n.b.", names[0]: "17%"}
+    assert client.post(url, {**data, f"{names[0]}__voetnoten": str(number)}).status_code == 302
+    lines = history_lines(client.get(url))
+    assert any("Realisatie 2024 (Roken): 16% → 17%" in line for line in lines)
+    assert any(f"Realisatie 2024 (Roken): voetnoten geen → {number}" in line for line in lines)
+
+
+def test_the_indicator_history_costs_the_same_queries_however_long_it_is(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    as_user(client, policy_officer)
+    url = BASE + "indicator/4.2.3/"
+    base = {"realisatie_vorig__totaal": "62", "begroot__totaal": "54"}
+
+    def history_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return sum('"indicators_historicalindicatorvalue' in q["sql"] for q in queries)
+
+    for version in range(1, 3):
+        client.post(url, {**base, "version": version, "realisatie__totaal": str(version)})
+    short = history_queries()
+    for version in range(3, 10):
+        client.post(url, {**base, "version": version, "realisatie__totaal": str(version)})
+    lines = history_lines(client.get(url))
+    assert len(lines) >= 9 and "Realisatie 2024: 8 → 9" in lines[0]
+    assert history_queries() == short <= 4
+
+
+def test_a_budget_line_refuses_cents_and_words_in_dutch_and_keeps_what_was_typed(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    as_user(client, finance)
+    line = BudgetLine.objects.get(program__report__year=2024, nature="structureel", kind="lasten")
+    before = BudgetLine.objects.filter(pk=line.pk).values().get()
+    url = BASE + f"begrotingsregel/{line.pk}/"
+    data = {
+        "rekening_vorig": "-24.273.000",
+        "begroting_primitief": "12,50",
+        "begroting_totaal": "abc",
+        "rekening": "-1.000",
+        "version": line.version,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Niet opgeslagen: verbeter de velden met een melding." in text_of(response)
+    assert "Vul hele euro&#x27;s in, zonder centen" in html
+    assert "&#x27;abc&#x27; is geen geldig getal." in html
+    assert 'value="12,50"' in html and 'value="abc"' in html and 'value="-1.000"' in html
+    # Nothing stored, not even the valid "rekening".
+    assert BudgetLine.objects.filter(pk=line.pk).values().get() == before
+
+
+def test_a_budget_line_of_a_reopened_2023_is_refused_the_same_way(
+    client: Client, finance: User, report_2023: Report
+) -> None:
+    Report.objects.filter(pk=report_2023.pk).update(status="concept", adopted_on=None)
+    as_user(client, finance)
+    line = BudgetLine.objects.filter(program__report=report_2023).first()
+    before = BudgetLine.objects.filter(pk=line.pk).values().get()
+    response = client.post(
+        f"/beheer/jaarstukken/2023/sociaal/begrotingsregel/{line.pk}/",
+        {"rekening": "1,5 miljoen", "version": line.version},
+    )
+    assert response.status_code == 400
+    assert "is geen geldig getal" in response.content.decode()
+    assert 'value="1,5 miljoen"' in response.content.decode()
+    assert BudgetLine.objects.filter(pk=line.pk).values().get() == before
+
+
+def test_a_development_section_refuses_what_the_model_refuses_in_dutch(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    as_user(client, policy_officer)
+    client.post(BASE + "ontwikkelingen/", {"title": "Eerste", "body": "Een."})
+    section = DevelopmentSection.objects.get(program__report__year=2024)
+    url = BASE + f"ontwikkeling/{section.pk}/"
+    refused = [
+        ({"title": "Eerste", "body": "", "order": 1}, "body", "Dit veld is verplicht."),
+        (
+            {"title": "T" * 301, "body": "Een.", "order": 1},
+            "title",
+            "Zorg dat deze waarde niet meer dan 300 tekens bevat (het zijn er nu 301).",
+        ),
+        (
+            {"title": "Eerste", "body": "Een.", "order": -1},
+            "order",
+            "Zorg ervoor dat deze waarde minstens 0 is.",
+        ),
+        (
+            {"title": "Eerste", "body": "Een.", "order": "eerst"},
+            "order",
+            "Voer een geheel getal in.",
+        ),
+    ]
+    for data, field, message in refused:
+        response = client.post(url, {**data, "version": 1})
+        assert response.status_code == 400, field
+        assert message in text_of(response), field
+        # What was typed is still in the form.
+        if field != "body":
+            assert f'value="{data[field]}"' in response.content.decode(), field
+        stored = DevelopmentSection.objects.get(pk=section.pk)
+        assert (stored.title, stored.body, stored.order, stored.version) == ("Eerste", "Een.", 1, 1)
+    # An empty title the model does allow: the list shows the section without one.
+    assert (
+        client.post(url, {"title": "", "body": "Een.", "order": 1, "version": 1}).status_code == 302
+    )
+    assert "(zonder titel)" in text_of(client.get(BASE + "ontwikkelingen/"))
+
+
+def test_two_indicator_forms_opened_at_once_the_second_save_sees_both_values(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    other = User.objects.create_user("collega", is_staff=True)
+    other.groups.set(policy_officer.groups.all())
+    other.program_assignments.create(program_slug="sociaal")
+    colleague = Client()
+    colleague.force_login(other)
+    as_user(client, policy_officer)
+    url = BASE + "indicator/4.2.3/"
+    # Both open the form; it carries the version they opened it at.
+    version = re.compile(r'name="version" value="(\d+)"')
+    mine_opened = version.search(client.get(url).content.decode())[1]
+    theirs_opened = version.search(colleague.get(url).content.decode())[1]
+    assert mine_opened == theirs_opened == "1"
+    base = {"realisatie_vorig__totaal": "62", "begroot__totaal": "54"}
+    response = colleague.post(url, {**base, "version": 1, "realisatie__totaal": "61"})
+    assert response.status_code == 302
+    notes_before = Footnote.objects.filter(program__report__year=2024).count()
+    response = client.post(
+        url,
+        {
+            **base,
+            "version": mine_opened,
+            "realisatie__totaal": "75",
+            "begroot__totaal": "55",
+            "new_footnote": "Mijn voetnoot.",
+        },
+    )
+    assert response.status_code == 409
+    text = text_of(response)
+    assert "Iemand anders heeft dit intussen gewijzigd" in text and "collega" in text
+    # Both values of each cell that differs: the stored one (theirs) and mine.
+    assert re.search(r"Realisatie 2024 — Totaal 61 75 ", text)
+    assert re.search(r"Begroting 2024 — Totaal 54 55 ", text)
+    # Nothing of mine stored.
+    values = IndicatorValue.objects.filter(
+        indicator__code="4.2.3", indicator__table__goal__program__report__year=2024, year=2024
+    )
+    assert {v.kind: v.display for v in values} == {"realisatie": "61", "begroot": "54"}
+    assert Footnote.objects.filter(program__report__year=2024).count() == notes_before
+    # The conflict page offers mine again, now at the version the colleague made.
+    assert 'name="version" value="2"' in response.content.decode()
+    assert 'value="75"' in response.content.decode()
+
+
+def test_the_conflict_page_of_a_budget_offers_only_the_target_again(
+    client: Client, policy_officer: User, report_2023: Report
+) -> None:
+    from programs.budget import budget_from_annual_report
+
+    budget_from_annual_report(report_2023)
+    as_user(client, policy_officer)
+    url = "/beheer/programmabegroting/2023/sociaal/indicator/3.1.4/"
+    assert client.post(url, {"begroot__totaal": "1.250", "version": 1}).status_code == 302
+    response = client.post(url, {"begroot__totaal": "1.300", "version": 1})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'name="begroot__totaal" value="1.300"' in html
+    # A budget has no realisations to fill in, on the conflict page neither.
+    assert 'name="realisatie__totaal"' not in html
+    assert 'name="realisatie_vorig__totaal"' not in html
