@@ -39,6 +39,8 @@ class IndicatorInline(FrozenAwareInline, admin.TabularInline):
 class IndicatorTableAdmin(FrozenAwareAdmin):
     list_display = ("__str__", "budget_label", "goal")
     list_filter = ("goal__program__report", "kind")
+    # A table is found by its goal ("3"), the goal's words, or an indicator in it ("3.1.4").
+    search_fields = ("goal__code", "goal__title", "budget_label", "indicators__code")
     list_select_related = ("goal__program__report",)
     inlines = [TableFootnoteInline, IndicatorInline]
 
@@ -96,6 +98,7 @@ class IndicatorValueAdmin(FrozenAwareAdmin):
 class TableFootnoteAdmin(FrozenAwareAdmin):
     list_display = ("footnote", "column", "table")
     list_filter = ("table__goal__program__report", "column")
+    search_fields = ("footnote__text", "table__goal__code", "table__goal__title")
     list_select_related = ("footnote", "table__goal")
     autocomplete_fields = ("footnote",)
 

@@ -150,9 +150,9 @@ def _import_report(request: HttpRequest, kind: str, year: int) -> tuple[Report, 
 def _require_kind(kinds: list[str], kind: str) -> None:
     if kind in KINDS and kind not in kinds:
         raise PermissionDenied(
-            f"U mag geen {KINDS[kind].label} importeren. Begrotingsregels en investeringen "
-            "importeren Financiën en de griffie; indicatorwaarden de beleidsmedewerkers van "
-            "het programma en Financiën."
+            f"U mag geen {KINDS[kind].label} importeren. Financiën en de griffie importeren "
+            "begrotingsregels, investeringen en indicatorwaarden; beleidsmedewerkers de "
+            "indicatorwaarden van hun eigen programma."
         )
 
 

@@ -22,12 +22,13 @@ time. An empty indicator value leaves the stored value alone.
 
 import hashlib
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from diemen_sociaal.lib import spreadsheets
 from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, parse_number
@@ -40,6 +41,8 @@ from . import exports
 from .models import Program, Report
 from .rules import is_administrator, is_finance, is_policy_officer
 from .services import Conflict
+
+logger = logging.getLogger(__name__)
 
 BUDGET, INVESTMENTS, INDICATORS = exports.BUDGET, exports.INVESTMENTS, exports.INDICATORS
 AMOUNTS = ("rekening_vorig", "begroting_primitief", "begroting_totaal", "rekening")
@@ -182,19 +185,19 @@ class Plan:
 
 
 def allowed_kinds(user: Any) -> list[str]:
-    """Finance and the griffie import money; policy staff and finance indicator values."""
-    kinds = []
+    """Finance and the griffie import every kind; policy staff only indicator values."""
     if is_finance(user) or is_administrator(user):
-        kinds += [BUDGET, INVESTMENTS]
-    if is_finance(user) or is_policy_officer(user):
-        kinds.append(INDICATORS)
-    return kinds
+        return [BUDGET, INVESTMENTS, INDICATORS]
+    if is_policy_officer(user):
+        return [INDICATORS]
+    return []
 
 
 def may_edit(user: Any, kind: str, program: Program) -> bool:
-    if kind == INDICATORS:
-        return bool(is_finance(user) or user.has_perm("programs.edit_policy_content", program))
-    return bool(is_finance(user) or is_administrator(user))
+    """Finance and the griffie every program; policy staff the indicator values of their own."""
+    if is_finance(user) or is_administrator(user):
+        return True
+    return kind == INDICATORS and bool(user.has_perm("programs.edit_policy_content", program))
 
 
 def frozen_message(report: Report) -> str:
@@ -645,7 +648,13 @@ class PlanChanged(Exception):
         self.plan = plan
 
 
-@transaction.atomic
+WRITE_FAILED = (
+    "Het opslaan is mislukt door een storing in de database. Er is niets opgeslagen, ook "
+    "niet de regels die al verwerkt waren: het verslag is zoals het was. Probeer het over "
+    "een paar minuten opnieuw; lukt het dan nog niet, meld het dan bij de beheerder van deze site."
+)
+
+
 def apply_import(
     *, report: Report, kind: str, table: spreadsheets.Table, user: Any, expected: str
 ) -> Plan:
@@ -653,7 +662,21 @@ def apply_import(
 
     The report row is locked, so a status change cannot slip in between; an
     adopted report is refused here, and by every model's save() after that.
+    Whatever fails halfway rolls the whole import back; a failure of the
+    database (locked, full, gone) comes back as ImportRefused with a Dutch
+    message, as the user can do nothing about it but try again later.
     """
+    try:
+        return _apply_import(report=report, kind=kind, table=table, user=user, expected=expected)
+    except DatabaseError as error:
+        logger.exception("Import of %s into %s failed while writing", kind, report)
+        raise ImportRefused(WRITE_FAILED) from error
+
+
+@transaction.atomic
+def _apply_import(
+    *, report: Report, kind: str, table: spreadsheets.Table, user: Any, expected: str
+) -> Plan:
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.is_adopted:
         raise ImportRefused(frozen_message(locked))

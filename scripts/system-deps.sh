@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages the project needs, if they are missing:
 # Pango and fonts for WeasyPrint (PDF), Debian's Chromium for the browser tests
-# (test tools cannot download browsers here), poppler-utils to look at PDFs.
+# (test tools cannot download browsers here), poppler-utils to look at PDFs, and
+# npm (with Debian's Node.js) for the front-end packages (`npm ci`: NL Design System CSS, axe-core).
 # Uses apt-get when run as root; otherwise says what to install.
 set -euo pipefail
 need=()
@@ -10,6 +11,7 @@ fc-list 2>/dev/null | grep -qi 'DejaVu Sans' || need+=(fontconfig fonts-dejavu-c
 fc-list 2>/dev/null | grep -qi 'Liberation Sans' || need+=(fonts-liberation)
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing system packages: ${need[*]}"

@@ -9,7 +9,8 @@ quote prefix set, so opening a download can never run anything.
 
 Reading: CSV as it really comes (UTF-8 with or without BOM, else Windows-1252;
 ";" or "," or tab as separator) and XLSX through openpyxl in read-only,
-values-only mode (defusedxml is installed, so openpyxl parses the XML safely).
+values-only mode (defusedxml is installed, so openpyxl parses the XML safely: a
+workbook with a DOCTYPE or entities, as in a "billion laughs" attack, is refused).
 Every cell comes back as text, with a neutralising quote taken off again;
 numbers are read later with the shared Dutch parser, so "1.234" is never
 taken for one point two three four.
@@ -22,8 +23,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from defusedxml import DefusedXmlException
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -230,23 +233,58 @@ def _csv_rows(content: bytes, max_rows: int) -> list[list[str]]:
     return rows
 
 
+INVALID_XLSX = "Dit is geen geldig Excel-bestand (.xlsx). Sla het opnieuw op."
+UNSAFE_XLSX = (
+    "Dit Excel-bestand bevat XML met eigen definities (een DOCTYPE of entiteiten) en wordt "
+    "om veiligheidsredenen niet gelezen. Open het in Excel en sla het opnieuw op als "
+    "Excel-werkmap (.xlsx)."
+)
+# What openpyxl raises on a damaged workbook: a broken zip, a missing part, XML that is
+# malformed (ParseError, a SyntaxError) or forbidden by defusedxml (a ValueError).
+XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    InvalidFileException,
+    KeyError,
+    OSError,
+    ValueError,
+    ParseError,
+    DefusedXmlException,
+)
+
+
+def _unreadable(error: BaseException) -> SpreadsheetError:
+    """The Dutch message for a workbook openpyxl could not read; a forbidden DTD says so."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, DefusedXmlException):
+            return SpreadsheetError(UNSAFE_XLSX)
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return SpreadsheetError(INVALID_XLSX)
+
+
 def _xlsx_rows(content: bytes, sheet: str | None, max_rows: int) -> list[list[str]]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise SpreadsheetError(
-            "Dit is geen geldig Excel-bestand (.xlsx). Sla het opnieuw op."
-        ) from error
+    except XLSX_ERRORS as error:
+        raise _unreadable(error) from error
     try:
         names = workbook.sheetnames
         if not names:
             raise SpreadsheetError("Het Excel-bestand heeft geen werkbladen.")
         worksheet = workbook[sheet] if sheet in names else workbook[names[0]]
         rows = []
+        # In read-only mode the sheet's XML is parsed while iterating, so a damaged or
+        # hostile sheet shows up here rather than in load_workbook.
         for values in worksheet.iter_rows(values_only=True):
             rows.append([restore(cell_text(value)) for value in values])
             _check_size(len(rows), max_rows)
         return rows
+    except SpreadsheetError:
+        raise
+    except XLSX_ERRORS as error:
+        raise _unreadable(error) from error
     finally:
         workbook.close()
 

@@ -1,5 +1,6 @@
 import csv
 import io
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -101,6 +102,54 @@ def test_the_separator_is_taken_from_the_header(line: str, delimiter: str) -> No
 def test_unreadable_files_get_a_dutch_message(content: bytes, name: str, message: str) -> None:
     with pytest.raises(SpreadsheetError, match=message):
         read_table(content, name)
+
+
+def _workbook_with_sheet_xml(change: object) -> bytes:
+    """A one-sheet workbook whose sheet XML is passed through `change` (a str -> str)."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["naam", "bedrag"])
+    workbook.active.append(["Diemen", 1234])
+    out = io.BytesIO()
+    workbook.save(out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = change(parts[sheet].decode()).encode()  # type: ignore[operator]
+    changed = io.BytesIO()
+    with zipfile.ZipFile(changed, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return changed.getvalue()
+
+
+def test_a_sound_workbook_built_the_same_way_is_read() -> None:
+    table = read_table(_workbook_with_sheet_xml(lambda xml: xml), "x.xlsx")
+    assert table.header == ["naam", "bedrag"] and table.rows == [(2, ["Diemen", "1234"])]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda xml: xml[: len(xml) // 2],  # cut off halfway
+        lambda xml: xml.replace("<sheetData>", "<sheetData>&onbekend;"),  # undefined entity
+        lambda xml: xml.replace("</sheetData>", ""),  # unclosed element
+    ],
+    ids=["cut-off", "undefined-entity", "unclosed-element"],
+)
+def test_a_workbook_with_broken_sheet_xml_gets_a_dutch_message(change: object) -> None:
+    with pytest.raises(SpreadsheetError, match="Dit is geen geldig Excel-bestand"):
+        read_table(_workbook_with_sheet_xml(change), "x.xlsx")
+
+
+def test_a_workbook_with_entity_definitions_is_refused_unexpanded() -> None:
+    entities = '<!ENTITY a "lol">' + "".join(
+        f'<!ENTITY {b} "{f"&{a};" * 10}">' for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    content = _workbook_with_sheet_xml(
+        lambda xml: f"<!DOCTYPE worksheet [{entities}]>" + xml.replace(">Diemen<", ">&i;<")
+    )
+    with pytest.raises(SpreadsheetError, match="om veiligheidsredenen niet gelezen"):
+        read_table(content, "x.xlsx")
 
 
 def test_too_many_rows_are_refused_rather_than_half_read() -> None:

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from html.parser import HTMLParser
 
 import openpyxl
 import pytest
@@ -12,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from diemen_sociaal.lib.dutch import round_to_thousands
+from diemen_sociaal.lib.dutch import format_thousands, round_to_thousands
 from diemen_sociaal.lib.spreadsheets import restore
 from indicators.models import Indicator, IndicatorValue
 from investments.models import Investment
@@ -99,19 +100,220 @@ def test_the_indicator_csv_holds_numbers_states_markers_and_the_display(
     assert target["staat"] == "tekst" and target["getal"] == ""
 
 
+class PageTables(HTMLParser):
+    """The tables of a page by caption id: the header cells and the body rows, as text.
+
+    A row is (its id, its class, [cell texts]); the first cell is the row header.
+    Footnote marks (<sup>) are left out of a cell's text, soft hyphens dropped.
+    """
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: dict[str, dict] = {}
+        self._table: dict | None = None
+        self._row: tuple[str, str, list[str]] | None = None
+        self._cell: list[str] | None = None
+        self._in_head = False
+        self._sup = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "table":
+            self._table = {"header": [], "rows": []}
+        elif tag == "caption" and self._table is not None:
+            self.tables[found["id"] or ""] = self._table
+        elif tag == "thead":
+            self._in_head = True
+        elif tag == "tr":
+            self._row = (found.get("id") or "", found.get("class") or "", [])
+        elif tag in ("th", "td") and self._row is not None:
+            self._cell = []
+        elif tag == "sup":
+            self._sup += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "sup":
+            self._sup -= 1
+        elif tag in ("th", "td") and self._cell is not None and self._row is not None:
+            self._row[2].append(" ".join("".join(self._cell).replace("\xad", "").split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None and self._table is not None:
+            if self._in_head:
+                self._table["header"] = self._row[2]
+            else:
+                self._table["rows"].append(self._row)
+            self._row = None
+        elif tag == "thead":
+            self._in_head = False
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None and not self._sup:
+            self._cell.append(data)
+
+
+def page_tables(client: Client, url: str) -> dict[str, dict]:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return PageTables(response.content.decode()).tables
+
+
+def column_of(heading: str) -> tuple[str, int]:
+    """A column heading of an indicator table as (Realisatie or Begroot, year).
+
+    Tables word the budget column "Begroot 2023" or "Begroting 2023", as the source does.
+    """
+    match = re.fullmatch(r"(Realisatie|Begroot|Begroting) (\d{4})", heading)
+    assert match, heading
+    return ("Realisatie" if match[1] == "Realisatie" else "Begroot"), int(match[2])
+
+
+# The CSV's column names for the page's column words.
+PAGE_COLUMN = {"realisatie_vorig": "Realisatie", "begroot": "Begroot", "realisatie": "Realisatie"}
+
+
+def chapter_indicator_cells(client: Client) -> dict[tuple[str, str, str, int], str]:
+    """Every filled cell of the chapter's indicator tables, by (code, component, column, year).
+
+    A row is found by its anchor (id="indicator-3.1.3"); a component row follows its
+    indicator and names it for screen readers ("5.3.1, Roken").
+    """
+    cells = {}
+    for table in page_tables(client, CHAPTER).values():
+        if not any(row_id.startswith("indicator-") for row_id, _, _ in table["rows"]):
+            continue
+        columns = [column_of(heading) for heading in table["header"][1:]]
+        code = ""
+        for row_id, row_class, texts in table["rows"]:
+            if row_id.startswith("indicator-"):
+                code, component = row_id.removeprefix("indicator-"), ""
+            else:
+                assert "component-row" in row_class, texts
+                named, _, component = texts[0].partition(", ")
+                assert named == code, texts
+            assert len(texts) == len(columns) + 1, texts
+            for (word, year), text in zip(columns, texts[1:], strict=True):
+                if text:
+                    cells[(code, component, word, year)] = text
+    return cells
+
+
+def indicator_page_cells(client: Client, code: str) -> dict[tuple[str, str, int], str]:
+    """The report's own table on the indicator page, by (component, column, year)."""
+    table = page_tables(client, f"{CHAPTER}indicator/{code}/")["tabel-verslag"]
+    assert table["header"][0] == "Onderdeel"
+    columns = [column_of(heading) for heading in table["header"][1:]]
+    cells = {}
+    for _, _, texts in table["rows"]:
+        component = "" if texts[0] == "Totaal" else texts[0]
+        for (word, year), text in zip(columns, texts[1:], strict=True):
+            if text:
+                cells[(component, word, year)] = text
+    return cells
+
+
 def test_every_value_in_the_download_is_the_one_the_page_shows(
     client: Client, report_2023: Report
 ) -> None:
-    page = text_of(client.get(CHAPTER).content.decode())
+    """Each row of the CSV against THAT indicator's cell on the chapter and indicator page."""
     rows = csv_rows(client, CHAPTER + "data.csv?tabel=indicatoren")
     assert (
         len(rows)
         == IndicatorValue.objects.filter(
             indicator__table__goal__program__report=report_2023
         ).count()
+        == 145
+    )
+    chapter = chapter_indicator_cells(client)
+    own_pages: dict[str, dict] = {}
+    downloaded = {}
+    for row in rows:
+        key = (row["indicator"], row["onderdeel"], PAGE_COLUMN[row["kolom"]], int(row["jaar"]))
+        shown = restore(row["waarde"])
+        downloaded[key] = shown
+        assert chapter.get(key) == shown, (key, chapter.get(key), shown)
+        code = row["indicator"]
+        if code not in own_pages:
+            own_pages[code] = indicator_page_cells(client, code)
+        assert own_pages[code].get(key[1:]) == shown, (key, own_pages[code].get(key[1:]))
+    # Nothing the page shows is missing from the download either.
+    assert downloaded == chapter
+    assert len(own_pages) == 44
+    # The year of a column follows from the report: 2022 is last year's realisation.
+    assert {(row["kolom"], row["jaar"]) for row in rows} == {
+        ("realisatie_vorig", "2022"),
+        ("begroot", "2023"),
+        ("realisatie", "2023"),
+    }
+
+
+BUDGET_COLUMNS = {
+    "rekening_vorig": "Rekening 2022",
+    "begroting_primitief": "Begroting 2023 primitief",
+    "begroting_totaal": "Begroting 2023 totaal",
+    "rekening": "Rekening 2023",
+    "budgetresultaat": "Budgetresultaat 2023",
+}
+
+
+def test_every_amount_in_the_budget_download_is_the_one_the_cost_table_shows(
+    client: Client, report_2023: Report
+) -> None:
+    """Euros in the download, thousands on the page: the page's own rounding must agree."""
+    table = page_tables(client, CHAPTER)["tabel-kosten"]
+    header = table["header"]
+    # The table's lines per nature: structural ones above "Saldo Structureel", incidental
+    # ones between that and "Saldo Incidenteel" (both have "Toevoegingen aan reserves").
+    shown: dict[tuple[str, str], dict[str, str]] = {}
+    nature = "structureel"
+    for _, row_class, texts in table["rows"]:
+        if "total-row" in row_class:
+            nature = "incidenteel"
+            continue
+        assert (nature, texts[0]) not in shown, texts
+        shown[(nature, texts[0])] = dict(zip(header[1:], texts[1:], strict=True))
+    rows = csv_rows(client, CHAPTER + "data.csv?tabel=begroting")
+    assert len(rows) == len(shown) == 8
+    for row in rows:
+        cells = shown[(row["aard"], row["omschrijving"])]
+        for column, heading in BUDGET_COLUMNS.items():
+            assert cells[heading] == format_thousands(int(row[column])), (row, column)
+    # A sample by hand, so that the comparison above cannot pass on two empty sides.
+    line = shown[("incidenteel", "Onttrekkingen aan reserves")]
+    assert (line["Begroting 2023 totaal"], line["Budgetresultaat 2023"]) == ("767", "-513")
+
+
+def test_every_investment_in_the_download_is_the_one_the_page_shows(
+    client: Client, report_2023: Report
+) -> None:
+    table = page_tables(client, CHAPTER)["tabel-investeringen"]
+    assert table["header"] == [
+        "Investering",
+        "Budget",
+        "Realisatie t/m 2023",
+        "Vrije ruimte",
+        "Status",
+    ]
+    shown = {row_id.removeprefix("investering-"): texts for row_id, _, texts in table["rows"]}
+    rows = csv_rows(client, CHAPTER + "data.csv?tabel=investeringen")
+    assert (
+        sorted(row["kredietnummer"] for row in rows)
+        == sorted(shown)
+        == [
+            "760117",
+            "760123",
+            "760124",
+        ]
     )
     for row in rows:
-        assert row["waarde"].lstrip("'") in page, row
+        name, budget, realised, free_room, status = shown[row["kredietnummer"]]
+        assert name == f"{row['kredietnummer']} {row['naam']}"
+        assert budget == format_thousands(int(row["budget"]))
+        assert realised == format_thousands(int(row["realisatie"]))
+        assert free_room == format_thousands(int(row["vrije_ruimte"]))
+        assert status == f"{row['status']} ({row['status_omschrijving'].lower()})"
 
 
 def test_the_budget_csv_computes_the_budget_result_in_whole_euros(
@@ -179,17 +381,59 @@ def test_the_json_holds_the_three_tables_as_keys(client: Client, report_2023: Re
     assert item["vrije_ruimte"] == 2_238_000
 
 
+def as_text(value: object) -> str:
+    """A cell of any of the three formats as one comparable text.
+
+    CSV is all text (numbers with a plain point, yes/no as ja/nee, footnotes "3, 4",
+    formula-like text neutralised); XLSX and JSON are typed.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return restore(str(value))
+
+
 def test_the_three_formats_hold_the_same_figures(client: Client, report_2023: Report) -> None:
+    """Every column of every row, the same in CSV, XLSX and JSON."""
     document = json.loads(download(client, CHAPTER + "data.json"))
     workbook = workbook_of(client, CHAPTER + "data.xlsx")
+    compared = 0
     for table in ["indicatoren", "begroting", "investeringen"]:
         from_csv = csv_rows(client, f"{CHAPTER}data.csv?tabel={table}")
         from_xlsx = sheet_rows(workbook, table)
-        assert len(from_csv) == len(from_xlsx) == len(document[table]) > 0
-        for row_csv, row_xlsx in zip(from_csv, from_xlsx, strict=True):
-            assert row_csv["verslagjaar"] == str(row_xlsx["verslagjaar"]) == "2023"
-            # CSV neutralises a leading "-" (the not-known marker) with a quote; XLSX needs not.
-            assert restore(row_csv.get("waarde", "")) == (row_xlsx.get("waarde") or "")
+        from_json = document[table]
+        assert len(from_csv) == len(from_xlsx) == len(from_json) > 0
+        columns = list(from_csv[0])
+        assert list(from_xlsx[0]) == columns and list(from_json[0]) == columns, table
+        for row_csv, row_xlsx, row_json in zip(from_csv, from_xlsx, from_json, strict=True):
+            for column in columns:
+                assert (
+                    as_text(row_csv[column])
+                    == as_text(row_xlsx[column])
+                    == as_text(row_json[column])
+                ), (table, column, row_csv[column], row_xlsx[column], row_json[column])
+                compared += 1
+    # 145 values x 21 columns, 8 budget lines x 10, 3 investments x 10
+    assert compared == 145 * 21 + 8 * 10 + 3 * 10
+    # What as_text makes comparable, by hand, so that it cannot hide a difference.
+    cells = [
+        find(rows, indicator="3.1.3", kolom="realisatie", onderdeel=empty)
+        for rows, empty in [
+            (csv_rows(client, CHAPTER + "data.csv"), ""),
+            (sheet_rows(workbook, "indicatoren"), None),
+            (document["indicatoren"], None),
+        ]
+    ]
+    assert [(c["getal"], c["procent"], c["verplicht"], c["voetnoten"]) for c in cells] == [
+        ("73.6", "ja", "ja", "3"),
+        (pytest.approx(73.6), "ja", "ja", "3"),
+        (73.6, True, True, [3]),
+    ]
 
 
 def test_the_downloads_are_named_after_the_report(client: Client, report_2023: Report) -> None:

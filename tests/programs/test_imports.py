@@ -5,11 +5,14 @@ import io
 import json
 import re
 import time
+import zipfile
 
 import openpyxl
+import openpyxl.xml
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
 from django.test import Client
 
 from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
@@ -471,6 +474,224 @@ def test_broken_investment_and_indicator_rows_are_explained(
     )
 
 
+INVESTMENT_HEADER = [
+    "verslagjaar",
+    "programma",
+    "kredietnummer",
+    "naam",
+    "budget",
+    "realisatie",
+    "status",
+    "toelichting",
+]
+INDICATOR_HEADER = ["verslagjaar", "programma", "indicator", "onderdeel", "kolom", "jaar", "waarde"]
+NOT_A_NUMBER = (
+    "'{}' is geen geldig getal. Gebruik een komma voor decimalen (73,6) en een punt alleen "
+    "voor duizendtallen (1.141)."
+)
+NOT_A_VALUE = (
+    "'{}' is geen geldige waarde. Schrijf een getal als 1.141 of 73,6%, een samengestelde "
+    "waarde als 14/215 per week, of NB."
+)
+
+
+def test_a_broken_investments_file_shows_every_wrong_cell_and_stores_nothing(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    before = history_count()
+    stored = list(Investment.objects.filter(program__report=concept_2024).values())
+    good = ["2024", "sociaal", "760124", "Verhuizing woonunits", "2.400.000", "1.900.000", "I", ""]
+    rows = [
+        INVESTMENT_HEADER,
+        good,
+        ["2024", "sociaal", "760124", "Nog eens", "1", "1", "I", ""],
+        ["2024", "sociaal", "770001", "Nieuw", "2,400,000", "0", "I", ""],
+        ["2024", "sociaal", "770002", "Nieuw", "1.000", "twee", "I", ""],
+        ["2024", "sociaal", "770003", "Nieuw", "1.000", "12,50", "I", ""],
+        ["2024", "veilig", "770004", "Nieuw", "1.000", "0", "I", ""],
+        ["2024", "sociaal", "770005", "Nieuw", "1.000", "0", "Z", ""],
+        ["2024", "sociaal", "770006", "", "1.000", "0", "I", ""],
+        ["2024", "sociaal", "", "Zonder nummer", "1.000", "0", "I", ""],
+        ["2024", "sociaal", "770007", "Nieuw", "", "0", "I", ""],
+    ]
+    response = upload(client, "investeringen", dutch_csv(rows))
+    assert_nothing_stored(response, before)
+    assert "Het bestand heeft 9 fouten" in text_of(response)
+    assert error_rows(response) == [
+        ("3", "kredietnummer", "Dubbele regel: krediet 760124 staat ook al in rij 2."),
+        ("4", "budget", NOT_A_NUMBER.format("2,400,000")),
+        ("5", "realisatie", NOT_A_NUMBER.format("twee")),
+        (
+            "6",
+            "realisatie",
+            "‘12,50’ heeft centen (de komma is het decimaalteken); bedragen worden in hele "
+            "euro's ingelezen.",
+        ),
+        (
+            "7",
+            "programma",
+            "Onbekend programma ‘veilig’ in Jaarstukken 2024; bekend zijn: sociaal.",
+        ),
+        ("8", "status", "Onbekende waarde ‘Z’; kies uit I, D, V, A."),
+        ("9", "naam", "Vul de kolom ‘naam’ in."),
+        ("10", "kredietnummer", "Vul de kolom ‘kredietnummer’ in."),
+        ("11", "budget", "Vul een bedrag in hele euro's in (0 als het nul is)."),
+    ]
+    assert list(Investment.objects.filter(program__report=concept_2024).values()) == stored
+
+
+def test_a_broken_indicator_values_file_shows_every_wrong_cell_and_stores_nothing(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    before = history_count()
+    rows = [
+        INDICATOR_HEADER,
+        ["2024", "sociaal", "3.1.3", "", "realisatie", "2024", "74,1%"],
+        ["2024", "sociaal", "3.1.3", "", "realisatie", "2024", "75%"],
+        ["2024", "sociaal", "5.3.1", "roken", "realisatie", "2024", "16%"],
+        ["2024", "sociaal", "5.3.1", "Roken", "realisatie", "2024", "17%"],
+        ["2024", "sociaal", "3.1.99", "", "realisatie", "2024", "1"],
+        ["2024", "sociaal", "3.1.1", "", "realisatie", "2024", "1,234.5"],
+        ["2024", "sociaal", "2.2.1", "", "realisatie", "2024", "14/ per week"],
+        ["2024", "sociaal", "3.1.4", "", "begroot", "2024", "12%%"],
+        ["2024", "sociaal", "3.1.9", "Amsterdam", "realisatie", "2024", "3%"],
+        ["2023", "sociaal", "3.1.2", "", "realisatie", "2023", "4"],
+    ]
+    response = upload(client, "indicatoren", dutch_csv(rows))
+    assert_nothing_stored(response, before)
+    assert "Het bestand heeft 8 fouten" in text_of(response)
+    assert error_rows(response) == [
+        (
+            "3",
+            "indicator",
+            "Dubbele regel: de waarde van 3.1.3 in kolom realisatie staat ook al in rij 2.",
+        ),
+        # Row 4 names the component in lower case: it is still Roken, so row 5 repeats it.
+        (
+            "5",
+            "indicator",
+            "Dubbele regel: de waarde van 5.3.1 (Roken) in kolom realisatie staat ook al in rij 4.",
+        ),
+        ("6", "indicator", "Onbekende indicator ‘3.1.99’ in programma Sociaal."),
+        ("7", "waarde", NOT_A_VALUE.format("1,234.5")),
+        ("8", "waarde", NOT_A_VALUE.format("14/ per week")),
+        ("9", "waarde", NOT_A_VALUE.format("12%%")),
+        (
+            "10",
+            "onderdeel",
+            "Onbekend onderdeel ‘Amsterdam’ bij indicator 3.1.9 "
+            "(die heeft: Diemen, Metropoolregio Amsterdam).",
+        ),
+        ("11", "verslagjaar", "Verkeerd jaar: deze regel hoort bij 2023, dit is Jaarstukken 2024."),
+    ]
+    assert not IndicatorValue.objects.filter(
+        indicator__table__goal__program__report=concept_2024, year=2024, kind="realisatie"
+    ).exists()
+
+
+def test_a_broken_xlsx_shows_the_cells_with_bad_numbers_and_stores_nothing(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    before = history_count()
+    line = ["2024", "sociaal", "incidenteel", "lasten"]
+    content = xlsx(
+        [
+            BUDGET_HEADER,
+            [
+                2024,
+                "sociaal",
+                "structureel",
+                "lasten",
+                "Structurele lasten",
+                0,
+                -1000,
+                -2000,
+                -3000,
+            ],
+            [*line, "Centen", 0, 0, 0, -1234.56],
+            [*line, "Engelse notatie", 0, 0, "1,234.5", 0],
+            [*line, "Tekst", "veel", 0, 0, 0],
+            [*line, "Te groot", 0, 1e15, 0, 0],
+            [*line, "Datum", 0, 0, 0, "31-12-2024"],
+        ],
+        title="begroting",
+    )
+    response = upload(client, "begroting", content, "begroting.xlsx")
+    assert_nothing_stored(response, before)
+    assert "Het bestand heeft 5 fouten" in text_of(response)
+    # Row numbers are the sheet's; a number cell is read as Dutch text ("-1234,56").
+    assert error_rows(response) == [
+        (
+            "3",
+            "rekening",
+            "‘-1234,56’ heeft centen (de komma is het decimaalteken); bedragen worden in hele "
+            "euro's ingelezen.",
+        ),
+        ("4", "begroting_totaal", NOT_A_NUMBER.format("1,234.5")),
+        ("5", "rekening_vorig", NOT_A_NUMBER.format("veel")),
+        ("6", "begroting_primitief", "‘1000000000000000’ is te groot voor een bedrag."),
+        ("7", "rekening", NOT_A_NUMBER.format("31-12-2024")),
+    ]
+    assert structural_expenses().rekening == 0
+    assert BudgetLine.objects.filter(program__report=concept_2024).count() == 8
+
+
+def with_entity_expansion(content: bytes) -> bytes:
+    """The workbook with a "billion laughs" DOCTYPE in its first sheet.
+
+    Ten levels of ten entities: expanded, the one cell would hold 10**9 times "lol".
+    """
+    with zipfile.ZipFile(io.BytesIO(content)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    entities = '<!ENTITY lol0 "lol">' + "".join(
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
+    )
+    xml = parts[sheet].decode()
+    assert "<worksheet" in xml and "Structurele lasten" in xml
+    parts[sheet] = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<!DOCTYPE worksheet [{entities}]>\n" + xml.replace("Structurele lasten", "&lol9;")
+    ).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_openpyxl_parses_xml_through_defusedxml() -> None:
+    assert openpyxl.xml.DEFUSEDXML is True
+
+
+def test_an_xlsx_with_an_entity_expansion_is_refused_and_nothing_is_stored(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    before = history_count()
+    row = ["2024", "sociaal", "structureel", "lasten", "Structurele lasten", 0, 0, 0, -1]
+    normal = xlsx([BUDGET_HEADER, row], title="begroting")
+    assert upload(client, "begroting", normal, "begroting.xlsx").status_code == 200
+    started = time.monotonic()
+    response = upload(client, "begroting", with_entity_expansion(normal), "begroting.xlsx")
+    assert time.monotonic() - started < 10, "the entities must be refused, not expanded"
+    assert_nothing_stored(response, before)
+    assert error_rows(response) == [
+        (
+            "—",
+            "—",
+            "Dit Excel-bestand bevat XML met eigen definities (een DOCTYPE of entiteiten) en "
+            "wordt om veiligheidsredenen niet gelezen. Open het in Excel en sla het opnieuw op "
+            "als Excel-werkmap (.xlsx).",
+        )
+    ]
+    assert "lollol" not in response.content.decode()
+    assert structural_expenses().rekening == 0
+
+
 def test_a_number_is_never_misscaled(client: Client, finance: User, concept_2024: Report) -> None:
     client.force_login(finance)
     row = ["2024", "sociaal", "structureel", "lasten", "Structurele lasten"]
@@ -606,11 +827,19 @@ def test_a_report_adopted_between_preview_and_confirmation_is_not_changed(
     assert structural_expenses().rekening == 0
 
 
+def indicator_file(program: str = "sociaal", value: str = "1%") -> bytes:
+    return dutch_csv(
+        [
+            ["verslagjaar", "programma", "indicator", "kolom", "waarde"],
+            ["2024", program, "3.1.3", "realisatie", value],
+        ]
+    )
+
+
 def test_the_wrong_role_is_refused(
     client: Client,
     policy_officer: User,
     other_policy_officer: User,
-    administrator: User,
     concept_2024: Report,
 ) -> None:
     assert client.get(IMPORT).status_code == 302, "anonymous users log in first"
@@ -618,23 +847,51 @@ def test_the_wrong_role_is_refused(
     response = upload(client, "begroting", budget_file())
     assert response.status_code == 403
     assert "U mag geen begrotingsregels importeren" in text_of(response)
-    client.force_login(administrator)
-    values = dutch_csv(
-        [
-            ["verslagjaar", "programma", "indicator", "kolom", "waarde"],
-            ["2024", "sociaal", "3.1.3", "realisatie", "1%"],
-        ]
-    )
-    assert upload(client, "indicatoren", values).status_code == 403
+    response = upload(client, "investeringen", budget_file())
+    assert response.status_code == 403
+    assert "U mag geen investeringen importeren" in text_of(response)
+    # Policy staff of another program may import indicator values, but not Sociaal's.
     client.force_login(other_policy_officer)
-    response = upload(client, "indicatoren", values)
+    response = upload(client, "indicatoren", indicator_file())
     assert response.status_code == 400
     assert error_rows(response) == [
         ("2", "programma", "U mag de indicatorwaarden van programma Sociaal niet wijzigen.")
     ]
+    assert 'name="token"' not in response.content.decode()
+    # Staff without a role import nothing at all.
+    nobody = User.objects.create_user("zonder-rol", password="geheim-wachtwoord-1", is_staff=True)
+    client.force_login(nobody)
+    response = client.get(IMPORT)
+    assert response.status_code == 403
+    assert "U heeft geen recht om gegevens te importeren" in text_of(response)
+    assert upload(client, "indicatoren", indicator_file()).status_code == 403
     assert not IndicatorValue.objects.filter(
         indicator__code="3.1.3", year=2024, kind="realisatie"
     ).exists()
+
+
+def test_the_griffie_imports_every_kind(
+    client: Client, administrator: User, concept_2024: Report
+) -> None:
+    """Budget lines, investments and indicator values are for finance and the griffie."""
+    client.force_login(administrator)
+    html = client.get(IMPORT).content.decode()
+    for kind in ["begroting", "investeringen", "indicatoren"]:
+        assert f'value="{kind}"' in html, kind
+        assert client.get(f"{IMPORT}sjabloon-{kind}.csv").status_code == 200, kind
+    preview = upload(client, "indicatoren", indicator_file(value="74,1%"))
+    assert preview.status_code == 200, text_of(preview)
+    assert "Toevoegen: 1 Wijzigen: 0 Ongewijzigd: 0" in text_of(preview)
+    done = confirm(client, preview)
+    assert "1 toegevoegd, 0 gewijzigd, 0 ongewijzigd" in text_of(done)
+    value = value_2024("3.1.3")
+    assert value.display == "74,1%"
+    assert value.history.first().history_user == administrator
+    # Still only programs of this report: an unknown one is an error, not a new program.
+    response = upload(client, "indicatoren", indicator_file(program="veilig"))
+    assert error_rows(response) == [
+        ("2", "programma", "Onbekend programma ‘veilig’ in Jaarstukken 2024; bekend zijn: sociaal.")
+    ]
 
 
 def test_a_change_made_after_the_preview_is_not_overwritten(
@@ -660,6 +917,132 @@ def test_a_tampered_token_is_refused(client: Client, finance: User, concept_2024
     response = client.post(IMPORT, {"token": token_of(preview)[:-2] + "xx"}, follow=True)
     assert "Dit voorbeeld is verlopen" in text_of(response)
     assert structural_expenses().rekening == 0
+
+
+# All or nothing ----------------------------------------------------------------------------
+
+
+WRITE_FAILED = (
+    "Het opslaan is mislukt door een storing in de database. Er is niets opgeslagen, ook niet "
+    "de regels die al verwerkt waren: het verslag is zoals het was."
+)
+
+
+def test_a_budget_import_that_fails_halfway_stores_none_of_its_rows(
+    client: Client, finance: User, concept_2024: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client.force_login(finance)
+    content = dutch_csv(
+        [
+            BUDGET_HEADER,
+            ["2024", "sociaal", "structureel", "lasten", "Structurele lasten", "-24.273.000"]
+            + ["-25.000.000", "-25.500.000", "-24.750.000"],
+            [
+                "2024",
+                "sociaal",
+                "incidenteel",
+                "lasten",
+                "Nieuwe lasten jeugd",
+                "0",
+                "0",
+                "0",
+                "-1",
+            ],
+            ["2024", "sociaal", "incidenteel", "baten", "Nieuwe baten jeugd", "0", "0", "0", "2"],
+        ]
+    )
+    preview = upload(client, "begroting", content)
+    assert "Toevoegen: 2 Wijzigen: 1" in text_of(preview)
+    records = BudgetLine.history.count()
+    original_save = BudgetLine.save
+    saved: list[str] = []
+
+    def save_failing_on_the_third_row(self: BudgetLine, *args: object, **kwargs: object) -> None:
+        if len(saved) == 2:
+            # The first two rows are written by now, inside the import's transaction.
+            assert structural_expenses().rekening == -24_750_000
+            assert BudgetLine.objects.filter(label="Nieuwe lasten jeugd").exists()
+            raise OperationalError("disk I/O error")
+        saved.append(self.label)
+        original_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(BudgetLine, "save", save_failing_on_the_third_row)
+    response = confirm(client, preview)
+    assert response.status_code == 200
+    assert saved == ["Structurele lasten", "Nieuwe lasten jeugd"]
+    assert WRITE_FAILED in text_of(response)
+    line = structural_expenses()
+    assert (line.rekening, line.begroting_totaal, line.version) == (0, 0, 1)
+    assert not BudgetLine.objects.filter(label__startswith="Nieuwe").exists()
+    assert BudgetLine.history.count() == records
+
+    # Once the database works again, the same confirmation stores all three.
+    monkeypatch.undo()
+    done = confirm(client, preview)
+    assert "2 toegevoegd, 1 gewijzigd, 0 ongewijzigd" in text_of(done)
+    assert structural_expenses().rekening == -24_750_000
+    assert BudgetLine.objects.filter(label__startswith="Nieuwe").count() == 2
+
+
+def test_indicator_values_that_fail_halfway_are_all_rolled_back(
+    client: Client, policy_officer: User, concept_2024: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client.force_login(policy_officer)
+    content = dutch_csv(
+        [
+            INDICATOR_HEADER,
+            ["2024", "sociaal", "3.1.3", "", "realisatie", "2024", "74,1%"],
+            ["2024", "sociaal", "3.1.1", "", "realisatie", "2024", "1.141"],
+            ["2024", "sociaal", "5.3.1", "Roken", "realisatie", "2024", "16%"],
+        ]
+    )
+    preview = upload(client, "indicatoren", content)
+    assert "Toevoegen: 3" in text_of(preview)
+    records = IndicatorValue.history.count()
+    original = imports.save_indicator_values
+    written: list[int] = []
+
+    def failing_on_the_third_indicator(**kwargs: object) -> object:
+        if len(written) == 2:
+            raise OperationalError("database is locked")
+        written.append(kwargs["indicator_pk"])
+        return original(**kwargs)
+
+    monkeypatch.setattr(imports, "save_indicator_values", failing_on_the_third_indicator)
+    response = confirm(client, preview)
+    assert response.status_code == 200
+    assert len(written) == 2
+    assert WRITE_FAILED in text_of(response)
+    assert not IndicatorValue.objects.filter(
+        indicator__table__goal__program__report=concept_2024, year=2024, kind="realisatie"
+    ).exists()
+    assert IndicatorValue.history.count() == records
+
+
+def test_the_service_rolls_back_whatever_stops_it(
+    finance: User, concept_2024: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not only a database failure: any error halfway leaves nothing behind."""
+    table = imports.spreadsheets.read_table(budget_file(), "x.csv")
+    plan = imports.build_plan(report=concept_2024, kind="begroting", table=table, user=finance)
+    original_save = BudgetLine.save
+
+    def save_then_fail(self: BudgetLine, *args: object, **kwargs: object) -> None:
+        original_save(self, *args, **kwargs)
+        if self.label == "Nieuwe lasten jeugd":
+            raise RuntimeError("stopped halfway")
+
+    monkeypatch.setattr(BudgetLine, "save", save_then_fail)
+    with pytest.raises(RuntimeError, match="stopped halfway"):
+        imports.apply_import(
+            report=concept_2024,
+            kind="begroting",
+            table=table,
+            user=finance,
+            expected=plan.digest,
+        )
+    assert structural_expenses().rekening == 0
+    assert not BudgetLine.objects.filter(label="Nieuwe lasten jeugd").exists()
 
 
 # Round trip --------------------------------------------------------------------------------

@@ -12,7 +12,14 @@ from django.core.management import call_command
 
 from diemen_sociaal.lib.dutch import format_thousands
 from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
-from indicators.models import Footnote, Indicator, IndicatorTable, IndicatorValue
+from indicators.models import (
+    Footnote,
+    Indicator,
+    IndicatorComponent,
+    IndicatorTable,
+    IndicatorValue,
+    TableFootnote,
+)
 from investments.models import BudgetLine, CarryOver, Investment
 from programs.models import Activity, DevelopmentSection, Goal, Program, Report, Subgoal
 
@@ -56,6 +63,52 @@ def test_the_2023_chapter_has_every_level_complete(report_2023: Report) -> None:
     assert BudgetLine.objects.filter(program=program).count() == 8
     assert CarryOver.objects.filter(program=program).count() == 4
     assert Investment.objects.filter(program=program).count() == 3
+
+
+def test_every_value_component_and_column_mark_of_both_reports_is_loaded(seeded: dict) -> None:
+    """Counted by hand in fixtures/jaarstukken-2023.yaml and -2020.yaml.
+
+    2023: 44 indicators with three columns each, less the missing "begroot" of 3.3.3, is
+    131 cells; a cell split into components holds one value per component: 3.1.9 (2
+    components, in 2 columns), 5.3.1 (3, in 3 columns), 6.1.3 (3, in 1) and 6.1.7 (5, in
+    1) add 2 + 6 + 2 + 4, so 145 values. Components: 2 + 3 + 3 + 5 = 13. Column-heading
+    marks: footnote 10 and 11 on the headings of goal 5's tables, 12 on goal 6's
+    "Realisatie 2022". The 2020 part has no indicator tables at all.
+    """
+    expected = {2023: (145, 13, 3), 2020: (0, 0, 0)}
+    for year, report in seeded.items():
+        found = (
+            IndicatorValue.objects.filter(indicator__table__goal__program__report=report).count(),
+            IndicatorComponent.objects.filter(
+                indicator__table__goal__program__report=report
+            ).count(),
+            TableFootnote.objects.filter(table__goal__program__report=report).count(),
+        )
+        assert found == expected[year], year
+    values = IndicatorValue.objects.filter(indicator__table__goal__program__report=seeded[2023])
+    assert values.filter(component__isnull=False).count() == 2 * 2 + 3 * 3 + 3 + 5
+    assert not values.filter(indicator__code="3.3.3", kind="begroot").exists()
+    assert IndicatorTable.objects.filter(goal__program__report=seeded[2020]).count() == 0
+
+
+def test_the_effect_indicator_table_of_goal_3_follows_the_source(report_2023: Report) -> None:
+    """Seed 002: "Indicator maatschappelijk effect | Realisatie 2022 | Begroting 2023 |
+    Realisatie 2023" and "3.1 - Aantal mensen dat uitstroomt naar werk 54 60 45"."""
+    table = IndicatorTable.objects.get(goal__program__report=report_2023, kind="effect")
+    assert table.goal.code == "3"
+    assert table.budget_label == "Begroting"
+    assert [(i.code, i.name) for i in table.indicators.all()] == [
+        ("3.1", "Aantal mensen dat uitstroomt naar werk")
+    ]
+    r = report_2023
+    assert cell(r, "3.1", 2022, "realisatie") == "54"
+    assert cell(r, "3.1", 2023, "begroot") == "60"
+    assert cell(r, "3.1", 2023, "realisatie") == "45"
+    assert marks(r, "3.1", 2023, "realisatie") == []
+    assert not table.marks.exists()
+    # Goal 3's performance table comes after it, as in the source.
+    kinds = IndicatorTable.objects.filter(goal=table.goal).values_list("kind", flat=True)
+    assert list(kinds) == ["effect", "prestatie"]
 
 
 def test_activities_per_goal_follow_the_source(report_2023: Report) -> None:
