@@ -770,23 +770,33 @@ def test_an_empty_upload_and_a_file_over_5_mb_are_refused(
     assert "Het bestand is groter dan 5 MB." in text_of(response)
 
 
-def test_a_file_of_ten_thousand_rows_validates_in_reasonable_time(
+def test_a_file_of_ten_thousand_rows_is_checked_shown_and_written(
     client: Client, finance: User, concept_2024: Report
 ) -> None:
+    """How long it takes is measured by `make bench`; here: that it works at that size."""
     client.force_login(finance)
     rows = [BUDGET_HEADER] + [
         ["2024", "sociaal", "incidenteel", "lasten", f"Regel {n}", "0", "-1.000", "-2.000", f"-{n}"]
         for n in range(10_000)
     ]
-    started = time.monotonic()
     response = upload(client, "begroting", dutch_csv(rows))
-    elapsed = time.monotonic() - started
     assert response.status_code == 200
     assert "Toevoegen: 10000" in text_of(response)
-    assert elapsed < 20, f"validating 10.000 rows took {elapsed:.1f}s"
     assert BudgetLine.objects.filter(program__report=concept_2024).count() == 8
     # The preview lists a sample, not ten thousand table rows.
     assert "de eerste 200 van 10000" in text_of(response)
+    records = BudgetLine.history.count()
+    done = confirm(client, response)
+    assert "10000 toegevoegd, 0 gewijzigd" in text_of(done)
+    assert BudgetLine.objects.filter(program__report=concept_2024).count() == 10_008
+    line = BudgetLine.objects.get(program__report=concept_2024, label="Regel 9999")
+    assert (line.begroting_totaal, line.rekening, line.version) == (-2000, -9999, 1)
+    # One history record per row, naming the importer.
+    assert BudgetLine.history.count() == records + 10_000
+    assert line.history.get().history_user == finance
+    # The same file again changes nothing.
+    again = upload(client, "begroting", dutch_csv(rows))
+    assert "Toevoegen: 0 Wijzigen: 0" in text_of(again)
     broken = [row[:5] + ["x"] + row[6:] for row in rows[1:]]
     response = upload(client, "begroting", dutch_csv([BUDGET_HEADER, *broken]))
     assert "Het bestand heeft 10000 fouten" in text_of(response)
@@ -823,7 +833,7 @@ def test_a_report_adopted_between_preview_and_confirmation_is_not_changed(
         )
     plan = imports.build_plan(report=concept_2024, kind="begroting", table=table, user=finance)
     with pytest.raises(FrozenReportError):
-        imports.WRITERS["begroting"](plan)
+        imports.WRITERS["begroting"](plan, finance)
     assert structural_expenses().rekening == 0
 
 
@@ -954,22 +964,19 @@ def test_a_budget_import_that_fails_halfway_stores_none_of_its_rows(
     preview = upload(client, "begroting", content)
     assert "Toevoegen: 2 Wijzigen: 1" in text_of(preview)
     records = BudgetLine.history.count()
-    original_save = BudgetLine.save
-    saved: list[str] = []
+    original_create = imports.bulk_create_with_history
 
-    def save_failing_on_the_third_row(self: BudgetLine, *args: object, **kwargs: object) -> None:
-        if len(saved) == 2:
-            # The first two rows are written by now, inside the import's transaction.
-            assert structural_expenses().rekening == -24_750_000
-            assert BudgetLine.objects.filter(label="Nieuwe lasten jeugd").exists()
-            raise OperationalError("disk I/O error")
-        saved.append(self.label)
-        original_save(self, *args, **kwargs)
+    def create_failing_halfway(objs: list, *args: object, **kwargs: object) -> list:
+        # The changed row is written by now, inside the import's transaction, and the
+        # first new row as well; then the disk fails.
+        assert structural_expenses().rekening == -24_750_000
+        original_create(objs[:1], *args, **kwargs)
+        assert BudgetLine.objects.filter(label="Nieuwe lasten jeugd").exists()
+        raise OperationalError("disk I/O error")
 
-    monkeypatch.setattr(BudgetLine, "save", save_failing_on_the_third_row)
+    monkeypatch.setattr(imports, "bulk_create_with_history", create_failing_halfway)
     response = confirm(client, preview)
     assert response.status_code == 200
-    assert saved == ["Structurele lasten", "Nieuwe lasten jeugd"]
     assert WRITE_FAILED in text_of(response)
     line = structural_expenses()
     assert (line.rekening, line.begroting_totaal, line.version) == (0, 0, 1)
@@ -1025,14 +1032,14 @@ def test_the_service_rolls_back_whatever_stops_it(
     """Not only a database failure: any error halfway leaves nothing behind."""
     table = imports.spreadsheets.read_table(budget_file(), "x.csv")
     plan = imports.build_plan(report=concept_2024, kind="begroting", table=table, user=finance)
-    original_save = BudgetLine.save
+    original_create = imports.bulk_create_with_history
 
-    def save_then_fail(self: BudgetLine, *args: object, **kwargs: object) -> None:
-        original_save(self, *args, **kwargs)
-        if self.label == "Nieuwe lasten jeugd":
-            raise RuntimeError("stopped halfway")
+    def create_then_fail(objs: list, *args: object, **kwargs: object) -> list:
+        original_create(objs, *args, **kwargs)
+        assert BudgetLine.objects.filter(label="Nieuwe lasten jeugd").exists()
+        raise RuntimeError("stopped halfway")
 
-    monkeypatch.setattr(BudgetLine, "save", save_then_fail)
+    monkeypatch.setattr(imports, "bulk_create_with_history", create_then_fail)
     with pytest.raises(RuntimeError, match="stopped halfway"):
         imports.apply_import(
             report=concept_2024,
