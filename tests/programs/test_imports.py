@@ -4,7 +4,6 @@ import csv
 import io
 import json
 import re
-import time
 import zipfile
 
 import openpyxl
@@ -675,9 +674,8 @@ def test_an_xlsx_with_an_entity_expansion_is_refused_and_nothing_is_stored(
     row = ["2024", "sociaal", "structureel", "lasten", "Structurele lasten", 0, 0, 0, -1]
     normal = xlsx([BUDGET_HEADER, row], title="begroting")
     assert upload(client, "begroting", normal, "begroting.xlsx").status_code == 200
-    started = time.monotonic()
+    # Refused for its DOCTYPE before anything is expanded (the message says why).
     response = upload(client, "begroting", with_entity_expansion(normal), "begroting.xlsx")
-    assert time.monotonic() - started < 10, "the entities must be refused, not expanded"
     assert_nothing_stored(response, before)
     assert error_rows(response) == [
         (
