@@ -8,6 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from openapi_schema_validator import OAS31Validator, oas31_format_checker
+from openapi_spec_validator import validate as validate_openapi
 
 from diemen_sociaal.lib.dutch import round_to_thousands
 from indicators.models import Indicator
@@ -20,56 +22,16 @@ BASE = "http://testserver"
 PROGRAM = "/api/jaarstukken/2023/sociaal/"
 
 
-# A small checker of the JSON Schema subset the description uses (jsonschema is not
-# installed): types, enums, required and additional properties, items, patterns, $ref.
-
-JSON_TYPES = {
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "null": lambda v: v is None,
-}
-
-
-def resolve(document: dict, schema: dict) -> dict:
-    while "$ref" in schema:
-        node: Any = document
-        for part in schema["$ref"].removeprefix("#/").split("/"):
-            node = node[part]
-        schema = node
-    return schema
-
-
-def check(document: dict, schema: dict, value: Any, where: str = "$") -> list[str]:
-    schema = resolve(document, schema)
-    problems = []
-    types = schema.get("type", [])
-    types = [types] if isinstance(types, str) else types
-    if types and not any(JSON_TYPES[t](value) for t in types):
-        return [f"{where}: {value!r} is not {types}"]
-    if "enum" in schema and value not in schema["enum"]:
-        problems.append(f"{where}: {value!r} not in {schema['enum']}")
-    if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
-        problems.append(f"{where}: {value!r} does not match {schema['pattern']}")
-    if isinstance(value, str) and schema.get("format") == "uri" and "://" not in value:
-        problems.append(f"{where}: {value!r} is not an absolute URI")
-    if isinstance(value, dict):
-        properties = schema.get("properties", {})
-        for name in schema.get("required", []):
-            if name not in value:
-                problems.append(f"{where}: missing {name}")
-        if schema.get("additionalProperties") is False:
-            problems += [f"{where}: undocumented {k}" for k in value if k not in properties]
-        for name, item in value.items():
-            if name in properties:
-                problems += check(document, properties[name], item, f"{where}.{name}")
-    if isinstance(value, list) and "items" in schema:
-        for index, item in enumerate(value):
-            problems += check(document, schema["items"], item, f"{where}[{index}]")
-    return problems
+def check(document: dict, schema: dict, value: Any) -> list[str]:
+    """Problems of value against a schema of the description, by the OpenAPI 3.1 dialect of
+    JSON Schema (openapi-schema-validator on jsonschema); "#/components/..." refs resolve
+    against the description itself."""
+    rooted = {**schema, "components": document.get("components", {})}
+    validator = OAS31Validator(rooted, format_checker=oas31_format_checker)
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '$'}: {e.message}"
+        for e in validator.iter_errors(value)
+    ]
 
 
 def operation_for(document: dict, path: str) -> tuple[str, dict]:
@@ -114,6 +76,7 @@ def openapi(client: Client) -> dict:
 
 def test_the_description_is_openapi_3_1_and_covers_every_api_url(openapi: dict) -> None:
     assert openapi["openapi"] == "3.1.0"
+    validate_openapi(openapi)  # against the OpenAPI 3.1 meta-schema; raises on any fault
     resolver = get_resolver()
     api = next(p for p in resolver.url_patterns if getattr(p, "namespace", None) == "api")
     assert isinstance(api, URLResolver)
@@ -278,3 +241,11 @@ def test_offered_reports_and_lists_are_cached_briefly(client: Client, concept_20
 def test_the_api_only_reads(client: Client, report_2023: Report) -> None:
     assert client.post(PROGRAM + "indicatoren/").status_code == 405
     assert client.delete(PROGRAM).status_code == 405
+
+
+def test_the_checker_finds_what_does_not_match(openapi: dict) -> None:
+    """A check that cannot fail proves nothing: a wrong body is caught."""
+    schema = {"$ref": "#/components/schemas/" + next(iter(openapi["components"]["schemas"]))}
+    assert check(openapi, schema, "geen object") != []
+    assert check(openapi, {"type": "string", "format": "date"}, "27 juni 2024") != []
+    assert check(openapi, {"type": "string", "format": "date"}, "2024-06-27") == []
