@@ -74,7 +74,21 @@ class CentralGoal(models.Model):
         return f"{self.numeral}. {self.title}"
 
 
-class GoalLink(models.Model):
+class GoalRef(models.Model):
+    """A program goal named by program and code, so the reference holds in every year's
+    report (the codes tie the years together)."""
+
+    program_slug = models.SlugField("programma (code in adres)", max_length=50)
+    goal_code = models.CharField("doelstelling (nummer)", max_length=20)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.program_slug} doelstelling {self.goal_code}"
+
+
+class GoalLink(GoalRef):
     """A program goal that serves a central goal, by program and code (every year)."""
 
     central_goal = models.ForeignKey(
@@ -83,8 +97,6 @@ class GoalLink(models.Model):
         on_delete=models.CASCADE,
         related_name="goal_links",
     )
-    program_slug = models.SlugField("programma (code in adres)", max_length=50)
-    goal_code = models.CharField("doelstelling (nummer)", max_length=20)
     history = HistoricalRecords()
 
     class Meta:
@@ -357,7 +369,7 @@ class DecisionPoint(models.Model):
         return f"{self.number}. {self.text}"
 
 
-class DocumentGoal(models.Model):
+class DocumentGoal(GoalRef):
     """A program goal a council document concerns, by program and code (every year)."""
 
     document = models.ForeignKey(
@@ -366,8 +378,6 @@ class DocumentGoal(models.Model):
         on_delete=models.CASCADE,
         related_name="goal_refs",
     )
-    program_slug = models.SlugField("programma (code in adres)", max_length=50)
-    goal_code = models.CharField("doelstelling (nummer)", max_length=20)
     history = HistoricalRecords()
 
     class Meta:
@@ -378,9 +388,6 @@ class DocumentGoal(models.Model):
                 fields=["document", "program_slug", "goal_code"], name="documentgoal_unique"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.program_slug} doelstelling {self.goal_code}"
 
 
 class Subject(models.Model):
@@ -412,14 +419,12 @@ class Subject(models.Model):
         return self.title
 
 
-class SubjectGoal(models.Model):
+class SubjectGoal(GoalRef):
     """A program goal that belongs to a subject, by program and code (every year)."""
 
     subject = models.ForeignKey(
         Subject, verbose_name="onderwerp", on_delete=models.CASCADE, related_name="goal_refs"
     )
-    program_slug = models.SlugField("programma (code in adres)", max_length=50)
-    goal_code = models.CharField("doelstelling (nummer)", max_length=20)
     history = HistoricalRecords()
 
     class Meta:
@@ -431,6 +436,3 @@ class SubjectGoal(models.Model):
                 fields=["subject", "program_slug", "goal_code"], name="subjectgoal_unique"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.program_slug} doelstelling {self.goal_code}"

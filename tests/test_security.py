@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from diemen_sociaal.ops import client_ip
 from programs.models import Report
+from tests.browser import chromium
 
 BASE_DIR = Path(settings.BASE_DIR)
 PRODUCTION = {
@@ -199,7 +200,6 @@ def test_the_admin_puts_the_nonce_on_each_of_its_inline_tags(
 
 # --- the admin and the site in a browser that enforces the policy -------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
 # Collects every violation the browser reports, from before the page's own scripts run.
 RECORD_VIOLATIONS = """
 window.__csp = [];
@@ -210,17 +210,8 @@ document.addEventListener('securitypolicyviolation',
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is missing: run `make test`, which installs it")
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield browser
-        browser.close()
+    with chromium() as started:
+        yield started
 
 
 @pytest.mark.django_db(transaction=True)

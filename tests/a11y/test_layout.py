@@ -4,19 +4,10 @@ Same set-up as test_axe.py: Playwright cannot download browsers here, so it driv
 chromium package that the project's set-up installs.
 """
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made here
-# before and after are ordinary synchronous ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 375, "height": 812}
 CHAPTER = "/jaarstukken/2023/sociaal/"
 
@@ -49,27 +40,6 @@ HIDDEN_ON_PAPER = [
     ".chapter-toc",
     ".site-footer",
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make test`, which installs it"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 def _display(page: object, selector: str) -> str:

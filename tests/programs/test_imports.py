@@ -1106,18 +1106,14 @@ def test_the_import_pages_have_no_wcag_violations(
 ) -> None:  # noqa: ANN001
     """The form, a preview with changes and a preview with errors, checked by axe-core."""
     pytest.importorskip("playwright")
-    from tests.a11y.test_axe import CHROMIUM, _violations
-
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is missing: run `make test`, which installs it")
-    from playwright.sync_api import sync_playwright
+    from tests.a11y.test_axe import _violations
+    from tests.browser import chromium
 
     client = Client()
     client.force_login(finance)
     cookie = client.cookies["sessionid"].value
     found = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+    with chromium() as browser:
         context = browser.new_context(locale="nl-NL")
         context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
         page = context.new_page()
@@ -1135,5 +1131,4 @@ def test_the_import_pages_have_no_wcag_violations(
             problems = _violations(page)
             if problems:
                 found[name] = problems
-        browser.close()
     assert found == {}
