@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from diemen_sociaal.lib.dutch import format_date
 from programs.extensions import SeeAlso
-from programs.models import DevelopmentSection, Goal, Program, Report, ReportKind
+from programs.models import DevelopmentSection, Goal, Program, Report
 
 from .models import CouncilDocument, GoalLink, PolicyNote, Project, Subject
 
@@ -101,7 +101,7 @@ def _document_events(documents: list[CouncilDocument]) -> list[Event]:
 
 def _report_event(report: Report, title: str, url: str) -> Event:
     detail = report.version_label if report.is_adopted else report.get_status_display()
-    if report.adopted_on is None and report.kind == ReportKind.PROGRAMMABEGROTING:
+    if report.adopted_on is None and report.is_budget:
         # A budget is adopted before its year begins, even where the date is not recorded.
         before = date(report.year - 1, 12, 31)
         return Event(before, report.title, title, url, detail, when_text=f"vóór {report.year}")
@@ -134,7 +134,7 @@ def _goal_report_events(goals: list[Goal]) -> list[Event]:
     return [
         _report_event(
             report,
-            ("plant" if report.kind == ReportKind.PROGRAMMABEGROTING else "verantwoordt")
+            ("plant" if report.is_budget else "verantwoordt")
             + " de doelstellingen "
             + ", ".join(sorted({g.code for g in goals if g.program.report_id == report.pk})),
             reverse("programs:report", args=[report.kind, report.year]),

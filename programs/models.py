@@ -103,6 +103,11 @@ class Report(ConcurrentTransitionMixin, models.Model):
     def is_adopted(self) -> bool:
         return self.status == ReportStatus.ADOPTED
 
+    @property
+    def is_budget(self) -> bool:
+        """A Programmabegroting asks for plans and targets; the Jaarstukken for results."""
+        return self.kind == ReportKind.PROGRAMMABEGROTING
+
     @transition(field=status, source=ReportStatus.CONCEPT, target=ReportStatus.IN_REVIEW)
     def submit_for_review(self) -> None:
         """Policy staff hand the report over for review."""

@@ -27,7 +27,7 @@ from investments.models import BudgetLine, CarryOver, Investment
 
 from . import extensions
 from .budget import budget_plans
-from .models import Activity, Goal, Program, Report, ReportKind, Subgoal
+from .models import Activity, Goal, Program, Report, Subgoal
 
 # The three value columns of an indicator table: key, offset from the report year, kind.
 COLUMNS = (
@@ -228,7 +228,7 @@ def _footnote_numbers(row: IndicatorRow) -> set[int]:
 
 def goal_views(program: Program, goal_filter: dict[str, Any] | None = None) -> list[GoalView]:
     goals = _goals(program, goal_filter)
-    targets_only = is_budget(program.report)
+    targets_only = program.report.is_budget
     tables = _tables(program, goals, program.report.year, targets_only=targets_only)
     views = []
     for goal in goals:
@@ -244,13 +244,9 @@ def goal_views(program: Program, goal_filter: dict[str, Any] | None = None) -> l
     return views
 
 
-def is_budget(report: Report) -> bool:
-    return report.kind == ReportKind.PROGRAMMABEGROTING
-
-
 def _budget_context(program: Program) -> dict[str, Any]:
     """How a chapter is asked: as a budget, or as an annual report beside its budget."""
-    if is_budget(program.report):
+    if program.report.is_budget:
         return {"budget_view": True}
     budget, plans = budget_plans(program)
     return {"budget_view": False, "budget": budget, "budget_plans": plans}
@@ -291,7 +287,7 @@ def goal_context(program: Program, code: str) -> dict[str, Any]:
 
 def overview_context(program: Program) -> dict[str, Any]:
     return {
-        "budget_view": is_budget(program.report),
+        "budget_view": program.report.is_budget,
         "report": program.report,
         "program": program,
         "goals": goal_views(program),
@@ -399,7 +395,7 @@ def activity_context(program: Program, code: str, user: Any) -> dict[str, Any]:
     if current is None:
         raise Http404("Deze activiteit bestaat niet in dit programma.")
     return {
-        "budget_view": is_budget(program.report),
+        "budget_view": program.report.is_budget,
         "report": program.report,
         "program": program,
         "activity": current,

@@ -82,7 +82,6 @@ def worklist_view(request: HttpRequest, kind: str, year: int) -> HttpResponse:
         "activity_table": activity_table,
         "indicator_table": indicator_table,
         "summary": worklist.summary(programs),
-        "asks_for_plans": worklist.asks_for_plans(report),
     }
     return render(request, "staff/worklist.html", context)
 
@@ -233,12 +232,11 @@ def edit_activity(
 ) -> HttpResponse:
     found = _program(request, kind, year, program, "programs.edit_policy_content")
     activity = get_object_or_404(Activity, subgoal__goal__program=found, code=code)
-    plans = worklist.asks_for_plans(found.report)
     return _edit(
         request,
         program=found,
         obj=activity,
-        form_class=staff_forms.PlanForm if plans else staff_forms.ActivityForm,
+        form_class=staff_forms.PlanForm if found.report.is_budget else staff_forms.ActivityForm,
         title=f"Activiteit {activity.code} - {activity.plan}",
         back=_worklist_url(found),
     )
@@ -344,12 +342,15 @@ def edit_budget_line(
 ) -> HttpResponse:
     found = _program(request, kind, year, program, "programs.edit_money")
     line = get_object_or_404(BudgetLine, program=found, pk=pk)
-    plans = worklist.asks_for_plans(found.report)
     return _edit(
         request,
         program=found,
         obj=line,
-        form_class=staff_forms.PlannedBudgetLineForm if plans else staff_forms.BudgetLineForm,
+        form_class=(
+            staff_forms.PlannedBudgetLineForm
+            if found.report.is_budget
+            else staff_forms.BudgetLineForm
+        ),
         title=f"{line.label} ({line.get_nature_display().lower()})",
         back=reverse("staff:money", args=[kind, year, program]),
     )
@@ -383,7 +384,7 @@ def edit_indicator(
         code=code,
     )
     # A budget sets the target of its year; an annual report fills in every column.
-    columns = ("begroot",) if worklist.asks_for_plans(found.report) else tuple(COLUMN_OFFSETS)
+    columns = ("begroot",) if found.report.is_budget else tuple(COLUMN_OFFSETS)
     form = staff_forms.IndicatorValuesForm(
         request.POST or None, indicator=indicator, columns=columns
     )

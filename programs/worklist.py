@@ -20,7 +20,7 @@ from django.utils.html import format_html
 
 from indicators.models import Indicator, IndicatorValue, ValueKind
 
-from .models import Activity, Program, Report, ReportKind, ReportStatus
+from .models import Activity, Program, Report, ReportStatus
 from .rules import is_administrator, is_finance
 
 MISSING, FILLED, CHANGED = "ontbreekt", "ingevuld", "gewijzigd"
@@ -59,17 +59,13 @@ def _changed_since(history_model: Any, since: Any) -> Any:
     )
 
 
-def asks_for_plans(report: Report | None) -> bool:
-    return report is not None and report.kind == ReportKind.PROGRAMMABEGROTING
-
-
 def activity_text_field(report: Report | None) -> str:
     """The text staff fill in per activity: the plan in a budget, else the realisation."""
-    return "plan" if asks_for_plans(report) else "realisation"
+    return "plan" if report is not None and report.is_budget else "realisation"
 
 
 def indicator_value_kind(report: Report | None) -> str:
-    return ValueKind.BUDGET if asks_for_plans(report) else ValueKind.REALISATION
+    return ValueKind.BUDGET if report is not None and report.is_budget else ValueKind.REALISATION
 
 
 def activities(programs: QuerySet[Program]) -> QuerySet[Activity]:
