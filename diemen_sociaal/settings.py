@@ -208,6 +208,9 @@ PDF_JOB_ROOT = Path(env_str("PDF_JOB_ROOT", str(BASE_DIR / "var" / "pdf-jobs")))
 PDF_JOB_STALE_SECONDS = env_int("PDF_JOB_STALE_SECONDS", 120)
 # Readers of an offered (published, not yet adopted) report share a PDF this young.
 PDF_JOB_REUSE_SECONDS = env_int("PDF_JOB_REUSE_SECONDS", 10 * 60)
+# Processes that lay out the chapters of a whole report in parallel (0: one per core).
+# They live as long as the worker that owns them (programs/pdf_worker.py).
+PDF_PROCESSES = env_int("PDF_PROCESSES", 0)
 
 # Mail (password reset), with Django 6.1's MAILERS. Local development prints mails on the
 # console; production sends them through the municipality's SMTP relay.

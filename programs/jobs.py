@@ -230,9 +230,13 @@ class _Reporter(logging.Handler):
         self.step = ""
         self.written = 0.0
 
-    def __call__(self, step: str) -> None:
+    def __call__(self, step: str, pages: int | None = None) -> None:
+        """A step in words; `pages` laid out so far, when the layout runs in other processes."""
+        if pages is not None:
+            self.pages = max(self.pages, pages)
+        force = step != self.step
         self.step = step
-        self.write(force=True)
+        self.write(force=force)
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.thread != self.thread:  # another job's layout in this process

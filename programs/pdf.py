@@ -3,66 +3,37 @@
 Renderers of the same contexts as the web pages (pages.py) through the same
 template partials, so a figure cannot differ between web and paper. Each
 renderer returns (filename, mime, bytes) and needs no request, so a
-background worker can call it as well as a view.
+background worker can call it as well as a view. A chapter is laid out in
+one piece; the whole report in parts, in parallel (pdf_worker), joined by
+pdf_merge.
 
 The PDF of an adopted report is made once and kept on disk: the council's
 document must never change afterwards, not even by a new WeasyPrint version.
 """
 
 import logging
-import mimetypes
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import fonts, pages
+from . import fonts, pages, pdf_merge, pdf_worker
 from .models import Program, Report
 
 logger = logging.getLogger(__name__)
 
 PDF_MIME = "application/pdf"
 TEMPLATE = "programs/pdf/document.html"
-# The document's own address. Only static files are ever resolved against it, and the
-# fetcher below serves those from disk; nothing is looked up on the network.
-BASE_URL = "file:///"
+TOC_TEMPLATE = "programs/pdf/_toc.html"
+PAGE_NUMBERS_TEMPLATE = "programs/pdf/page_numbers.html"
 
 Rendered = tuple[str, str, bytes]
-Progress = Callable[[str], None]
-
-
-class StaticFilesFetcher(URLFetcher):
-    """Serves the project's static files from disk and refuses every other URL."""
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        path = static_file_for(url)
-        if path is None:
-            raise ValueError(f"PDF rendering may load only static files of the project, not {url}")
-        # WeasyPrint takes a stylesheet only when it is served as text/css.
-        mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, Path(path).read_bytes(), {"Content-Type": mime})
-
-
-def static_file_for(url: str) -> str | None:
-    """The file on disk behind a static URL (as {% static %} writes it), or None."""
-    prefix = urljoin(BASE_URL, settings.STATIC_URL)
-    if not url.startswith(prefix):
-        return None
-    relative = unquote(url[len(prefix) :].split("?")[0].split("#")[0])
-    try:
-        found = finders.find(relative)
-    except SuspiciousFileOperation:  # "../" out of the static directories
-        return None
-    return found if isinstance(found, str) else None
+Progress = Callable[..., None]
 
 
 def chapter_filename(program: Program) -> str:
@@ -85,13 +56,17 @@ def render_chapter_pdf(program: Program) -> Rendered:
 
 
 def render_report_pdf(report: Report, progress: Progress | None = None) -> Rendered:
-    """The whole report. `progress`, if given, hears each step in words (for a job's page)."""
+    """The whole report, its chapters laid out in parallel (see _render_in_parts).
+
+    `progress`, if given, hears each step in words and the pages laid out so far
+    (for a job's page).
+    """
     programs = list(report.programs.select_related("report"))
     _warn_about_missing_glyphs(report)
     context = _document_context(report, programs, title=report.title, progress=progress)
     if progress:
         progress("De pagina's worden opgemaakt")
-    return report_filename(report), PDF_MIME, _render(context, progress)
+    return report_filename(report), PDF_MIME, _render_in_parts(context, progress)
 
 
 def _warn_about_missing_glyphs(report: Report) -> None:
@@ -128,16 +103,158 @@ def _document_context(
     }
 
 
-def _render(context: dict[str, Any], progress: Progress | None = None) -> bytes:
-    html = render_to_string(TEMPLATE, context)
-    # PDF/UA-1: tagged, with title and language, for readers who use a screen reader.
-    # Presentational hints make <li value="6"> number a footnote 6, as in the source.
-    options = {"pdf_variant": "pdf/ua-1", "presentational_hints": True}
-    source = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher())
-    document = source.render(**options)
-    if progress:
-        progress(f"Het PDF-bestand van {len(document.pages)} pagina's wordt geschreven")
-    return document.write_pdf(**options)
+def _render(context: dict[str, Any]) -> bytes:
+    """One document in one piece: a single chapter."""
+    return pdf_worker.lay_out(render_to_string(TEMPLATE, context)).pdf
+
+
+def _render_in_parts(context: dict[str, Any], progress: Progress | None = None) -> bytes:
+    """Chapters laid out in parallel by the worker pool, then joined into one PDF.
+
+    A chapter's page count does not depend on the page it starts on, so each
+    chapter is laid out once, on its own. Then, with every chapter's length
+    known, the front part (cover and contents, with each entry's page number
+    written in) and the page numbers ("pagina X van Y") are laid out, and
+    pdf_merge joins it all. The front part is laid out once ahead, with the
+    chapters, only to learn its length; the numbers in its contents do not change
+    that length (they have a column of their own), and if they ever do, it is
+    laid out again.
+    """
+    chapters = context["chapters"]
+    chapter_css = _part_css(context["report"])
+    chapter_html = [
+        render_to_string(
+            TEMPLATE,
+            {**context, "chapters": [chapter], "part": "chapter", "part_css": chapter_css},
+        )
+        for chapter in chapters
+    ]
+    laid_out = [0]
+
+    def say(step: str) -> None:
+        if progress:
+            progress(step, pages=laid_out[0])
+
+    def chapter_done(index: int, part: pdf_worker.Part) -> None:
+        laid_out[0] += part.pages
+        say("De pagina's worden opgemaakt")
+
+    # The longest chapters first, so the last one to finish is a short one.
+    order = sorted(range(len(chapters)), key=lambda i: -len(chapter_html[i]))
+    first_round = pdf_worker.lay_out_all(
+        [(_front_html(context, None), True), *((chapter_html[i], True) for i in order)],
+        done=chapter_done,
+        tick=lambda: say("De pagina's worden opgemaakt"),
+    )
+    parts = [first_round[0]] * len(chapters)
+    for position, index in enumerate(order, start=1):
+        parts[index] = first_round[position]
+    front_pages = first_round[0].pages
+    for _attempt in range(3):
+        total = front_pages + sum(part.pages for part in parts)
+        say(f"De inhoudsopgave en de paginanummers van {total} pagina's")
+        second_round = pdf_worker.lay_out_all(
+            [
+                (_front_html(context, _page_of_each_anchor(parts, front_pages)), True),
+                *((html, False) for html in _page_number_html(total)),
+            ]
+        )
+        front, numbers = second_round[0], second_round[1:]
+        if front.pages == front_pages:
+            break
+        front_pages = front.pages  # a contents page more or less after all: again
+    say(f"Het PDF-bestand van {total} pagina's wordt samengesteld")
+    return pdf_merge.merge(
+        [front.pdf, *(part.pdf for part in parts)],
+        page_numbers=[number.pdf for number in numbers],
+    )
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal that cannot end early or close the <style> element."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return '"' + escaped.replace("\n", "\\a ") + '"'
+
+
+# A part draws no page numbers: it does not know on which page it begins.
+_NO_PAGE_NUMBERS = "@page { @bottom-right { content: none; } }"
+
+
+def _part_css(report: Report) -> str:
+    """A chapter laid out alone has no cover to take its running header from."""
+    strings = ", ".join(
+        f"{name} {_css_string(value)}"
+        for name, value in (
+            ("report", report.title),
+            ("municipality", str(report.municipality)),
+            ("version", f"Versie: {report.version_label}"),
+        )
+    )
+    return f"{_NO_PAGE_NUMBERS}\n.chapter {{ string-set: {strings}; }}"
+
+
+def _front_html(context: dict[str, Any], toc_pages: dict[str, int] | None) -> str:
+    """Cover and contents. Each entry's page number is written in (the chapters are in
+    other parts); each link target has a stand-in here, which the chapter's own
+    destination replaces when the parts are joined.
+
+    Without `toc_pages` it is a draft to learn the length from, without the dot
+    leaders, which take most of the time of a contents page.
+    """
+    targets = re.findall(r'href="#([^"]+)"', render_to_string(TOC_TEMPLATE, context))
+    if toc_pages is None:
+        numbers = '.toc a::after { content: " 000"; }'
+    else:
+        numbers = "\n".join(
+            f".toc a[href={_css_string('#' + anchor)}]::after "
+            f'{{ content: leader(".") " {toc_pages[anchor]}"; }}'
+            for anchor in targets
+        )
+    return render_to_string(
+        TEMPLATE,
+        {
+            **context,
+            "part": "front",
+            "part_css": f"{_NO_PAGE_NUMBERS}\n{numbers}",
+            "toc_targets": targets,
+        },
+    )
+
+
+def _page_of_each_anchor(parts: list[pdf_worker.Part], front_pages: int) -> dict[str, int]:
+    pages: dict[str, int] = {}
+    start = front_pages
+    for part in parts:
+        for anchor, page in part.anchors.items():
+            pages.setdefault(anchor, start + page + 1)
+        start += part.pages
+    return pages
+
+
+def _page_number_html(total: int) -> list[str]:
+    """The numbers of all pages, in as many pieces as there are workers."""
+    pieces = min(pdf_worker.processes(), total)
+    size = -(-total // pieces)
+    html = []
+    for first in range(1, total + 1, size):
+        last = min(first + size - 1, total)
+        css = (
+            "@page { @top-left { content: none; } @top-right { content: none; }"
+            " @bottom-left { content: none; }"
+            f' @bottom-right {{ content: "pagina " counter(page) " van {total}"; }} }}'
+            f" @page :first {{ counter-reset: page {first}; }}"
+            " .page-numbers__page { break-before: page; }"
+            " .page-numbers__cover { page: cover; }"
+        )
+        context = {
+            "first": first,
+            "last": last,
+            "total": total,
+            "numbers": range(first, last + 1),
+            "numbers_css": css,
+        }
+        html.append(render_to_string(PAGE_NUMBERS_TEMPLATE, context))
+    return html
 
 
 def stored_or_rendered(report: Report, filename: str, render: Callable[[], Rendered]) -> Rendered:

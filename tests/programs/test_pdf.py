@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from pypdf import PdfReader
 
-from programs import pdf
+from programs import pdf, pdf_worker
 from programs.models import Report, ReportStatus
 from tests.factories import build_program
 
@@ -287,7 +287,7 @@ def test_the_report_and_chapter_pages_link_to_their_pdfs(
 
 
 def test_the_renderer_fetches_only_the_projects_own_static_files() -> None:
-    fetcher = pdf.StaticFilesFetcher()
+    fetcher = pdf_worker.StaticFilesFetcher()
     response = fetcher("file:///static/css/print.css")
     assert response.content_type == "text/css"
     assert b"@page" in response.read()

@@ -353,3 +353,27 @@ def test_a_worker_killed_halfway_leaves_no_file_and_the_job_can_be_retried(
     assert (job.status, job.attempts) == (PdfJobStatus.DONE, 2)
     assert [p.name for p in publications.iterdir()] == ["jaarstukken-2023.pdf"]
     assert len(PdfReader(publications / "jaarstukken-2023.pdf").pages) == job.page_count
+
+
+@pytest.mark.django_db
+def test_a_job_taken_by_one_worker_is_not_made_again_by_another(
+    staff_client: Client,
+    report_2023: Report,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    """Workers on several hosts share one queue in the database; a job runs once."""
+    make_draft(report_2023)
+    with django_capture_on_commit_callbacks(execute=False):
+        staff_client.post(START)
+    job = PdfJob.objects.get()
+    # Another host's worker has just claimed it.
+    PdfJob.objects.filter(pk=job.pk).update(
+        status=PdfJobStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    rendered = []
+    monkeypatch.setattr(pdf, "render_report_pdf", lambda *args, **kwargs: rendered.append(1))
+    jobs.run(str(job.pk))
+    job.refresh_from_db()
+    assert rendered == []
+    assert job.status == PdfJobStatus.RUNNING
