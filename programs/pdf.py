@@ -176,6 +176,7 @@ def _css_string(text: str) -> str:
     return '"' + escaped.replace("\n", "\\a ") + '"'
 
 
+_TOC_LINK = re.compile(r'<a href="#([^"]+)"')
 # A part draws no page numbers: it does not know on which page it begins.
 _NO_PAGE_NUMBERS = "@page { @bottom-right { content: none; } }"
 
@@ -194,31 +195,22 @@ def _part_css(report: Report) -> str:
 
 
 def _front_html(context: dict[str, Any], toc_pages: dict[str, int] | None) -> str:
-    """Cover and contents. Each entry's page number is written in (the chapters are in
-    other parts); each link target has a stand-in here, which the chapter's own
-    destination replaces when the parts are joined.
-
-    Without `toc_pages` it is a draft to learn the length from, without the dot
-    leaders, which take most of the time of a contents page.
+    """Cover and contents. Each entry's page number is written in (data-page, which
+    print.css shows) because the chapters are in other parts; each link target has a
+    stand-in here, which the chapter's own destination replaces when the parts are
+    joined. Without `toc_pages`: three-digit stand-ins, to learn the length.
     """
-    targets = re.findall(r'href="#([^"]+)"', render_to_string(TOC_TEMPLATE, context))
-    if toc_pages is None:
-        numbers = '.toc a::after { content: " 000"; }'
-    else:
-        numbers = "\n".join(
-            f".toc a[href={_css_string('#' + anchor)}]::after "
-            f'{{ content: leader(".") " {toc_pages[anchor]}"; }}'
-            for anchor in targets
-        )
-    return render_to_string(
+    targets = _TOC_LINK.findall(render_to_string(TOC_TEMPLATE, context))
+    html = render_to_string(
         TEMPLATE,
-        {
-            **context,
-            "part": "front",
-            "part_css": f"{_NO_PAGE_NUMBERS}\n{numbers}",
-            "toc_targets": targets,
-        },
+        {**context, "part": "front", "part_css": _NO_PAGE_NUMBERS, "toc_targets": targets},
     )
+
+    def numbered(link: re.Match[str]) -> str:
+        page = 999 if toc_pages is None else toc_pages[link.group(1)]
+        return f'{link.group(0)} data-page="{page}"'
+
+    return _TOC_LINK.sub(numbered, html)
 
 
 def _page_of_each_anchor(parts: list[pdf_worker.Part], front_pages: int) -> dict[str, int]:

@@ -14,6 +14,7 @@ connections) and sets Django up before it takes work.
 import mimetypes
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -87,6 +88,7 @@ def lay_out(html: str, tagged: bool = True) -> Part:
 
 # --- The pool ------------------------------------------------------------------------------
 
+PARENT_CHECK_SECONDS = 1.0
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
@@ -100,6 +102,14 @@ def _start_worker() -> None:
     import django
 
     django.setup()
+    threading.Thread(target=_stop_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _stop_with_parent(parent: int) -> None:
+    """A worker whose owner was killed (SIGKILL, out of memory) must not linger."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def _get_pool() -> ProcessPoolExecutor:

@@ -328,11 +328,18 @@ def test_a_worker_killed_halfway_leaves_no_file_and_the_job_can_be_retried(
             time.sleep(0.05)
         assert worker.poll() is None, (tmp_path / "worker.log").read_text()
         assert job.status == PdfJobStatus.RUNNING and job.pages_done >= 2
+        layout_processes = _children(worker.pid)
+        assert layout_processes  # the chapters are laid out by the worker's own processes
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
     finally:
         if worker.poll() is None:
             worker.kill()
+    # They stop with the worker that owned them instead of lingering as orphans.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(pid) for pid in layout_processes):
+        time.sleep(0.1)
+    assert not [pid for pid in layout_processes if _alive(pid)]
     assert not publications.exists() or list(publications.iterdir()) == []
     job.refresh_from_db()
     assert job.status == PdfJobStatus.RUNNING  # nobody told the database
@@ -353,6 +360,21 @@ def test_a_worker_killed_halfway_leaves_no_file_and_the_job_can_be_retried(
     assert (job.status, job.attempts) == (PdfJobStatus.DONE, 2)
     assert [p.name for p in publications.iterdir()] == ["jaarstukken-2023.pdf"]
     assert len(PdfReader(publications / "jaarstukken-2023.pdf").pages) == job.page_count
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
 
 
 @pytest.mark.django_db
