@@ -167,7 +167,7 @@ class ReportConditionalGetMiddleware:
             return response
         if response.status_code != 200 or response.streaming or response.has_header("ETag"):
             return response
-        etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+        etag = getattr(response, ETAG, None) or page_etag(response.content)
         response.headers["ETag"] = etag
         last_modified = None
         adopted_on = getattr(response, ADOPTED_ON, None)
@@ -182,15 +182,26 @@ class ReportConditionalGetMiddleware:
 
 
 ADOPTED_ON = "report_adopted_on"
+ETAG = "report_page_etag"
 
 
-def mark_adopted(response: HttpResponse, adopted_on: date | None) -> HttpResponse:
+def page_etag(content: bytes) -> str:
+    """The ETag of a report page: a hash of the page itself."""
+    return quote_etag(hashlib.sha256(content).hexdigest()[:32])
+
+
+def mark_adopted(
+    response: HttpResponse, adopted_on: date | None, etag: str | None = None
+) -> HttpResponse:
     """Tell ReportConditionalGetMiddleware the page belongs to a report adopted on that day.
 
     For a view (or programs.views.cached_when_adopted) that has looked the report up
     anyway; the middleware then adds Last-Modified and honours If-Modified-Since.
+    `etag`: the page's page_etag(), when the caller kept it with a cached page.
     """
     setattr(response, ADOPTED_ON, adopted_on)
+    if etag is not None:
+        setattr(response, ETAG, etag)
     return response
 
 

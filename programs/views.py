@@ -5,12 +5,14 @@ drafts leave no trace), then one context builder from pages.py, then render.
 """
 
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.db import connection
 from django.http import (
     Http404,
     HttpRequest,
@@ -23,7 +25,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from diemen_sociaal.lib.charts import TrendPoint, trend_chart_svg
-from diemen_sociaal.ops import mark_adopted
+from diemen_sociaal.ops import mark_adopted, page_etag
 
 from . import jobs, pages, pdf
 from .models import PdfJob, PdfJobStatus, Report, ReportStatus
@@ -39,7 +41,8 @@ def cached_when_adopted(view: Callable[..., HttpResponse]) -> Callable[..., Http
 
     Only for anonymous readers without a query string (staff pages say who is logged in),
     and only for pages that show nothing but that report, so a later report cannot make a
-    cached page stale. The check costs one query; a hit renders nothing.
+    cached page stale. The check costs one query; a hit renders nothing, and the page's
+    ETag is kept with it, so a hit hashes nothing either.
     """
 
     @wraps(view)
@@ -48,26 +51,43 @@ def cached_when_adopted(view: Callable[..., HttpResponse]) -> Callable[..., Http
     ) -> HttpResponse:
         if request.user.is_authenticated or request.GET:
             return view(request, kind, year, *args, **kwargs)
-        adopted = (
-            Report.objects.filter(kind=kind, year=year, status=ReportStatus.ADOPTED)
-            .values_list("pk", "adopted_on")
-            .first()
-        )
+        adopted = _adopted_report(kind, year)
         if adopted is None:
             return view(request, kind, year, *args, **kwargs)
-        key = f"adopted-page:{request.path}:{adopted[0]}:{adopted[1]}"
-        content = cache.get(key)
-        if content is None:
+        key = f"adopted-page:{request.path}:{adopted[0]}:{adopted[1].isoformat()}"
+        cached = cache.get(key)
+        if cached is None:
             response = view(request, kind, year, *args, **kwargs)
             if response.status_code != 200:
                 return response
-            cache.set(key, response.content, ADOPTED_PAGE_SECONDS)
+            etag = page_etag(response.content)
+            cache.set(key, (response.content, etag), ADOPTED_PAGE_SECONDS)
         else:
+            content, etag = cached
             response = HttpResponse(content)
         # Lets the conditional-GET middleware add Last-Modified and answer 304s.
-        return mark_adopted(response, adopted[1])
+        return mark_adopted(response, adopted[1], etag)
 
     return wrapper
+
+
+# The one query of a cached page, on every request: written out, because building it
+# with the ORM took most of the time of a cache hit (about 1 ms against 0.1 ms).
+_ADOPTED_SQL = (
+    f"SELECT id, adopted_on FROM {Report._meta.db_table} "
+    "WHERE kind = %s AND year = %s AND status = %s"
+)
+
+
+def _adopted_report(kind: str, year: int) -> tuple[int, date] | None:
+    """The (pk, adoption date) of the report if it is adopted, else None."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ADOPTED_SQL, [kind, year, ReportStatus.ADOPTED.value])
+        row = cursor.fetchone()
+    if row is None or row[1] is None:
+        return None
+    adopted_on = row[1] if isinstance(row[1], date) else date.fromisoformat(str(row[1]))
+    return row[0], adopted_on
 
 
 def report_list(request: HttpRequest) -> HttpResponse:
