@@ -15,7 +15,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,10 +63,8 @@ def render_report_pdf(report: Report, progress: Progress | None = None) -> Rende
     """
     programs = list(report.programs.select_related("report"))
     _warn_about_missing_glyphs(report)
-    context = _document_context(report, programs, title=report.title, progress=progress)
-    if progress:
-        progress("De pagina's worden opgemaakt")
-    return report_filename(report), PDF_MIME, _render_in_parts(context, progress)
+    context = _document_context(report, [], title=report.title)
+    return report_filename(report), PDF_MIME, _render_in_parts(context, programs, progress)
 
 
 def _warn_about_missing_glyphs(report: Report) -> None:
@@ -89,11 +87,7 @@ def _document_context(
     for number, program in enumerate(programs, start=1):
         if progress:
             progress(f"Gegevens van hoofdstuk {number} van {len(programs)} verzamelen")
-        chapter = pages.chapter_context(program)
-        # Ids must be unique across the chapters of one document: the table of
-        # contents and the footnote marks link to them.
-        chapter["anchor_prefix"] = f"{program.slug}-"
-        chapters.append(chapter)
+        chapters.append(_chapter_context(program))
     return {
         "report": report,
         "title": title,
@@ -103,32 +97,46 @@ def _document_context(
     }
 
 
+def _chapter_context(program: Program) -> dict[str, Any]:
+    chapter = pages.chapter_context(program)
+    # Ids must be unique across the chapters of one document: the table of
+    # contents and the footnote marks link to them.
+    chapter["anchor_prefix"] = f"{program.slug}-"
+    return chapter
+
+
 def _render(context: dict[str, Any]) -> bytes:
     """One document in one piece: a single chapter."""
     return pdf_worker.lay_out(render_to_string(TEMPLATE, context)).pdf
 
 
-def _render_in_parts(context: dict[str, Any], progress: Progress | None = None) -> bytes:
+def _render_in_parts(
+    context: dict[str, Any], programs: list[Program], progress: Progress | None = None
+) -> bytes:
     """Chapters laid out in parallel by the worker pool, then joined into one PDF.
 
     A chapter's page count does not depend on the page it starts on, so each
-    chapter is laid out once, on its own. Then, with every chapter's length
-    known, the front part (cover and contents, with each entry's page number
-    written in) and the page numbers ("pagina X van Y") are laid out, and
-    pdf_merge joins it all. The front part is laid out once ahead, with the
+    chapter is laid out once, on its own, handed to the pool as soon as its HTML
+    is made (the workers start while the next chapter is read). Then, with every
+    chapter's length known, the front part (cover and contents, with each entry's
+    page number written in) and the page numbers ("pagina X van Y") are laid out,
+    and pdf_merge joins it all. The front part is laid out once ahead, with the
     chapters, only to learn its length; the numbers in its contents do not change
     that length (they have a column of their own), and if they ever do, it is
     laid out again.
     """
-    chapters = context["chapters"]
+    chapters = context["chapters"]  # filled as the chapters are read
     chapter_css = _part_css(context["report"])
-    chapter_html = [
-        render_to_string(
-            TEMPLATE,
-            {**context, "chapters": [chapter], "part": "chapter", "part_css": chapter_css},
-        )
-        for chapter in chapters
-    ]
+
+    def pieces() -> Iterator[tuple[str, bool]]:
+        for number, program in enumerate(programs, start=1):
+            say(f"Hoofdstuk {number} van {len(programs)} wordt gelezen en opgemaakt")
+            chapter = _chapter_context(program)
+            chapters.append(chapter)
+            part = {"chapters": [chapter], "part": "chapter", "part_css": chapter_css}
+            yield render_to_string(TEMPLATE, {**context, **part}), True
+        yield _front_html(context, None), True
+
     laid_out = [0]
 
     def say(step: str) -> None:
@@ -139,17 +147,11 @@ def _render_in_parts(context: dict[str, Any], progress: Progress | None = None) 
         laid_out[0] += part.pages
         say("De pagina's worden opgemaakt")
 
-    # The longest chapters first, so the last one to finish is a short one.
-    order = sorted(range(len(chapters)), key=lambda i: -len(chapter_html[i]))
     first_round = pdf_worker.lay_out_all(
-        [(_front_html(context, None), True), *((chapter_html[i], True) for i in order)],
-        done=chapter_done,
-        tick=lambda: say("De pagina's worden opgemaakt"),
+        pieces(), done=chapter_done, tick=lambda: say("De pagina's worden opgemaakt")
     )
-    parts = [first_round[0]] * len(chapters)
-    for position, index in enumerate(order, start=1):
-        parts[index] = first_round[position]
-    front_pages = first_round[0].pages
+    parts, draft_front = first_round[:-1], first_round[-1]
+    front_pages = draft_front.pages
     for _attempt in range(3):
         total = front_pages + sum(part.pages for part in parts)
         say(f"De inhoudsopgave en de paginanummers van {total} pagina's")
