@@ -1,8 +1,9 @@
 """WeasyPrint in long-lived worker processes: HTML in, PDF bytes out.
 
 The whole report is laid out chapter by chapter, in parallel, by a pool of
-processes that live as long as the process that owns them (the task worker or
-the web server): no new Python per report. The workers get finished HTML and
+processes that live as long as the process that owns them (the task worker,
+`manage.py db_worker`): no new Python per report. A single chapter is laid out
+in the web process itself (lay_out), which is long-lived as well. The workers get finished HTML and
 never touch the database; everything a page shows was read before, in the
 parent, so a worker cannot see another moment of the data than its siblings.
 

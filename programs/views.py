@@ -81,6 +81,8 @@ _ADOPTED_SQL = (
 
 def _adopted_report(kind: str, year: int) -> tuple[int, date] | None:
     """The (pk, adoption date) of the report if it is adopted, else None."""
+    if not 0 < year < 10_000:  # no report; the ORM would see to this, written-out SQL must
+        return None
     with connection.cursor() as cursor:
         cursor.execute(_ADOPTED_SQL, [kind, year, ReportStatus.ADOPTED.value])
         row = cursor.fetchone()
