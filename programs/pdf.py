@@ -80,14 +80,8 @@ def _warn_about_missing_glyphs(report: Report) -> None:
         )
 
 
-def _document_context(
-    report: Report, programs: list[Program], *, title: str, progress: Progress | None = None
-) -> dict[str, Any]:
-    chapters = []
-    for number, program in enumerate(programs, start=1):
-        if progress:
-            progress(f"Gegevens van hoofdstuk {number} van {len(programs)} verzamelen")
-        chapters.append(_chapter_context(program))
+def _document_context(report: Report, programs: list[Program], *, title: str) -> dict[str, Any]:
+    chapters = [_chapter_context(program) for program in programs]
     return {
         "report": report,
         "title": title,
@@ -240,13 +234,7 @@ def _page_number_html(total: int) -> list[str]:
             " .page-numbers__page { break-before: page; }"
             " .page-numbers__cover { page: cover; }"
         )
-        context = {
-            "first": first,
-            "last": last,
-            "total": total,
-            "numbers": range(first, last + 1),
-            "numbers_css": css,
-        }
+        context = {"numbers": range(first, last + 1), "numbers_css": css}
         html.append(render_to_string(PAGE_NUMBERS_TEMPLATE, context))
     return html
 
