@@ -207,10 +207,14 @@ class Shapes:
         values = []
         parts = [(None, row.cells)] + [(c.label, c.cells) for c in row.components]
         for label, cells in parts:
-            for (column, offset, _kind), cell in zip(pages.COLUMNS, cells, strict=True):
+            for column, cell in zip(table.columns, cells, strict=True):
                 if cell is not None:
                     values.append(
-                        {"onderdeel": label, "kolom": column.value, "jaar": year + offset}
+                        {
+                            "onderdeel": label,
+                            "kolom": column.key.value,
+                            "jaar": year + column.offset,
+                        }
                         | exports.value_fields(cell.value, cell.footnotes)
                     )
         return {

@@ -183,12 +183,16 @@ def indicator_rows(program: Program, *, include_empty: bool = False) -> list[Row
                 }
                 parts = [(None, row.cells)] + [(c.label, c.cells) for c in row.components]
                 for label, cells in parts:
-                    for (column, offset, _kind), cell in zip(pages.COLUMNS, cells, strict=True):
+                    for column, cell in zip(table_view.columns, cells, strict=True):
                         if cell is None and not include_empty:
                             continue
                         rows.append(
                             head
-                            | {"onderdeel": label, "kolom": column.value, "jaar": year + offset}
+                            | {
+                                "onderdeel": label,
+                                "kolom": column.key.value,
+                                "jaar": year + column.offset,
+                            }
                             | value_fields(
                                 cell.value if cell else None, cell.footnotes if cell else []
                             )

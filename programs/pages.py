@@ -66,6 +66,10 @@ class IndicatorRow:
 class ColumnHeading:
     label: str
     footnotes: list[int]
+    # Which values the column holds: the cells of a row line up with the table's columns.
+    key: TableColumn
+    offset: int
+    kind: str
 
 
 @dataclass
@@ -174,7 +178,10 @@ def _table_view(
         TableColumn.BUDGET: f"{table.budget_label} {year}",
         TableColumn.REALISATION: f"Realisatie {year}",
     }
-    columns = [ColumnHeading(labels[key], sorted(marks[key])) for key, _, _ in COLUMNS]
+    columns = [
+        ColumnHeading(labels[key], sorted(marks[key]), key, offset, kind)
+        for key, offset, kind in COLUMNS
+    ]
     rows = [_indicator_row(indicator, year) for indicator in table.indicators.all()]
     if targets_only:
         budget = 1  # the position of TableColumn.BUDGET in COLUMNS

@@ -1,19 +1,66 @@
+"""Shared fixtures.
+
+The seed reports are expensive to load (a few seconds each: every object is validated
+and gets its history), so they are loaded once per test session, into the test
+database right after it is created, and every test sees them; each test runs in a
+transaction that is rolled back. A transactional test (a live server, a second
+process) ends with the database flushed, so the fixtures load the seed again when
+it is gone.
+"""
+
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth.models import User
+from django.test import override_settings
 
 from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
 from programs.models import Report
 
+SEED_REPORTS = {2023: "jaarstukken-2023.yaml", 2020: "jaarstukken-2020.yaml"}
+
+
+def _seed_report(year: int) -> Report:
+    """The seeded Jaarstukken of `year`, loaded when a flush removed it."""
+    report, _ = load_report(read_seed(FIXTURES_DIR / SEED_REPORTS[year]))
+    return report
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher() -> Iterator[None]:
+    """Argon2 costs a quarter of a second per user; the suite makes hundreds of them."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
+    with django_db_blocker.unblock():
+        for year in SEED_REPORTS:
+            _seed_report(year)
+    yield
+
+
+@pytest.fixture
+def without_seed(db: None) -> None:
+    """A database without the seed reports, for this test only (the deletion rolls back)."""
+    Report.objects.all().delete()
+
 
 @pytest.fixture
 def report_2023(db: None) -> Report:
-    report, _ = load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
-    return report
+    return _seed_report(2023)
 
 
 @pytest.fixture
 def report_2020(db: None) -> Report:
-    report, _ = load_report(read_seed(FIXTURES_DIR / "jaarstukken-2020.yaml"))
+    return _seed_report(2020)
+
+
+@pytest.fixture
+def budget_2023(report_2023: Report) -> Report:
+    """The seed's Programmabegroting 2023, derived from the Jaarstukken that quote it."""
+    report, _ = load_report(read_seed(FIXTURES_DIR / "programmabegroting-2023.yaml"))
     return report
 
 

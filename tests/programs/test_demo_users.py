@@ -77,6 +77,6 @@ def test_with_the_2023_seed_the_demo_gets_a_concept_2024_once(report_2023: Repor
 
 
 @override_settings(DEBUG=True)
-def test_without_the_2023_seed_no_year_is_started() -> None:
+def test_without_the_2023_seed_no_year_is_started(without_seed: None) -> None:
     call_command("create_demo_users")
     assert not Report.objects.exists()

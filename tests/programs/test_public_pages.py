@@ -367,7 +367,9 @@ def _chapter_queries(client: Client, url: str) -> int:
     return len(queries)
 
 
-def test_the_chapter_page_needs_the_same_queries_whatever_its_size(client: Client) -> None:
+def test_the_chapter_page_needs_the_same_queries_whatever_its_size(
+    client: Client, without_seed: None
+) -> None:
     report = Report.objects.create(kind="jaarstukken", year=2023, status="aangeboden")
     build_program(report, slug="klein", goals=1, subgoals=1, activities=1, indicators=1)
     build_program(report, slug="groot", goals=8, subgoals=4, activities=5, indicators=12)
@@ -382,7 +384,9 @@ def test_the_chapter_page_needs_the_same_queries_whatever_its_size(client: Clien
     assert large == 20
 
 
-def test_goal_and_indicator_pages_need_the_same_queries_whatever_the_size(client: Client) -> None:
+def test_goal_and_indicator_pages_need_the_same_queries_whatever_the_size(
+    client: Client, without_seed: None
+) -> None:
     report = Report.objects.create(kind="jaarstukken", year=2023, status="aangeboden")
     build_program(report, slug="klein", goals=1, subgoals=1, activities=1, indicators=1)
     build_program(report, slug="groot", goals=2, subgoals=4, activities=5, indicators=12)

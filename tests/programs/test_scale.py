@@ -22,7 +22,7 @@ def test_each_program_has_the_shape_of_the_2023_chapter() -> None:
     assert Report.objects.get(year=2031).status == "concept"
 
 
-def test_the_same_seed_gives_the_same_municipality() -> None:
+def test_the_same_seed_gives_the_same_municipality(without_seed: None) -> None:
     generate(Scale(programs=1, years=1, first_year=2030, seed=7))
     first = sorted(IndicatorValue.objects.values_list("indicator__code", "text", "number"))
     Report.objects.all().delete()
