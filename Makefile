@@ -12,12 +12,15 @@ run: setup db seed
 	@echo "Demo accounts (local demo only!): beleid / financien / griffie, password: demo"
 	scripts/with-worker.sh $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite runs in one process per core (pytest-xdist); TEST_PROCESSES=0 runs it in this one.
+TEST_PROCESSES ?= auto
+
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 # Production: gunicorn with several workers behind a TLS proxy (see "In production" in
 # README.md). PORT, HOST and WEB_CONCURRENCY choose where and how many.
