@@ -6,12 +6,17 @@ just wait for it), into a single self-contained file.
 PostgreSQL: pg_dump in its custom format (-Fc), restored by pg_restore --clean in
 one transaction, so a failed restore leaves the database as it was.
 
+A backup holds password hashes and live session keys: it is written readable by its
+owner only (0600, in a folder of mode 0700), and a file that others can change is never
+restored.
+
 Used by manage.py backup_data / restore_data (`make backup`, `make restore`).
 """
 
 import os
 import shutil
 import sqlite3
+import stat
 import subprocess
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 
+BACKUP_MODE = 0o600
+BACKUP_DIR_MODE = 0o700
 SQLITE_SUFFIX = ".sqlite3"
 POSTGRES_SUFFIX = ".pgdump"
 
@@ -41,7 +48,7 @@ def default_backup_path(alias: str = "default") -> Path:
 def backup(target: Path | None = None, *, alias: str = "default") -> Path:
     """Write a backup of the database to target (default: a dated file in BACKUP_ROOT)."""
     target = Path(target) if target else default_backup_path(alias)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _create_private(target)
     kind = vendor(alias)
     if kind == "sqlite":
         _sqlite_copy(Path(_db(alias)["NAME"]), target)
@@ -55,8 +62,7 @@ def backup(target: Path | None = None, *, alias: str = "default") -> Path:
 def restore(source: Path, *, alias: str = "default") -> None:
     """Replace everything in the database by the contents of the backup at source."""
     source = Path(source)
-    if not source.is_file():
-        raise BackupError(f"{source} does not exist.")
+    check_restorable(source)
     kind = vendor(alias)
     # Nothing of ours may hold the database open while it is replaced.
     connections[alias].close()
@@ -78,6 +84,32 @@ def restore(source: Path, *, alias: str = "default") -> None:
         _run(command, alias)
     else:
         raise BackupError(f"No restore method for the {kind} database.")
+
+
+def check_restorable(source: Path) -> None:
+    """Refuse a file that is missing, or that someone other than its owner can change."""
+    if not source.is_file():
+        raise BackupError(f"{source} does not exist.")
+    mode = stat.S_IMODE(source.stat().st_mode)
+    if mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise BackupError(
+            f"{source} can be changed by others (mode {mode:04o}), so it is not restored: "
+            f"check where it came from, then `chmod 600 {source}`."
+        )
+
+
+def _create_private(target: Path) -> None:
+    """Create (or empty) target readable and writable by its owner only, before any data.
+
+    The folder BACKUP_ROOT is made 0700 when this creates it; an existing folder keeps the
+    mode its owner chose.
+    """
+    if not target.parent.exists():
+        target.parent.mkdir(parents=True, mode=BACKUP_DIR_MODE)
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, BACKUP_MODE)
+    os.close(descriptor)
+    # An existing file keeps its mode through os.open; this one must not.
+    os.chmod(target, BACKUP_MODE)
 
 
 def _db(alias: str) -> dict[str, Any]:

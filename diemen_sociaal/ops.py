@@ -237,6 +237,32 @@ def client_ip(request: HttpRequest) -> str | None:
         return remote
 
 
+class ProxyCountMiddleware:
+    """Logs an error, once per process, when a proxy stands in front but is not counted.
+
+    With DJANGO_TRUSTED_PROXY_COUNT=0 behind a proxy, every visitor has the proxy's
+    address, and five wrong passwords for a user name lock that name for everyone. A
+    client that talks to gunicorn directly can send the header too, so this only says
+    so: refusing such requests would let any client switch the site off.
+    """
+
+    def __init__(self, get_response: Middleware) -> None:
+        self.get_response = get_response
+        self.said = settings.TRUSTED_PROXY_COUNT > 0
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self.said and "HTTP_X_FORWARDED_FOR" in request.META:
+            self.said = True
+            logger.error(
+                "A request came through a proxy (X-Forwarded-For) but DJANGO_TRUSTED_PROXY_COUNT "
+                "is 0: every visitor counts as the proxy's address %s for login throttling. "
+                "Set DJANGO_TRUSTED_PROXY_COUNT to the number of proxies in front (1 behind "
+                "the documented TLS proxy).",
+                request.META.get("REMOTE_ADDR"),
+            )
+        return self.get_response(request)
+
+
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None, credentials: Any = None
 ) -> HttpResponse:

@@ -60,6 +60,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
+    # The project itself: its deployment checks (diemen_sociaal/checks.py).
+    "diemen_sociaal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -83,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Says once per process when a proxy header arrives that DJANGO_TRUSTED_PROXY_COUNT=0 ignores.
+    "diemen_sociaal.ops.ProxyCountMiddleware",
     # Static files (compressed, hashed names cached for a year) leave before anything else runs.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -241,6 +245,10 @@ BACKUP_ROOT = Path(env_str("BACKUP_ROOT", str(BASE_DIR / "var" / "backups")))
 # --deploy` then reports nothing (tests/test_security.py runs it). The DJANGO_* variables
 # exist for a local trial of the production set-up over plain HTTP, not for production.
 
+# A trial of the production set-up over plain HTTP must say so: without this, production
+# refuses to start with any of the HTTPS settings below switched off (diemen_sociaal/checks.py).
+ALLOW_PLAIN_HTTP = env_bool("DJANGO_ALLOW_PLAIN_HTTP", False)
+
 # HTTPS only. The TLS-terminating proxy in front of gunicorn sends X-Forwarded-Proto; gunicorn
 # trusts it from 127.0.0.1 (--forwarded-allow-ips), so Django sees the request as secure.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
@@ -307,6 +315,9 @@ AXES_LOCKOUT_CALLABLE = "diemen_sociaal.ops.lockout_response"
 # The client's address: REMOTE_ADDR, or behind N trusted proxies the address the outermost
 # of them saw (see diemen_sociaal.ops.client_ip). Set to 1 behind one reverse proxy.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+# Production must say how many proxies stand in front (0 included): a forgotten 1 behind the
+# documented proxy would make every visitor one address (diemen_sociaal/checks.py).
+TRUSTED_PROXY_COUNT_SET = "DJANGO_TRUSTED_PROXY_COUNT" in os.environ
 AXES_CLIENT_IP_CALLABLE = "diemen_sociaal.ops.client_ip"
 
 # Pages that must never be stored by a proxy or the browser's cache (Cache-Control:

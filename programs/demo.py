@@ -93,3 +93,19 @@ def start_demo_year() -> Report | None:
     if source is None or Report.objects.filter(kind="jaarstukken", year=2024).exists():
         return None
     return start_new_year(source=source)
+
+
+@transaction.atomic
+def close_demo_users() -> list[str]:
+    """Close the demo accounts that still open with the demo password, before production.
+
+    Closed, not deleted: what was recorded under them keeps its author in the history.
+    """
+    closed = []
+    for user in User.objects.filter(username__in=[name for name, *_ in DEMO_USERS]):
+        if user.is_active and user.check_password(DEMO_PASSWORD):
+            user.set_unusable_password()
+            user.is_active = False
+            user.save(update_fields=["password", "is_active"])
+            closed.append(user.username)
+    return closed

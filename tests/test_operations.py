@@ -6,6 +6,7 @@ import shutil
 import signal
 import socket
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -286,11 +287,16 @@ def test_a_sqlite_backup_restores_every_row(tmp_path: Path) -> None:
 
     backup = Path(_manage(["backup_data"], env).strip())
     assert backup.parent == tmp_path / "backups" and backup.suffix == ".sqlite3"
+    # It holds password hashes and session keys: its owner's alone.
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert stat.S_IMODE(backup.parent.stat().st_mode) == 0o700
 
     _manage(["flush", "--noinput"], env)  # everything lost ...
     assert _sqlite_tables(database)["programs_report"][0] == 0
     out = _manage(["restore_data", str(backup), "--noinput"], env)
     assert "restored from" in out and "current contents saved to" in out
+    safety = Path(out.split("current contents saved to ")[1].split()[0])
+    assert stat.S_IMODE(safety.stat().st_mode) == 0o600
     assert _sqlite_tables(database) == before  # ... and back, row for row
 
     # Also onto a disk that lost the database file altogether.
@@ -319,6 +325,15 @@ def test_restore_asks_first_and_refuses_what_is_not_a_backup(tmp_path: Path) -> 
         cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert refused.returncode != 0 and "not an SQLite database" in refused.stderr
+
+    # A backup someone else could have changed is not restored, before anything is asked.
+    backup.chmod(0o664)
+    shared = subprocess.run(
+        [sys.executable, "manage.py", "restore_data", str(backup)],
+        cwd=BASE_DIR, env=env, input="yes\n", capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert shared.returncode != 0 and "can be changed by others (mode 0664)" in shared.stderr
+    assert "Type 'yes'" not in shared.stdout
 
 
 @pytest.fixture
@@ -373,6 +388,7 @@ def test_a_postgresql_backup_restores_every_row(scratch_postgres: str, tmp_path:
 
     backup = Path(_manage(["backup_data"], env).strip())
     assert backup.suffix == ".pgdump" and backup.stat().st_size > 0
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
 
     _manage(["flush", "--noinput"], env)
     assert _postgres_tables(scratch_postgres)["programs_report"][0] == 0
@@ -413,6 +429,7 @@ def test_make_serve_runs_gunicorn_with_workers_static_files_and_https_only(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=SECRET,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_TRUSTED_PROXY_COUNT="1",
         DJANGO_STATIC_ROOT=str(tmp_path / "static"),
         PUBLICATION_ROOT=str(tmp_path / "publications"),
         PORT=str(port),
@@ -426,6 +443,17 @@ def test_make_serve_runs_gunicorn_with_workers_static_files_and_https_only(
     assert pending.returncode != 0 and "unapplied migrations" in pending.stderr
     _manage(["migrate", "--noinput", "--verbosity", "0"], env)
     _manage(["load_seed"], env)
+
+    # The README's flow, `make run` then `make serve` on one checkout: the demo accounts
+    # still open with "demo", and production refuses to start until they are closed.
+    _manage(["create_demo_users", "--force"], env)
+    refused = subprocess.run(
+        ["scripts/serve.sh"], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert refused.returncode != 0
+    assert "(diemen_sociaal.E003) Demo-accounts met het bekende wachtwoord" in refused.stderr
+    assert "beleid, financien, griffie" in refused.stderr
+    _manage(["close_demo_users"], env)
 
     with log.open("w") as out:
         server = subprocess.Popen(

@@ -1,7 +1,9 @@
 """Production security: deploy checks, headers, CSP, passwords, sessions, login throttling,
 caching of staff pages and error pages without technical detail."""
 
+import io
 import json
+import logging
 import os
 import re
 import subprocess
@@ -16,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.urls import include, path
 from django.utils import timezone
@@ -30,13 +32,16 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "production-test-key-" + "x7Qp" * 12,
     "DJANGO_ALLOWED_HOSTS": "verantwoording.diemen.nl",
+    "DJANGO_TRUSTED_PROXY_COUNT": "1",
 }
 PASSWORD = "geheim-wachtwoord-1"
 
 
-def _production(code: list[str]) -> subprocess.CompletedProcess[str]:
+def _production(
+    code: list[str], production: dict[str, str] = PRODUCTION
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(PRODUCTION)
+    env.update(production)
     return subprocess.run(
         [sys.executable, *code], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
     )
@@ -51,6 +56,79 @@ def test_check_deploy_reports_nothing_in_production() -> None:
     assert result.returncode == 0, output
     assert "System check identified no issues (0 silenced)." in output
     assert "WARNINGS" not in output and "?: (" not in output
+
+
+def test_production_refuses_to_start_with_a_weak_key_or_https_off() -> None:
+    env = {**PRODUCTION, "DJANGO_SECRET_KEY": "kort", "DJANGO_SECURE_SSL_REDIRECT": "0"}
+    env.pop("DJANGO_TRUSTED_PROXY_COUNT")
+    weak = _production(["manage.py", "check", "--deploy"], env)
+    assert weak.returncode != 0
+    for id_, dutch in (
+        ("diemen_sociaal.E001", "De geheime sleutel (DJANGO_SECRET_KEY) is te kort"),
+        ("diemen_sociaal.E002", "HTTPS staat uit (DJANGO_SECURE_SSL_REDIRECT)"),
+        ("diemen_sociaal.E004", "Niet opgegeven hoeveel proxy's voor de site staan"),
+    ):
+        assert f"?: ({id_}) {dutch}" in weak.stderr, weak.stderr
+
+
+# The settings production starts with, as the checks below see them one change at a time.
+SAFE = {
+    "DEBUG": False,
+    "SECRET_KEY": PRODUCTION["DJANGO_SECRET_KEY"],
+    "SECURE_SSL_REDIRECT": True,
+    "SESSION_COOKIE_SECURE": True,
+    "SECURE_HSTS_SECONDS": 31_536_000,
+    "ALLOW_PLAIN_HTTP": False,
+    "TRUSTED_PROXY_COUNT_SET": True,
+}
+
+
+def _refusals(**changes: Any) -> list[str]:
+    from django.core import checks
+
+    with override_settings(**(SAFE | changes)):
+        found = checks.run_checks(include_deployment_checks=True, tags=[checks.Tags.security])
+    return [message.id for message in found if message.id and message.id.startswith("diemen")]
+
+
+@pytest.mark.parametrize(
+    ("changes", "refused"),
+    [
+        ({}, []),
+        ({"SECRET_KEY": "local-development-only-not-secret"}, ["diemen_sociaal.E001"]),
+        ({"SECRET_KEY": "django-insecure-" + "k3y" * 20}, ["diemen_sociaal.E001"]),
+        ({"SECRET_KEY": "ab" * 40}, ["diemen_sociaal.E001"]),  # long, but two characters
+        ({"SESSION_COOKIE_SECURE": False}, ["diemen_sociaal.E002"]),
+        ({"SECURE_HSTS_SECONDS": 0}, ["diemen_sociaal.E002"]),
+        ({"SECURE_SSL_REDIRECT": False, "ALLOW_PLAIN_HTTP": True}, []),  # a trial, said so
+        ({"TRUSTED_PROXY_COUNT_SET": False}, ["diemen_sociaal.E004"]),
+        # Local development: none of it is refused.
+        ({"DEBUG": True, "SECRET_KEY": "kort", "SECURE_SSL_REDIRECT": False}, []),
+    ],
+)
+def test_each_unsafe_production_setting_is_refused_on_its_own(
+    db: None, changes: dict[str, Any], refused: list[str]
+) -> None:
+    assert _refusals(**changes) == refused
+
+
+def test_production_refuses_the_demo_accounts_until_they_are_closed(db: None) -> None:
+    from django.core.management import call_command
+
+    from programs.demo import DEMO_PASSWORD, ensure_role_groups
+
+    ensure_role_groups()
+    User.objects.create_user("griffie", password=DEMO_PASSWORD, is_staff=True)
+    User.objects.create_user("financien", password="een-eigen-wachtwoord-7", is_staff=True)
+    assert _refusals() == ["diemen_sociaal.E003"]
+    assert _refusals(DEBUG=True) == []  # the local demo of `make run`
+
+    call_command("close_demo_users", stdout=(out := io.StringIO()))
+    assert out.getvalue() == "demo account griffie: closed\n"
+    assert _refusals() == []
+    griffie = User.objects.get(username="griffie")
+    assert not griffie.is_active and not griffie.has_usable_password()
+    assert User.objects.get(username="financien").is_active  # its own password: left alone
 
 
 def test_production_settings_are_strict() -> None:
@@ -347,6 +425,28 @@ def test_behind_the_proxy_the_client_address_is_the_one_the_proxy_saw() -> None:
     assert client_ip(missing) == "127.0.0.1"
     with override_settings(TRUSTED_PROXY_COUNT=0):
         assert client_ip(forged) == "127.0.0.1"  # directly connected: the header is a lie
+
+
+def test_a_proxy_that_is_not_counted_is_reported_once(caplog: pytest.LogCaptureFixture) -> None:
+    from diemen_sociaal.ops import ProxyCountMiddleware
+
+    factory = RequestFactory()
+    through_proxy = factory.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    with override_settings(TRUSTED_PROXY_COUNT=0):
+        middleware = ProxyCountMiddleware(lambda request: HttpResponse("ok"))
+        with caplog.at_level(logging.ERROR, logger="diemen_sociaal.ops"):
+            middleware(factory.get("/", REMOTE_ADDR="10.0.0.5"))
+            assert caplog.records == []  # directly connected: nothing to say
+            middleware(through_proxy)
+            middleware(through_proxy)
+    assert len(caplog.records) == 1
+    assert "DJANGO_TRUSTED_PROXY_COUNT is 0" in caplog.records[0].getMessage()
+    assert "10.0.0.5" in caplog.records[0].getMessage()
+
+    caplog.clear()
+    with override_settings(TRUSTED_PROXY_COUNT=1):
+        ProxyCountMiddleware(lambda request: HttpResponse("ok"))(through_proxy)
+    assert caplog.records == []
 
 
 # --- caching ------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from diemen_sociaal.backup import BackupError, backup, restore
+from diemen_sociaal.backup import BackupError, backup, check_restorable, restore
 
 
 class Command(BaseCommand):
@@ -31,8 +31,10 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, source: Path, interactive: bool, safety_backup: bool, **options: Any
     ) -> None:
-        if not source.is_file():
-            raise CommandError(f"{source} does not exist.")
+        try:
+            check_restorable(source)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
         if interactive:
             answer = input(
                 f"This replaces everything in the database by {source}. Type 'yes' to go on: "
