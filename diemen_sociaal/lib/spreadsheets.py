@@ -11,6 +11,9 @@ Reading: CSV as it really comes (UTF-8 with or without BOM, else Windows-1252;
 ";" or "," or tab as separator) and XLSX through openpyxl in read-only,
 values-only mode (defusedxml is installed, so openpyxl parses the XML safely: a
 workbook with a DOCTYPE or entities, as in a "billion laughs" attack, is refused).
+A workbook is first measured as it unpacks (xlsx_bounds): openpyxl only sees one
+whose declared size, rows, cells per row, shared strings and unpacked bytes are
+within bounds.
 Every cell comes back as text, with a neutralising quote taken off again;
 numbers are read later with the shared Dutch parser, so "1.234" is never
 taken for one point two three four.
@@ -18,6 +21,7 @@ taken for one point two three four.
 
 import csv
 import io
+import logging
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,6 +33,10 @@ import openpyxl
 from defusedxml import DefusedXmlException
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
+
+from . import xlsx_bounds
+
+logger = logging.getLogger(__name__)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAGIC = b"PK\x03\x04"
@@ -222,8 +230,14 @@ def _csv_rows(content: bytes, max_rows: int) -> list[list[str]]:
     text = decode_text(content)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     rows = []
+    columns = xlsx_bounds.Bounds().columns
     try:
         for row in reader:
+            if len(row) > columns:
+                raise SpreadsheetError(
+                    f"Regel {reader.line_num} van het CSV-bestand heeft meer dan {columns} "
+                    "kolommen; is het scheidingsteken goed?"
+                )
             rows.append([restore(cell.strip()) for cell in row])
             _check_size(len(rows), max_rows)
     except csv.Error as error:
@@ -264,11 +278,30 @@ def _unreadable(error: BaseException) -> SpreadsheetError:
     return SpreadsheetError(INVALID_XLSX)
 
 
+def _check_bounds(content: bytes, max_rows: int) -> None:
+    """Refuse, before openpyxl sees it, a workbook that would unpack to more than a table."""
+    try:
+        xlsx_bounds.check_workbook(content, xlsx_bounds.Bounds(rows=max_rows))
+    except xlsx_bounds.WorkbookRefused as error:
+        raise SpreadsheetError(str(error)) from error
+    except xlsx_bounds.WorkbookUnsafe as error:
+        raise SpreadsheetError(UNSAFE_XLSX) from error
+    except xlsx_bounds.WorkbookMalformed as error:
+        raise SpreadsheetError(INVALID_XLSX) from error
+
+
 def _xlsx_rows(content: bytes, sheet: str | None, max_rows: int) -> list[list[str]]:
+    _check_bounds(content, max_rows)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except XLSX_ERRORS as error:
         raise _unreadable(error) from error
+    except Exception as error:
+        # Well-formed parts that still do not make a workbook (a relationship to nowhere, a
+        # number where a name belongs) end in whatever openpyxl happens to raise: for the
+        # user it is the same damaged file.
+        logger.warning("An uploaded workbook could not be opened", exc_info=True)
+        raise SpreadsheetError(INVALID_XLSX) from error
     try:
         names = workbook.sheetnames
         if not names:
@@ -285,6 +318,9 @@ def _xlsx_rows(content: bytes, sheet: str | None, max_rows: int) -> list[list[st
         raise
     except XLSX_ERRORS as error:
         raise _unreadable(error) from error
+    except Exception as error:
+        logger.warning("An uploaded workbook could not be read", exc_info=True)
+        raise SpreadsheetError(INVALID_XLSX) from error
     finally:
         workbook.close()
 

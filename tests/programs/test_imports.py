@@ -5,6 +5,7 @@ import io
 import json
 import re
 import zipfile
+from unittest import mock
 
 import openpyxl
 import openpyxl.xml
@@ -19,6 +20,7 @@ from indicators.models import IndicatorValue
 from investments.models import BudgetLine, Investment
 from programs import imports
 from programs.models import FrozenReportError, Report, ReportStatus
+from tests.lib import test_xlsx_bounds as xlsx_bounds_test
 
 pytestmark = pytest.mark.django_db
 
@@ -688,6 +690,21 @@ def test_an_xlsx_with_an_entity_expansion_is_refused_and_nothing_is_stored(
     ]
     assert "lollol" not in response.content.decode()
     assert structural_expenses().rekening == 0
+
+
+@pytest.mark.parametrize("name", ["dimension A1:XFD1048576", "two million shared strings"])
+def test_policy_staff_uploading_a_workbook_bomb_get_the_dutch_message_and_nothing_is_stored(
+    client: Client, policy_officer: User, concept_2024: Report, name: str
+) -> None:
+    client.force_login(policy_officer)
+    before = history_count()
+    with mock.patch("diemen_sociaal.lib.spreadsheets.openpyxl.load_workbook") as load:
+        response = upload(client, "indicatoren", xlsx_bounds_test.bomb(name), "indicatoren.xlsx")
+    load.assert_not_called()
+    assert_nothing_stored(response, before)
+    [(row, column, message)] = error_rows(response)
+    assert (row, column) == ("—", "—")
+    assert message.startswith(xlsx_bounds_test.BOMBS[name][1])
 
 
 def test_a_number_is_never_misscaled(client: Client, finance: User, concept_2024: Report) -> None:
