@@ -15,6 +15,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -293,9 +294,25 @@ def child(what: str) -> None:
     import django
 
     django.setup()
-    result = CHILDREN[what]()
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kind, _, argument = what.partition(":")
+    result = child_bomb(argument) if kind == "bomb" else CHILDREN[what]()
+    result["peak_mb"] = own_peak_mb()
     print(json.dumps(result))
+
+
+def own_peak_mb() -> float:
+    """This process's peak resident memory since it started its program.
+
+    Linux keeps ru_maxrss across exec, so a child started from a large parent would
+    report the parent's peak; VmHWM belongs to the program's own address space.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _pdf_of(render: Any) -> dict[str, Any]:
@@ -394,6 +411,32 @@ def child_import() -> dict[str, Any]:
     return {"rows": len(rows), "check_s": checked, "write_s": written, "unchanged": unchanged}
 
 
+def child_bomb(path: str) -> dict[str, Any]:
+    """One upload bomb, read from a file the parent wrote, refused as the import page would."""
+    from diemen_sociaal.lib import spreadsheets
+
+    content = Path(path).read_bytes()
+    start = time.perf_counter()
+    try:
+        spreadsheets.read_table(content, "bom.xlsx")
+    except spreadsheets.SpreadsheetError as error:
+        return {"seconds": time.perf_counter() - start, "message": str(error)}
+    raise AssertionError("the bomb was read")
+
+
+def measure_bombs() -> list[tuple[str, dict[str, Any]]]:
+    """Each upload bomb of the tests, refused in a fresh process: time and peak memory."""
+    from tests.lib.test_xlsx_bounds import BOMBS, bomb
+
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        for name in BOMBS:
+            path = Path(folder) / "bom.xlsx"
+            path.write_bytes(bomb(name))
+            results.append((name, run_child(f"bomb:{path}") | {"bytes": path.stat().st_size}))
+    return results
+
+
 CHILDREN = {
     "chapter": child_chapter,
     "whole-5": lambda: _whole(2030),
@@ -428,13 +471,20 @@ def main() -> None:
     http = measure_http(SEED_PAGES["chapter (cached)"])
     pdfs = measure_pdf()
     imported = run_child("import")
+    bombs = measure_bombs()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    write_report(seed, scale, http, pdfs, imported, peak)
+    write_report(seed, scale, http, pdfs, imported, bombs, peak)
     print((ROOT / "BENCHMARKS.md").read_text())
 
 
 def write_report(
-    seed: list, scale: list, http: dict | None, pdfs: list, imported: dict, peak: float
+    seed: list,
+    scale: list,
+    http: dict | None,
+    pdfs: list,
+    imported: dict,
+    bombs: list,
+    peak: float,
 ) -> None:
     import django
     import weasyprint
@@ -531,6 +581,20 @@ def write_report(
         f"Read and checked in {imported['check_s']:.2f} s, written in {imported['write_s']:.2f} s "
         f"(all or nothing, one transaction); the same file again: {imported['unchanged']:,} of "
         f"{imported['rows']:,} rows unchanged. Peak memory {imported['peak_mb']:.0f} MB.",
+        "",
+        "## Upload bombs (refused before openpyxl, each in a fresh process)",
+        "",
+        "Peak memory includes the process's own Django (about the same for every row).",
+        "",
+        "| workbook | file KB | refused in ms | peak MB |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    lines += [
+        f"| {name} | {row['bytes'] / 1024:.0f} | {row['seconds'] * 1000:.0f} | "
+        f"{row['peak_mb']:.0f} |"
+        for name, row in bombs
+    ]
+    lines += [
         "",
         f"Peak memory of the benchmark process itself: {peak:.0f} MB.",
         "",
