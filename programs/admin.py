@@ -25,7 +25,7 @@ def _frozen(obj: Any) -> bool:
     if isinstance(obj, Report):
         return obj.status == ReportStatus.ADOPTED
     found = obj.report_status() if obj is not None and hasattr(obj, "report_status") else None
-    return bool(found and found[0] == ReportStatus.ADOPTED)
+    return bool(found and found[1] == ReportStatus.ADOPTED)
 
 
 class VersionCheckedForm(forms.ModelForm):

@@ -720,6 +720,9 @@ def _apply_import(
         raise PlanChanged(plan)
     try:
         WRITERS[kind](plan, user)
+        if plan.to_write:
+            # The rows were written in bulk, past ReportContent.save.
+            Report.content_changed(locked.pk)
     except Conflict as conflict:
         raise ImportRefused(
             f"Iemand anders heeft {conflict.current} intussen gewijzigd. Er is niets "

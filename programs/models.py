@@ -7,12 +7,12 @@ because their wording changes from year to year; the codes ("1", "1.1",
 
 import uuid
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -66,9 +66,14 @@ class Report(ConcurrentTransitionMixin, models.Model):
     )
     adopted_on = models.DateField("vastgesteld op", null=True, blank=True)
     adopted_by = models.CharField("vastgesteld door", max_length=100, blank=True, default="Raad")
+    # One more with every change to the report or anything in it (ReportContent.save and
+    # delete, Report.save, imports): what is made from the report (a chapter's PDF) is
+    # keyed by it. Never written by an ordinary save, so a stale copy of the report in
+    # memory cannot set it back to a number that was used before.
+    content_version = models.PositiveIntegerField("inhoudsversie", default=1, editable=False)
 
     objects = ReportQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["content_version"])
 
     class Meta:
         verbose_name = "rapportage"
@@ -86,6 +91,24 @@ class Report(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "content_version"
+            ]
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if not adding:
+            Report.content_changed(self.pk)
+            self.refresh_from_db(fields=["content_version"])
+
+    @staticmethod
+    def content_changed(report_id: int) -> None:
+        """Count one more change to the report (see content_version)."""
+        Report.objects.filter(pk=report_id).update(content_version=F("content_version") + 1)
 
     @property
     def title(self) -> str:
@@ -150,33 +173,42 @@ class ReportContent(models.Model):
         abstract = True
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.ensure_editable()
+        report_id = self.ensure_editable()
         super().save(*args, **kwargs)
+        if report_id is not None:
+            Report.content_changed(report_id)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        self.ensure_editable()
-        return super().delete(*args, **kwargs)
+        report_id = self.ensure_editable()
+        deleted = super().delete(*args, **kwargs)
+        if report_id is not None:
+            Report.content_changed(report_id)
+        return deleted
 
-    def report_status(self) -> tuple[str, str] | None:
-        """The (status, title parts) of the report this row belongs to."""
+    def report_status(self) -> tuple[int, str, str] | None:
+        """The (report id, status, title) of the report this row belongs to."""
         parent_name, _, rest = self.report_path.partition("__")
         field = self._meta.get_field(parent_name)
         parent_id = getattr(self, field.attname)
         prefix = f"{rest}__" if rest else ""
         row = (
             field.related_model.objects.filter(pk=parent_id)
-            .values_list(f"{prefix}status", f"{prefix}kind", f"{prefix}year")
+            .values_list(f"{prefix}pk", f"{prefix}status", f"{prefix}kind", f"{prefix}year")
             .first()
         )
         if row is None:
             return None
-        status, kind, year = row
-        return status, f"{ReportKind(kind).label} {year}"
+        report_id, status, kind, year = row
+        return report_id, status, f"{ReportKind(kind).label} {year}"
 
-    def ensure_editable(self) -> None:
+    def ensure_editable(self) -> int | None:
+        """The id of this row's report; FrozenReportError if the council adopted it."""
         found = self.report_status()
-        if found and found[0] == ReportStatus.ADOPTED:
-            raise FrozenReportError(found[1])
+        if found is None:
+            return None
+        if found[1] == ReportStatus.ADOPTED:
+            raise FrozenReportError(found[2])
+        return found[0]
 
 
 class Versioned(models.Model):

@@ -11,11 +11,15 @@ The PDF of an adopted report is made once and kept on disk: the council's
 document must never change afterwards, not even by a new WeasyPrint version.
 """
 
+import fcntl
+import hashlib
 import logging
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -240,16 +244,61 @@ def _page_number_html(total: int) -> list[str]:
 
 
 def stored_or_rendered(report: Report, filename: str, render: Callable[[], Rendered]) -> Rendered:
-    """An adopted report's PDF from the store, made and stored on the first request.
+    """A published report's PDF, made once per content version and shared by every reader.
 
-    Anything not adopted is rendered anew every time and never stored.
+    An adopted report's file is the council's document, under PUBLICATION_ROOT and never
+    made again. An offered report's file is kept per content version (Report.content_version)
+    under PDF_JOB_ROOT, so any change to the report makes the next reader's copy anew.
+    The first reader makes it; readers who ask meanwhile, in any process on this host, wait
+    for that one layout (a file lock) instead of starting their own. A draft, which only
+    staff see, is laid out anew for each request and never stored: they want today's text.
     """
-    if not report.is_adopted:
+    if not report.is_published:
         return render()
-    path = Path(settings.PUBLICATION_ROOT) / filename
+    path = published_path(report, filename)
     if not path.exists():
-        store_once(path, render()[2])
+        with _making(path):
+            if not path.exists():  # made by the reader we waited for
+                store_once(path, render()[2])
+                _forget_earlier_versions(report, path)
     return filename, PDF_MIME, path.read_bytes()
+
+
+OFFERED_DIRECTORY = "aangeboden"
+
+
+def published_path(report: Report, filename: str) -> Path:
+    if report.is_adopted:
+        return Path(settings.PUBLICATION_ROOT) / filename
+    folder = Path(settings.PDF_JOB_ROOT) / OFFERED_DIRECTORY / f"{report.kind}-{report.year}"
+    return folder / f"v{report.content_version}" / filename
+
+
+@contextmanager
+def _making(path: Path) -> Iterator[None]:
+    """Hold the lock on making the file at path; a second maker waits here.
+
+    The lock files live under PDF_JOB_ROOT, so PUBLICATION_ROOT holds only documents.
+    """
+    locks = Path(settings.PDF_JOB_ROOT) / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    name = hashlib.sha256(str(path).encode()).hexdigest()[:32]
+    with open(locks / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _forget_earlier_versions(report: Report, path: Path) -> None:
+    """An offered report's files of earlier content versions are never served again."""
+    if report.is_adopted:
+        return
+    for folder in path.parent.parent.glob("v*"):
+        number = folder.name[1:]
+        if number.isdigit() and int(number) < report.content_version:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def store_once(path: Path, content: bytes) -> None:

@@ -2,16 +2,21 @@
 
 import io
 import re
+import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
 from pypdf import PdfReader
 
+from indicators.models import IndicatorValue
 from programs import pdf, pdf_worker
-from programs.models import Report, ReportStatus
+from programs.models import Activity, Report, ReportStatus
 from tests.factories import build_program
 
 pytestmark = pytest.mark.django_db
@@ -301,3 +306,92 @@ def test_the_renderer_fetches_only_the_projects_own_static_files() -> None:
     ):
         with pytest.raises(ValueError):
             fetcher(url)
+
+
+# --- An offered report: one layout per content version ----------------------------------------
+
+
+class CountingLayout:
+    """Stands in for the layout (the PDF's content is tested above): counts the calls and
+    takes a while, so readers who come at once really overlap."""
+
+    def __init__(self, seconds: float = 0.0) -> None:
+        self.seconds = seconds
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, html: str, tagged: bool = True) -> pdf_worker.Part:
+        with self._lock:
+            self.calls += 1
+            number = self.calls
+        time.sleep(self.seconds)
+        return pdf_worker.Part(f"%PDF-1.7 layout {number}".encode(), 1, {})
+
+
+def _offer(report: Report) -> None:
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.OFFERED, adopted_on=None)
+
+
+def test_twenty_readers_of_an_offered_report_at_once_cause_one_layout(
+    transactional_db: None, report_2023: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _offer(report_2023)
+    layout = CountingLayout(seconds=0.5)
+    monkeypatch.setattr(pdf.pdf_worker, "lay_out", layout)
+    start = threading.Barrier(20)
+
+    def read() -> tuple[int, bytes]:
+        try:
+            start.wait()
+            response = Client().get(CHAPTER_PDF)
+            return response.status_code, response.content
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=20) as readers:
+        answers = list(readers.map(lambda _: read(), range(20)))
+    assert layout.calls == 1
+    assert answers == [(200, b"%PDF-1.7 layout 1")] * 20
+
+
+def test_a_change_to_an_offered_report_makes_its_next_chapter_pdf_anew(
+    client: Client, report_2023: Report, monkeypatch: pytest.MonkeyPatch, settings: object
+) -> None:
+    _offer(report_2023)
+    layout = CountingLayout()
+    monkeypatch.setattr(pdf.pdf_worker, "lay_out", layout)
+    folder = Path(settings.PDF_JOB_ROOT) / "aangeboden" / "jaarstukken-2023"  # type: ignore[attr-defined]
+
+    assert client.get(CHAPTER_PDF).content == b"%PDF-1.7 layout 1"
+    assert client.get(CHAPTER_PDF).content == b"%PDF-1.7 layout 1"  # the same file, shared
+    first = Report.objects.get(pk=report_2023.pk).content_version
+    assert [p.name for p in folder.iterdir()] == [f"v{first}"]
+
+    activity = Activity.objects.filter(subgoal__goal__program__report=report_2023).first()
+    activity.realisation += " Aangevuld."
+    activity.save()
+    assert Report.objects.get(pk=report_2023.pk).content_version == first + 1
+    assert client.get(CHAPTER_PDF).content == b"%PDF-1.7 layout 2"
+    assert [p.name for p in folder.iterdir()] == [f"v{first + 1}"]  # the old one is gone
+    assert layout.calls == 2
+
+
+def test_every_change_in_a_report_counts_its_content_version(concept_2024: Report) -> None:
+    def version() -> int:
+        return Report.objects.get(pk=concept_2024.pk).content_version
+
+    before = version()
+    activity = Activity.objects.filter(subgoal__goal__program__report=concept_2024).first()
+    activity.save()
+    assert version() == before + 1
+    value = IndicatorValue.objects.filter(
+        indicator__table__goal__program__report=concept_2024
+    ).first()
+    value.delete()
+    assert version() == before + 2
+    # A stale copy of the report, saved, cannot set the count back.
+    stale = Report.objects.get(pk=concept_2024.pk)
+    activity.save()
+    stale.adopted_by = "Gemeenteraad"
+    stale.save()
+    assert version() == before + 4 == stale.content_version
