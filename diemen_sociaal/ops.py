@@ -26,6 +26,7 @@ from django.utils._os import safe_join
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.cache import never_cache
+from django_ratelimit.decorators import ratelimit
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ DATABASE_DOWN = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 60
 
 Middleware = Callable[[HttpRequest], HttpResponse]
+ViewFunction = Callable[..., HttpResponse]
 
 
 @never_cache
@@ -261,6 +263,39 @@ class ProxyCountMiddleware:
                 request.META.get("REMOTE_ADDR"),
             )
         return self.get_response(request)
+
+
+def rate_key(group: str, request: HttpRequest) -> str:
+    """Whose requests count together: a signed-in user's, else one client address's."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"address:{client_ip(request)}"
+
+
+def rate(group: str, request: HttpRequest) -> str:
+    """The limit of a group of views (settings.RATE_LIMITS) for this reader."""
+    user = getattr(request, "user", None)
+    who = "staff" if user is not None and user.is_authenticated else "anonymous"
+    return settings.RATE_LIMITS[group][who]
+
+
+def rate_limited(group: str) -> Callable[[ViewFunction], ViewFunction]:
+    """Limit a view with django-ratelimit, by this site's key and limits (settings.RATE_LIMITS)."""
+    return ratelimit(group=group, key=rate_key, rate=rate, block=True)
+
+
+def too_many_requests(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The Dutch 429 page for a reader over a rate limit (django-ratelimit's RATELIMIT_VIEW)."""
+    body = loader.render_to_string("429_rate.html", {"seconds": RATE_RETRY_SECONDS}, request)
+    response = HttpResponse(body, status=429)
+    response["Retry-After"] = str(RATE_RETRY_SECONDS)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+# The limits count per minute; a minute is the longest a refused reader has to wait.
+RATE_RETRY_SECONDS = 60
 
 
 def lockout_response(

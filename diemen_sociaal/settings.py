@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_tasks_db",
+    "django_ratelimit",
     "programs",
     "indicators",
     "investments",
@@ -106,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Pages of adopted reports never change: an ETag, and 304 when the reader has them.
     "diemen_sociaal.ops.ReportConditionalGetMiddleware",
+    # A request over a rate limit (django-ratelimit) gets the Dutch 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the Dutch lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -319,6 +322,23 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 # documented proxy would make every visitor one address (diemen_sociaal/checks.py).
 TRUSTED_PROXY_COUNT_SET = "DJANGO_TRUSTED_PROXY_COUNT" in os.environ
 AXES_CLIENT_IP_CALLABLE = "diemen_sociaal.ops.client_ip"
+
+# Rate limits on what costs the server most: PDFs, search and the open-data downloads
+# (django-ratelimit, on the views; diemen_sociaal.ops.rate). Counted per signed-in user, and
+# per client address for anonymous readers, generously: a council in debate shares one
+# address. Staff limits are lower, since a draft's PDF is laid out anew for each request.
+# The counts live in Django's cache, which is per process (LocMemCache) for now: with N
+# gunicorn workers a client can reach N times a limit before every worker refuses.
+RATE_LIMITS = {
+    "pdf": {"anonymous": env_str("DJANGO_RATE_PDF", "120/m"), "staff": "20/m"},
+    "search": {"anonymous": env_str("DJANGO_RATE_SEARCH", "300/m"), "staff": "120/m"},
+    "download": {"anonymous": env_str("DJANGO_RATE_DOWNLOAD", "300/m"), "staff": "120/m"},
+}
+RATELIMIT_VIEW = "diemen_sociaal.ops.too_many_requests"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# django-ratelimit refuses a cache that is not shared between processes; the per-process
+# count is the known limit stated above, not an oversight.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Pages that must never be stored by a proxy or the browser's cache (Cache-Control:
 # private, no-store): everything staff see.

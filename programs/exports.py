@@ -31,6 +31,7 @@ from django.shortcuts import get_object_or_404
 
 from diemen_sociaal.lib import spreadsheets
 from diemen_sociaal.lib.values import ValueState
+from diemen_sociaal.ops import rate_limited
 from indicators.models import IndicatorValue
 from investments.models import BudgetLine, Investment
 
@@ -331,12 +332,14 @@ def render(export: DataExport, fmt: str, table: str | None) -> Rendered:
 # The views --------------------------------------------------------------------------------
 
 
+@rate_limited("download")
 def report_data(request: HttpRequest, kind: str, year: int, fmt: str) -> HttpResponse:
     report = get_object_or_404(Report.objects.visible_to(request.user), kind=kind, year=year)
     rendered = render(build_export(report), fmt, request.GET.get("tabel"))
     return _attachment(report, *rendered)
 
 
+@rate_limited("download")
 def chapter_data(
     request: HttpRequest, kind: str, year: int, program: str, fmt: str
 ) -> HttpResponse:

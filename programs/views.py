@@ -25,7 +25,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from diemen_sociaal.lib.charts import TrendPoint, trend_chart_svg
-from diemen_sociaal.ops import mark_adopted, page_etag
+from diemen_sociaal.ops import mark_adopted, page_etag, rate_limited
 
 from . import jobs, pages, pdf
 from .models import PdfJob, PdfJobStatus, Report, ReportStatus
@@ -160,6 +160,7 @@ def _trend_chart(context: dict) -> str:
     )
 
 
+@rate_limited("search")
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").replace("\x00", "")[:MAX_QUERY_LENGTH].strip()
     include_drafts = bool(request.user.is_authenticated and request.user.is_staff)
@@ -167,6 +168,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/search.html", {"query": query, "hits": hits})
 
 
+@rate_limited("pdf")
 def chapter_pdf(request: HttpRequest, kind: str, year: int, program: str) -> HttpResponse:
     found = pages.get_program(kind, year, program, user=request.user)
     download = pdf.stored_or_rendered(
@@ -175,6 +177,7 @@ def chapter_pdf(request: HttpRequest, kind: str, year: int, program: str) -> Htt
     return _attachment(*download)
 
 
+@rate_limited("pdf")
 def report_pdf(request: HttpRequest, kind: str, year: int) -> HttpResponse:
     """The whole report as PDF: the file when there is one, else the way to have it made.
 
@@ -199,6 +202,7 @@ def report_pdf(request: HttpRequest, kind: str, year: int) -> HttpResponse:
     return render(request, "programs/report_pdf.html", context)
 
 
+@rate_limited("pdf")
 def report_pdf_start(request: HttpRequest, kind: str, year: int) -> HttpResponse:
     report = get_object_or_404(Report.objects.visible_to(request.user), kind=kind, year=year)
     if request.method != "POST":  # after the look-up: a draft's address says nothing

@@ -501,3 +501,62 @@ def test_make_serve_runs_gunicorn_with_workers_static_files_and_https_only(
     assert "gunicorn: 3 workers on http://127.0.0.1:" in text
     assert text.count("Booting worker") >= 3
     assert "Failed to load stylesheet" not in text
+
+
+# --- rate limits -------------------------------------------------------------------------------
+
+LIMITS = {
+    "pdf": {"anonymous": "2/m", "staff": "1/m"},
+    "search": {"anonymous": "2/m", "staff": "1/m"},
+    "download": {"anonymous": "3/m", "staff": "1/m"},
+}
+
+
+@pytest.fixture
+def clock() -> Iterator[mock.MagicMock]:
+    """django-ratelimit's clock, held still: a minute's window never ends halfway a test."""
+    with mock.patch("django_ratelimit.core.time") as fake:
+        fake.time.return_value = 1_800_000_000
+        yield fake
+
+
+@override_settings(RATE_LIMITS=LIMITS)
+def test_a_reader_over_a_limit_gets_the_dutch_429_and_nobody_else_does(
+    report_2023: Report, finance: User, clock: mock.MagicMock
+) -> None:
+    council = Client(REMOTE_ADDR="192.0.2.10")
+    assert [council.get("/zoeken/?q=jeugd").status_code for _ in range(3)] == [200, 200, 429]
+    refused = council.get("/zoeken/?q=jeugd")
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert "no-store" in refused["Cache-Control"]
+    text = refused.content.decode()
+    assert "Even geduld: te veel verzoeken" in text and "over een minuut opnieuw" in text
+
+    # Each group counts on its own: the council can still download.
+    download = "/jaarstukken/2023/sociaal/data.csv"
+    assert [council.get(download).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+    pdf = "/jaarstukken/2023/pdf/"  # the whole report: its job's page, made once
+    assert [council.get(pdf).status_code for _ in range(3)] == [302, 302, 429]
+
+    # Another address, and a signed-in colleague at the same address, are not refused.
+    assert Client(REMOTE_ADDR="192.0.2.11").get("/zoeken/?q=jeugd").status_code == 200
+    colleague = Client(REMOTE_ADDR="192.0.2.10")
+    colleague.force_login(finance)
+    assert [colleague.get("/zoeken/?q=jeugd").status_code for _ in range(2)] == [200, 429]
+
+    # A minute later the council may search again.
+    clock.time.return_value += 61
+    assert council.get("/zoeken/?q=jeugd").status_code == 200
+
+
+@override_settings(RATE_LIMITS=LIMITS, TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_readers_count_by_their_own_address(
+    report_2023: Report, clock: mock.MagicMock
+) -> None:
+    def search_from(address: str) -> int:
+        proxy = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address)
+        return proxy.get("/zoeken/?q=jeugd").status_code
+
+    assert [search_from("198.51.100.1") for _ in range(3)] == [200, 200, 429]
+    assert search_from("198.51.100.2") == 200  # the proxy's address is not one reader
