@@ -53,12 +53,27 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def error_context() -> dict[str, str]:
+    """All the error pages rendered without a request know: whose site this is."""
+    return {"municipality": settings.MUNICIPALITY_NAME}
+
+
+def municipality(request: HttpRequest) -> dict[str, str]:
+    """Context processor: {{ municipality }} on every page (settings.MUNICIPALITY_NAME)."""
+    return error_context()
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: Django's own, with the municipality's name and still no request context."""
+    return HttpResponse(loader.render_to_string("500.html", error_context()), status=500)
+
+
 def database_unavailable_response() -> HttpResponse:
     """The Dutch 503 page, rendered without a request so nothing touches the database.
 
     (A request context would run the auth context processor, which reads the session.)
     """
-    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response = HttpResponse(loader.render_to_string("503.html", error_context()), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     patch_cache_control(response, private=True, no_store=True)
     return response

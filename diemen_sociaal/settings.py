@@ -127,6 +127,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # The CSP nonce ({{ csp_nonce }}, {% csp_nonce_attr %}) the admin puts on its tags.
                 "django.template.context_processors.csp",
+                # {{ municipality }}: the name of the municipality this installation serves.
+                "diemen_sociaal.ops.municipality",
             ],
             "builtins": ["programs.templatetags.report_tags"],
         },

@@ -1,11 +1,18 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.functional import lazy
 
 import programs.urls  # noqa: F401 - registers the path converters used below
 
-admin.site.site_header = "Diemen Sociaal — beheer"
-admin.site.site_title = "Diemen Sociaal"
+# Read when a page is made, so the name follows the settings of this installation.
+admin.site.site_header = lazy(
+    lambda: f"{settings.MUNICIPALITY_NAME} — beheer sociaal domein", str
+)()
+admin.site.site_title = lazy(lambda: f"{settings.MUNICIPALITY_NAME} — sociaal domein", str)()
 admin.site.index_title = "Beheer van rapportages"
+
+handler500 = "diemen_sociaal.ops.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -655,7 +656,7 @@ def openapi_document() -> Json:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Gemeente Diemen — verantwoording sociaal domein",
+            "title": f"{settings.MUNICIPALITY_NAME} — verantwoording sociaal domein",
             "version": "1.0.0",
             "description": (
                 "Alleen-lezen toegang tot de gepubliceerde jaarstukken en begrotingen: "

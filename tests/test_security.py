@@ -491,6 +491,8 @@ def _missing(request: HttpRequest) -> None:
     raise Http404(LEAK)
 
 
+handler500 = "diemen_sociaal.ops.server_error"  # as in diemen_sociaal/urls.py
+
 urlpatterns = [
     path("kapot/", _boom),
     path("verboden/", _forbidden),
@@ -523,6 +525,31 @@ def test_error_pages_are_dutch_and_without_technical_detail(
     for detail in (LEAK, "Traceback", "RuntimeError", "SuspiciousOperation", "<script>"):
         assert detail not in html
     assert "Content-Security-Policy" in response
+
+
+@override_settings(
+    DEBUG=False, ROOT_URLCONF="tests.test_security", MUNICIPALITY_NAME="Gemeente Voorbeeld"
+)
+def test_another_municipality_sees_its_own_name_and_never_diemens(
+    report_2023: Report, administrator: User
+) -> None:
+    from diemen_sociaal.ops import database_unavailable_response
+
+    reader = Client(raise_request_exception=False)
+    staff = Client()
+    staff.force_login(administrator)
+    pages = {
+        "home": reader.get("/").content.decode(),
+        "report": reader.get("/jaarstukken/2023/").content.decode(),
+        "error": reader.get("/kapot/").content.decode(),
+        "unavailable": database_unavailable_response().content.decode(),
+        "api": json.loads(reader.get("/api/openapi.json").content)["info"]["title"],
+        "admin": staff.get("/admin/").content.decode(),
+    }
+    for name, page in pages.items():
+        assert "Gemeente Voorbeeld" in page, name
+        assert "Gemeente Diemen" not in page and "Diemen Sociaal" not in page, name
+    assert "<title>Er ging iets mis — Gemeente Voorbeeld</title>" in pages["error"]
 
 
 @pytest.mark.django_db
