@@ -245,7 +245,7 @@ def _confirm(request: HttpRequest, report: Report) -> HttpResponse:
         f"Import van {plan.kind.label} in {report.title} opgeslagen: {len(plan.of(ADD))} "
         f"toegevoegd, {len(plan.of(CHANGE))} gewijzigd, {len(plan.of(SAME))} ongewijzigd.",
     )
-    return redirect(reverse("data:import", args=[report.kind, report.year]))
+    return redirect(reverse("staff:import", args=[report.kind, report.year]))
 
 
 @login_required

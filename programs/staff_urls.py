@@ -1,8 +1,22 @@
 """Staff pages under /beheer/; every view here requires login and a role."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
+from . import import_views
 from . import staff_views as views
+
+
+class SheetFormatConverter:
+    regex = "csv|xlsx"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(SheetFormatConverter, "sheetfmt")
 
 app_name = "staff"
 
@@ -27,4 +41,10 @@ urlpatterns = [
     path(_program + "overheveling/<int:pk>/", views.edit_carry_over, name="carry-over"),
     path(_program + "begrotingsregel/<int:pk>/", views.edit_budget_line, name="budget-line"),
     path(_program + "investering/<str:number>/", views.edit_investment, name="investment"),
+    path(_report + "import/", import_views.import_view, name="import"),
+    path(
+        _report + "import/sjabloon-<slug:soort>.<sheetfmt:fmt>",
+        import_views.template_download,
+        name="import-template",
+    ),
 ]

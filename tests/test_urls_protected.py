@@ -105,9 +105,9 @@ ROLES = {
     "staff:carry-over": {POLICY, FINANCE},
     "staff:budget-line": {FINANCE},
     "staff:investment": {FINANCE},
-    "data:import": EVERY_ROLE,
+    "staff:import": EVERY_ROLE,
     # the indicator template: policy staff, finance and the griffie import indicator values
-    "data:import-template": EVERY_ROLE,
+    "staff:import-template": EVERY_ROLE,
 }
 
 # Admin pages that show no data; a signed-in staff member without any role may open them.
@@ -273,6 +273,19 @@ def _is_sent_to_login(response: Any, *, admin: bool) -> bool:
         # for the login; everything else straight to the login.
         return response["Location"].startswith("/admin/login/") or response["Location"] == "/admin/"
     return response["Location"].startswith(settings.LOGIN_URL)
+
+
+def test_the_public_and_staff_sides_are_apart_by_construction() -> None:
+    """Every page under /beheer/ comes from the staff URLconf, and that URLconf has nothing
+    elsewhere: a permission mistake in a public URLconf cannot open a staff page."""
+    places = {}
+    for name, pieces, _pattern in _walk(get_resolver().url_patterns, [], ""):
+        route = "/" + "".join(str(piece) for piece in pieces)
+        places[name] = route
+    under_staff = {name for name, route in places.items() if route.startswith("/beheer/")}
+    staff_names = {name for name in places if name.startswith("staff:")}
+    assert under_staff == staff_names
+    assert {"staff:import", "staff:import-template", "staff:dashboard"} <= staff_names
 
 
 def test_the_walk_covers_every_kind_of_page(routes: list[Route]) -> None:
