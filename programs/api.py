@@ -51,6 +51,10 @@ class NotFound(Exception):
     """Anything the API does not serve: answered with 404 and a Dutch message."""
 
 
+class BadRequest(Exception):
+    """A query parameter that is not what the description says: 400 and a Dutch message."""
+
+
 def api_view(view: Callable[..., tuple[Json, Report | None]]) -> Callable[..., HttpResponse]:
     """A view that returns (data, report): JSON out, caching headers, 404s as JSON."""
 
@@ -62,6 +66,8 @@ def api_view(view: Callable[..., tuple[Json, Report | None]]) -> Callable[..., H
         except (NotFound, Http404) as error:
             message = str(error) or "Niet gevonden."
             return _json_response(request, {"fout": message}, "no-store", status=404)
+        except BadRequest as error:
+            return _json_response(request, {"fout": str(error)}, "no-store", status=400)
         return _json_response(
             request, data, exports.cache_control(report) if report else LIST_CACHE
         )
@@ -108,8 +114,11 @@ def _program(kind: str, year: int, slug: str) -> Program:
 
 def _page(request: HttpRequest, items: Sequence[Any], serialize: Callable[[Any], Json]) -> Json:
     raw = request.GET.get("pagina", "1")
-    number = int(raw) if raw.isdigit() else 0
     pages_count = max(1, -(-len(items) // PAGE_SIZE))
+    # ASCII digits only: "²" and "٣" are digits to str.isdigit, and int() fails on the first.
+    if not (raw.isascii() and raw.isdigit()):
+        raise BadRequest(f"?pagina= is een paginanummer, zoals 1; niet {raw[:20]!r}.")
+    number = int(raw)
     if not 1 <= number <= pages_count:
         raise NotFound(f"Deze pagina bestaat niet; kies een pagina van 1 tot en met {pages_count}.")
     base = request.build_absolute_uri(request.path)
@@ -636,6 +645,11 @@ def _operation(summary: str, schema: str, parameters: list[str], cached: bool = 
         },
         "304": {"description": "Niet gewijzigd sinds de ETag in If-None-Match."},
     }
+    if "pagina" in parameters:
+        responses["400"] = {
+            "description": "?pagina= is geen paginanummer.",
+            "content": {JSON_MIME: {"schema": _ref("Fout")}},
+        }
     if parameters:
         responses["404"] = {
             "description": "Bestaat niet of is niet gepubliceerd (concepten zijn nooit zichtbaar).",

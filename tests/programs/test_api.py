@@ -127,6 +127,8 @@ def test_errors_match_the_description_too(client: Client, seeded: dict, openapi:
     ]:
         body = checked(client, openapi, url, status=404)
         assert body["fout"]
+    body = checked(client, openapi, PROGRAM + "indicatoren/?pagina=%C2%B2", status=400)
+    assert body["fout"]
 
 
 def test_an_indicator_is_addressed_by_its_permalink_code(
@@ -200,9 +202,14 @@ def test_lists_are_paginated_with_a_count_and_links(client: Client, report_2023:
         for i in client.get(f"{PROGRAM}indicatoren/?pagina={p}").json()["resultaten"]
     ]
     assert len(codes) == len(set(codes)) == total
-    for wrong in ["0", "4", "abc", "-1"]:
+    for wrong in ["0", "4"]:  # a page number, but no such page
         response = client.get(PROGRAM + f"indicatoren/?pagina={wrong}")
         assert response.status_code == 404 and "pagina" in response.json()["fout"]
+    for wrong in ["abc", "-1", "²", "٣", "1.5", ""]:  # not a page number at all
+        response = client.get(PROGRAM + "indicatoren/", {"pagina": wrong})
+        assert response.status_code == 400, wrong
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json()["fout"].startswith("?pagina= is een paginanummer, zoals 1")
 
 
 def test_drafts_are_never_served_not_even_to_staff(
