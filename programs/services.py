@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models import Model
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from . import jobs
 from .models import Program, Report
+from .signals import report_adopted
 
 
 @dataclass
@@ -88,8 +88,7 @@ def change_status(
             "probeer het opnieuw."
         ) from error
     if transition == "adopt":
-        # The council's document: made once in the background, ready before anyone asks.
-        transaction.on_commit(lambda: jobs.start(report, None))
+        transaction.on_commit(lambda: report_adopted.send(sender=Report, report=report))
     return report
 
 

@@ -97,3 +97,26 @@ def test_two_simultaneous_saves_both_succeed() -> None:
         thread.join(timeout=30)
     assert errors == []
     assert Report.objects.get(year=2030).adopted_by in {"Raad", "Gemeenteraad"}
+
+
+def test_nothing_below_the_sides_loads_the_pdf_machinery() -> None:
+    """The write services, the spine's models and the start of Django load neither
+    WeasyPrint nor pikepdf: the PDF side hears of an adoption through a signal."""
+    script = (
+        "import os, sys, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'diemen_sociaal.settings'; "
+        "django.setup(); "
+        "import programs.services, programs.new_year, indicators.services, programs.models, "
+        "indicators.models, investments.models, policy.models; "
+        "print(sorted(m for m in ('weasyprint', 'pikepdf') if m in sys.modules))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
