@@ -22,6 +22,7 @@ from django.core.signals import got_request_exception
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils import timezone
 from django.utils._os import safe_join
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
@@ -42,15 +43,32 @@ ViewFunction = Callable[..., HttpResponse]
 
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    """200 {"status": "ok"} when the database answers, 503 otherwise; never cached."""
+    """200 when the database answers and the background queue moves, 503 otherwise.
+
+    The queue: the tasks waiting for a worker (whole-report PDFs) and how long the oldest
+    has waited. A task waiting longer than HEALTH_QUEUE_MAX_SECONDS means no worker is
+    taking them (stopped, dead, stuck on a lock), and a monitor should hear of it.
+    """
+    from django_tasks_db.models import DBTaskResult
+
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        waiting = DBTaskResult.objects.ready()
+        count = waiting.count()
+        oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
     except DatabaseError:
         logger.exception("Health check: the database does not answer")
         return JsonResponse({"status": "database unreachable"}, status=503)
-    return JsonResponse({"status": "ok"})
+    age = round((timezone.now() - oldest).total_seconds()) if oldest else 0
+    queue = {"waiting": count, "oldest_waiting_seconds": age}
+    if age > settings.HEALTH_QUEUE_MAX_SECONDS:
+        logger.error("Health check: a background task has waited %s s for a worker", age)
+        return JsonResponse(
+            {"status": "background worker not taking tasks", "queue": queue}, status=503
+        )
+    return JsonResponse({"status": "ok", "queue": queue})
 
 
 def error_context() -> dict[str, str]:

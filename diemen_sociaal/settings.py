@@ -241,6 +241,9 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DJANGO_EMAIL_FROM", "sociaal-domein@localhost")
 
+# /health/ turns 503 when a background task has waited this long for a worker.
+HEALTH_QUEUE_MAX_SECONDS = env_int("HEALTH_QUEUE_MAX_SECONDS", 5 * 60)
+
 # Database backups (manage.py backup_data / restore_data, `make backup`, `make restore`).
 BACKUP_ROOT = Path(env_str("BACKUP_ROOT", str(BASE_DIR / "var" / "backups")))
 

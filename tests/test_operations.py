@@ -1,6 +1,7 @@
 """Running the site: health check, faults, conditional requests, serving, backups."""
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -14,7 +15,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -26,6 +27,7 @@ from django.db import OperationalError, connection, connections
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import include, path
+from django.utils import timezone
 
 import programs.urls  # noqa: F401 - registers the kind converter of the test URLs
 from diemen_sociaal.ops import mark_adopted
@@ -51,8 +53,31 @@ def _database_down() -> Any:
 def test_the_health_check_says_ok_when_the_database_answers(client: Client) -> None:
     response = client.get("/health/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "queue": {"waiting": 0, "oldest_waiting_seconds": 0}}
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+@override_settings(HEALTH_QUEUE_MAX_SECONDS=300)
+def test_the_health_check_fails_while_no_worker_takes_the_waiting_tasks(
+    client: Client, report_2023: Report
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from programs import jobs
+
+    jobs.make_report_pdf.enqueue("00000000-0000-0000-0000-000000000000")
+    fresh = client.get("/health/")
+    assert fresh.status_code == 200 and fresh.json()["queue"]["waiting"] == 1
+
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(minutes=6))
+    stuck = client.get("/health/")
+    assert stuck.status_code == 503
+    assert stuck.json()["status"] == "background worker not taking tasks"
+    assert 359 <= stuck.json()["queue"]["oldest_waiting_seconds"] <= 365
+
+    DBTaskResult.objects.update(status="SUCCESSFUL")  # a worker came back and did it
+    assert client.get("/health/").status_code == 200
 
 
 @pytest.mark.django_db
@@ -472,7 +497,7 @@ def test_make_serve_runs_gunicorn_with_workers_static_files_and_https_only(
                 time.sleep(0.25)
         else:
             pytest.fail("gunicorn did not start: " + log.read_text())
-        assert (status, body) == (200, b'{"status": "ok"}')
+        assert status == 200 and json.loads(body)["status"] == "ok"
 
         status, headers, _ = _fetch(base + "/jaarstukken/2023/")
         assert status == 301 and headers["Location"].startswith("https://")
