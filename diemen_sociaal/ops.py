@@ -47,9 +47,13 @@ def health(request: HttpRequest) -> JsonResponse:
 
     The queue: the tasks waiting for a worker (whole-report PDFs) and how long the oldest
     has waited. A task waiting longer than HEALTH_QUEUE_MAX_SECONDS means no worker is
-    taking them (stopped, dead, stuck on a lock), and a monitor should hear of it.
+    taking them (stopped, dead, stuck on a lock), and a monitor should hear of it. So
+    does a job that a worker started and stopped giving signs of life on ("stalled":
+    its worker was killed or hangs) until a worker takes it up again.
     """
     from django_tasks_db.models import DBTaskResult
+
+    from programs.jobs import stalled_count
 
     try:
         with connection.cursor() as cursor:
@@ -58,16 +62,20 @@ def health(request: HttpRequest) -> JsonResponse:
         waiting = DBTaskResult.objects.ready()
         count = waiting.count()
         oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+        stalled = stalled_count()
     except DatabaseError:
         logger.exception("Health check: the database does not answer")
         return JsonResponse({"status": "database unreachable"}, status=503)
     age = round((timezone.now() - oldest).total_seconds()) if oldest else 0
-    queue = {"waiting": count, "oldest_waiting_seconds": age}
+    queue = {"waiting": count, "oldest_waiting_seconds": age, "stalled": stalled}
     if age > settings.HEALTH_QUEUE_MAX_SECONDS:
         logger.error("Health check: a background task has waited %s s for a worker", age)
         return JsonResponse(
             {"status": "background worker not taking tasks", "queue": queue}, status=503
         )
+    if stalled:
+        logger.error("Health check: %s background job(s) without a sign of life", stalled)
+        return JsonResponse({"status": "background job stalled", "queue": queue}, status=503)
     return JsonResponse({"status": "ok", "queue": queue})
 
 

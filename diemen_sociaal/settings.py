@@ -151,7 +151,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # Seconds a write waits for another's lock before "database is locked".
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
         "init_command": (
             "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
         ),
@@ -215,6 +216,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 PDF_JOB_ROOT = Path(env_str("PDF_JOB_ROOT", str(BASE_DIR / "var" / "pdf-jobs")))
 # A running job that has not shown progress for this long was interrupted (its worker died).
 PDF_JOB_STALE_SECONDS = env_int("PDF_JOB_STALE_SECONDS", 120)
+# An interrupted job is queued again by the next worker, up to this many attempts in all.
+PDF_JOB_MAX_ATTEMPTS = env_int("PDF_JOB_MAX_ATTEMPTS", 3)
+# A worker waits this long (seconds) for a locked database before it gives a job up.
+PDF_JOB_LOCK_WAIT_SECONDS = env_int("PDF_JOB_LOCK_WAIT_SECONDS", 10 * 60)
 # Readers of an offered (published, not yet adopted) report share a PDF this young.
 PDF_JOB_REUSE_SECONDS = env_int("PDF_JOB_REUSE_SECONDS", 10 * 60)
 # Processes that lay out the chapters of a whole report in parallel (0: one per core).

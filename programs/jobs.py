@@ -5,8 +5,11 @@ request should wait. A reader asks for it; a PdfJob records the request and a
 task of Django's tasks framework (run by `manage.py db_worker`) makes the file
 while the job's page shows how far it is. The task backend has no timeouts or
 retries, so the job record carries them: every page laid out is a sign of life
-(heartbeat); a running job that falls silent was interrupted and is shown as
-failed, and a failed job can be started again.
+(heartbeat); a running job that falls silent was interrupted (its worker was
+killed, or lost the database) and is queued again by the next worker that looks
+(`recover_interrupted`), up to PDF_JOB_MAX_ATTEMPTS times; then it is failed with
+a message, and a reader can start it again. A database that is locked for a while
+(SQLite during a long import or a backup) is waited for, not a reason to give up.
 
 Files are written whole or not at all (pdf.store_once): a worker killed
 halfway leaves no half-written PDF under a real name.
@@ -16,16 +19,16 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
-from django.db.models import Q
-from django.tasks import task
+from django.db import OperationalError, transaction
+from django.db.models import F, Q, QuerySet
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 
 from . import pdf
@@ -39,6 +42,8 @@ INTERRUPTED = (
     "Er is geen half bestand bewaard. Probeer het opnieuw."
 )
 FAILED = "Het maken van de PDF is mislukt."
+WAITING = "Wacht op de verwerker"
+RESUMED = "Onderbroken; wacht opnieuw op de verwerker"
 # The heartbeat is written at most this often (seconds): often enough for a live page,
 # rarely enough that a 500-page layout does not wait on the database.
 HEARTBEAT_INTERVAL = 0.5
@@ -94,7 +99,7 @@ def start(report: Report, user: AbstractBaseUser | AnonymousUser | None) -> PdfJ
             report=report,
             requested_by=user if user is not None and user.is_authenticated else None,
             pages_expected=_last_page_count(report),
-            step="Wacht op de verwerker",
+            step=WAITING,
         )
         transaction.on_commit(lambda: _enqueue(job.pk))
     return job
@@ -105,7 +110,7 @@ def retry(job: PdfJob) -> PdfJob:
     with transaction.atomic():
         updated = PdfJob.objects.filter(pk=job.pk, status=PdfJobStatus.FAILED).update(
             status=PdfJobStatus.QUEUED,
-            step="Wacht op de verwerker",
+            step=WAITING,
             error="",
             pages_done=0,
             attempts=job.attempts + 1,
@@ -134,17 +139,78 @@ def _last_page_count(report: Report) -> int | None:
 
 
 def mark_if_interrupted(job: PdfJob) -> PdfJob:
-    """A running job whose worker went silent is failed: its worker was stopped or died."""
+    """The job as it stands, after recovering it if its worker fell silent."""
     if job.status != PdfJobStatus.RUNNING:
         return job
-    cutoff = timezone.now() - timedelta(seconds=settings.PDF_JOB_STALE_SECONDS)
-    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
-    if PdfJob.objects.filter(silent, pk=job.pk, status=PdfJobStatus.RUNNING).update(
-        status=PdfJobStatus.FAILED, error=INTERRUPTED, finished_at=timezone.now()
-    ):
-        logger.warning("PDF job %s was interrupted (no sign of life since %s)", job.pk, cutoff)
+    _recover(PdfJob.objects.filter(pk=job.pk))
     job.refresh_from_db()
     return job
+
+
+def recover_interrupted() -> int:
+    """Every job whose worker was lost: queued again, or failed after its last attempt.
+
+    Run by every worker at its start and then now and again (programs/worker.py), and
+    for one job whenever a reader looks at it. Returns how many jobs it recovered.
+    """
+    return _recover(PdfJob.objects.all())
+
+
+def stalled_count() -> int:
+    """Running jobs without a sign of life: no worker is making them (for /health/)."""
+    return PdfJob.objects.filter(_silent()).count()
+
+
+def _silent() -> Q:
+    cutoff = timezone.now() - timedelta(seconds=settings.PDF_JOB_STALE_SECONDS)
+    return Q(status=PdfJobStatus.RUNNING) & (
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+
+
+def _recover(candidates: QuerySet[PdfJob]) -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    recovered = 0
+    # A queued job whose task ended without making it (its claim failed on a lock, say).
+    queued = list(candidates.filter(status=PdfJobStatus.QUEUED).exclude(task_id=""))
+    ended = {
+        str(task_id)
+        for task_id in DBTaskResult.objects.filter(
+            id__in=[job.task_id for job in queued],
+            status__in=(TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL),
+        ).values_list("id", flat=True)
+    }
+    orphans = [job for job in queued if job.task_id in ended]
+    for job in list(candidates.filter(_silent())) + orphans:
+        # Compare and set: a worker that wrote a heartbeat in the meantime keeps its job.
+        same = PdfJob.objects.filter(
+            pk=job.pk, status=job.status, heartbeat_at=job.heartbeat_at, task_id=job.task_id
+        )
+        now = timezone.now()
+        if job.attempts >= settings.PDF_JOB_MAX_ATTEMPTS:
+            done = same.update(status=PdfJobStatus.FAILED, error=INTERRUPTED, finished_at=now)
+            logger.warning("PDF job %s was interrupted %s times; it failed", job.pk, job.attempts)
+        else:
+            with transaction.atomic():
+                done = same.update(
+                    status=PdfJobStatus.QUEUED,
+                    step=RESUMED,
+                    pages_done=0,
+                    attempts=F("attempts") + 1,
+                    started_at=None,
+                    heartbeat_at=None,
+                )
+                if done:
+                    transaction.on_commit(lambda pk=job.pk: _enqueue(pk))
+            logger.warning("PDF job %s was interrupted; it is queued again", job.pk)
+        if done and job.task_id:
+            # The lost worker's task will never report; it is closed as failed.
+            DBTaskResult.objects.filter(id=job.task_id, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.FAILED, finished_at=now
+            )
+        recovered += done
+    return recovered
 
 
 def job_file(job: PdfJob) -> Path | None:
@@ -167,12 +233,14 @@ def make_report_pdf(job_id: str) -> None:
 def run(job_id: str) -> None:
     """Claim the job, render, store whole, and record the outcome."""
     now = timezone.now()
-    claimed = PdfJob.objects.filter(pk=job_id, status=PdfJobStatus.QUEUED).update(
-        status=PdfJobStatus.RUNNING,
-        started_at=now,
-        heartbeat_at=now,
-        step="Begonnen",
-        pages_done=0,
+    claimed = patiently(
+        lambda: PdfJob.objects.filter(pk=job_id, status=PdfJobStatus.QUEUED).update(
+            status=PdfJobStatus.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            step="Begonnen",
+            pages_done=0,
+        )
     )
     if not claimed:  # done, failed, or taken by another worker in the meantime
         return
@@ -180,13 +248,16 @@ def run(job_id: str) -> None:
     report = job.report
     stored = stored_file(report)
     if stored:  # an adopted report's PDF is made once; a second job only points at it
-        PdfJob.objects.filter(pk=job_id).update(
-            status=PdfJobStatus.DONE,
-            step="Klaar",
-            file_path=str(stored),
-            filename=stored.name,
-            page_count=_last_page_count(report),
-            finished_at=timezone.now(),
+        pages = _last_page_count(report)
+        patiently(
+            lambda: PdfJob.objects.filter(pk=job_id).update(
+                status=PdfJobStatus.DONE,
+                step="Klaar",
+                file_path=str(stored),
+                filename=stored.name,
+                page_count=pages,
+                finished_at=timezone.now(),
+            )
         )
         return
     try:
@@ -201,22 +272,47 @@ def run(job_id: str) -> None:
             pages = say.pages
     except Exception as error:
         logger.exception("PDF job %s failed", job_id)
-        PdfJob.objects.filter(pk=job_id).update(
-            status=PdfJobStatus.FAILED,
-            error=f"{FAILED} ({type(error).__name__}: {str(error)[:300]})",
-            finished_at=timezone.now(),
+        message = f"{FAILED} ({type(error).__name__}: {str(error)[:300]})"
+        patiently(
+            lambda: PdfJob.objects.filter(pk=job_id).update(
+                status=PdfJobStatus.FAILED, error=message, finished_at=timezone.now()
+            )
         )
         return
-    PdfJob.objects.filter(pk=job_id).update(
-        status=PdfJobStatus.DONE,
-        step="Klaar",
-        file_path=str(path),
-        filename=filename,
-        page_count=pages or None,
-        pages_done=pages,
-        finished_at=timezone.now(),
-        heartbeat_at=timezone.now(),
+    patiently(
+        lambda: PdfJob.objects.filter(pk=job_id).update(
+            status=PdfJobStatus.DONE,
+            step="Klaar",
+            file_path=str(path),
+            filename=filename,
+            page_count=pages or None,
+            pages_done=pages,
+            finished_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+        )
     )
+
+
+def patiently[T](write: Callable[[], T]) -> T:
+    """A write that waits out a locked database instead of giving the job up.
+
+    SQLite holds one writer at a time, and a long import or a backup can hold it for
+    longer than the busy timeout; the write is tried again, more slowly each time, for
+    up to PDF_JOB_LOCK_WAIT_SECONDS. Other database errors are raised at once.
+    """
+    from django_tasks_db.utils import is_locked_database_exception
+
+    deadline = time.monotonic() + settings.PDF_JOB_LOCK_WAIT_SECONDS
+    delay = 0.25
+    while True:
+        try:
+            return write()
+        except OperationalError as error:
+            if not is_locked_database_exception(error) or time.monotonic() > deadline:
+                raise
+            logger.warning("The database is locked; the PDF job tries again in %.2f s", delay)
+        time.sleep(delay)
+        delay = min(delay * 2, 10)
 
 
 class _Reporter(logging.Handler):
@@ -254,9 +350,13 @@ class _Reporter(logging.Handler):
         step = self.step
         if self.pages and step.startswith("De pagina's worden opgemaakt"):
             step = f"De pagina's worden opgemaakt: {self.pages} klaar"
-        PdfJob.objects.filter(pk=self.job_id).update(
-            step=step[:200], pages_done=self.pages, heartbeat_at=timezone.now()
-        )
+        try:
+            PdfJob.objects.filter(pk=self.job_id).update(
+                step=step[:200], pages_done=self.pages, heartbeat_at=timezone.now()
+            )
+        except OperationalError:
+            # A locked database must not stop the layout; the next page tries again.
+            logger.warning("PDF job %s: progress not written (database busy)", self.job_id)
 
 
 @contextmanager

@@ -53,7 +53,10 @@ def _database_down() -> Any:
 def test_the_health_check_says_ok_when_the_database_answers(client: Client) -> None:
     response = client.get("/health/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "queue": {"waiting": 0, "oldest_waiting_seconds": 0}}
+    assert response.json() == {
+        "status": "ok",
+        "queue": {"waiting": 0, "oldest_waiting_seconds": 0, "stalled": 0},
+    }
     assert "no-store" in response["Cache-Control"]
 
 
@@ -87,6 +90,43 @@ def test_the_health_check_fails_when_the_database_is_unreachable(client: Client)
     assert response.status_code == 503
     assert response.json() == {"status": "database unreachable"}
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_background_worker_that_exits_is_started_again_and_stops_with_the_server(
+    tmp_path: Path,
+) -> None:
+    """scripts/with-worker.sh supervises the workers of `make run` and `make serve`.
+
+    A stand-in for Python records each start: the first worker dies at once (as if
+    killed), the second stays up until the server (here `sleep`) ends and takes it along.
+    """
+    starts = tmp_path / "starts"
+    fake = tmp_path / "python"
+    fake.write_text(
+        "#!/usr/bin/env bash\n"
+        f'echo "$$ $*" >> {starts}\n'
+        f'[ "$(wc -l < {starts})" -eq 1 ] && kill -9 $$\n'
+        "exec sleep 60\n"
+    )
+    fake.chmod(0o755)
+    result = subprocess.run(
+        ["scripts/with-worker.sh", "sleep", "2.5"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "BIN": str(tmp_path), "WORKER_RESTART_SECONDS": "0.2"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0
+    lines = starts.read_text().splitlines()
+    assert len(lines) == 2
+    assert all(line.endswith("manage.py run_worker --no-startup-delay") for line in lines)
+    assert "the background worker stopped (exit status 137); starting it again" in result.stderr
+    survivor = int(lines[1].split()[0])
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and Path(f"/proc/{survivor}").exists():
+        time.sleep(0.05)
+    assert not Path(f"/proc/{survivor}").exists()  # stopped with the server, not orphaned
 
 
 # --- the database fails ----------------------------------------------------------------------

@@ -239,16 +239,39 @@ def test_anonymous_readers_see_no_technical_detail_of_a_failure(
 
 
 @pytest.mark.django_db
-def test_a_job_whose_worker_fell_silent_is_shown_as_interrupted(
-    client: Client, report_2023: Report
+def test_a_job_whose_worker_fell_silent_is_queued_again_then_failed_after_its_last_attempt(
+    client: Client, report_2023: Report, django_capture_on_commit_callbacks: object
 ) -> None:
+    from django_tasks_db.models import DBTaskResult
+
     long_ago = timezone.now() - timedelta(seconds=settings.PDF_JOB_STALE_SECONDS + 1)
+    lost_task = jobs.make_report_pdf.enqueue("00000000-0000-0000-0000-000000000000")
+    DBTaskResult.objects.filter(id=lost_task.id).update(status="RUNNING")
     job = PdfJob.objects.create(
         report=report_2023,
         status=PdfJobStatus.RUNNING,
         started_at=long_ago,
         heartbeat_at=long_ago,
         pages_done=7,
+        task_id=str(lost_task.id),
+    )
+    assert client.get("/health/").json()["status"] == "background job stalled"
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get(job_url(job)).content.decode()
+    assert 'In de wachtrij</strong><span class="pdf-job__step">: Onderbroken; wacht' in page
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.pages_done) == (PdfJobStatus.QUEUED, 2, 0)
+    assert job.task_id != str(lost_task.id)  # a new task; the lost worker's one is closed
+    assert DBTaskResult.objects.get(id=lost_task.id).status == "FAILED"
+    assert DBTaskResult.objects.get(id=job.task_id).status == "READY"
+    assert client.get("/health/").status_code == 200
+
+    # Lost again on its last attempt: failed, with a message, and a reader may retry.
+    PdfJob.objects.filter(pk=job.pk).update(
+        status=PdfJobStatus.RUNNING,
+        attempts=settings.PDF_JOB_MAX_ATTEMPTS,
+        started_at=long_ago,
+        heartbeat_at=long_ago,
     )
     page = client.get(job_url(job)).content.decode()
     assert "De verwerking is onderbroken voordat de PDF klaar was." in page
@@ -343,15 +366,15 @@ def test_a_worker_killed_halfway_leaves_no_file_and_the_job_can_be_retried(
     assert not publications.exists() or list(publications.iterdir()) == []
     job.refresh_from_db()
     assert job.status == PdfJobStatus.RUNNING  # nobody told the database
-
     settings.PDF_JOB_STALE_SECONDS = 0
-    page = client.get(job_url(job)).content.decode()
-    assert "De verwerking is onderbroken voordat de PDF klaar was." in page
-    client.post(job_url(job) + "opnieuw/")
+    stuck = client.get("/health/")
+    assert (stuck.status_code, stuck.json()["queue"]["stalled"]) == (503, 1)
+
+    # The worker started again (by its supervisor) takes the job up by itself.
     subprocess.run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
+        [sys.executable, "manage.py", "run_worker", "--batch", "--no-startup-delay"],
         cwd=settings.BASE_DIR,
-        env=env,
+        env={**env, "PDF_JOB_STALE_SECONDS": "0"},
         check=True,
         capture_output=True,
         timeout=120,
@@ -360,6 +383,60 @@ def test_a_worker_killed_halfway_leaves_no_file_and_the_job_can_be_retried(
     assert (job.status, job.attempts) == (PdfJobStatus.DONE, 2)
     assert [p.name for p in publications.iterdir()] == ["jaarstukken-2023.pdf"]
     assert len(PdfReader(publications / "jaarstukken-2023.pdf").pages) == job.page_count
+    assert client.get("/health/").status_code == 200
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+    reason="PostgreSQL waits for row locks; only SQLite gives up with 'database is locked'",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_waits_out_a_locked_database_and_finishes_the_job(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    settings: object,
+) -> None:
+    """A backup or a long import holds SQLite's write lock longer than the busy timeout."""
+    import sqlite3
+    import threading
+
+    from programs.worker import SupervisedWorker
+
+    report, _ = load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
+    make_draft(report)
+    job = jobs.start(report, None)
+    settings.PDF_JOB_ROOT = tmp_path
+    monkeypatch.setattr(
+        pdf, "render_report_pdf", lambda report, progress: ("x.pdf", "", b"%PDF-1.7 fake")
+    )
+    connection.close()
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 0.2)
+    holder = sqlite3.connect(connection.settings_dict["NAME"], check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(2.0, holder.commit)
+    release.start()
+    try:
+        worker = SupervisedWorker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="patient",
+            excluded_queue_names=[],
+        )
+        with caplog.at_level("WARNING", logger="programs.worker"):
+            worker.run()
+    finally:
+        release.join()
+        holder.close()
+        connection.close()  # the next connection has the usual busy timeout again
+    job.refresh_from_db()
+    assert job.status == PdfJobStatus.DONE
+    assert (tmp_path / f"{job.pk}.pdf").read_bytes() == b"%PDF-1.7 fake"
+    assert "The database is locked; the worker tries again" in caplog.text
 
 
 def _children(pid: int) -> list[int]:
