@@ -21,9 +21,9 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve, reverse
+from django.views.decorators.csrf import csrf_exempt
 
 from diemen_sociaal.lib.costs import CostRow
 from indicators.models import Indicator
@@ -55,10 +55,37 @@ class BadRequest(Exception):
     """A query parameter that is not what the description says: 400 and a Dutch message."""
 
 
+READ_METHODS = ("GET", "HEAD")
+
+
+def read_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """GET and HEAD only; any other method gets 405 in JSON with an Allow header.
+
+    Exempt from CSRF: nothing here changes anything or reads a cookie, and without the
+    exemption a POST would get the HTML "form expired" page instead of its 405.
+    """
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in READ_METHODS:
+            response = _json_response(
+                request,
+                {"fout": f"De API kan alleen lezen (GET of HEAD), niet {request.method}."},
+                "no-store",
+                status=405,
+            )
+            response["Allow"] = ", ".join(READ_METHODS)
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def api_view(view: Callable[..., tuple[Json, Report | None]]) -> Callable[..., HttpResponse]:
     """A view that returns (data, report): JSON out, caching headers, 404s as JSON."""
 
-    @require_safe
+    @read_only
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
@@ -412,9 +439,28 @@ def investment_detail(
     return Shapes(request).investment(found, item), found.report
 
 
-@require_safe
+@read_only
 def openapi(request: HttpRequest) -> HttpResponse:
     return _json_response(request, openapi_document(), "public, max-age=3600")
+
+
+@read_only
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other address under /api/: 404 in JSON, as every API path answers.
+
+    An address that misses only its closing slash is sent on to the one with it, as
+    Django's APPEND_SLASH does for the site (this catch-all would otherwise hide it).
+    """
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.url_name != "not-found":
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return _json_response(
+        request, {"fout": "Dit adres bestaat niet in de API; zie /api/."}, "no-store", status=404
+    )
 
 
 # The OpenAPI 3.1 description -------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Read API under /api/: published reports as JSON, by the same codes as the permalinks."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import api
 from . import urls as _public_urls  # noqa: F401 - registers the kind and code converters
@@ -25,4 +25,6 @@ urlpatterns = [
     path(_program + "begroting/", api.budget_list, name="budget-lines"),
     path(_program + "investeringen/", api.investment_list, name="investments"),
     path(_program + "investeringen/<str:number>/", api.investment_detail, name="investment"),
+    # Last: every other address under /api/ answers 404 in JSON, not the site's HTML page.
+    re_path(r"^(?P<rest>[\s\S]*)$", api.not_found, name="not-found"),
 ]

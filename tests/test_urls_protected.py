@@ -65,6 +65,7 @@ PUBLIC = {
     "api:budget-lines",
     "api:investments",
     "api:investment",
+    "api:not-found",  # every other address under /api/: a 404 in JSON
     # policy notes, the register of council documents, projects (policy/urls.py)
     "policy:index",
     "policy:note",
@@ -134,6 +135,7 @@ SAMPLES: dict[str, Any] = {
     "app_label": "programs",
     "job": "6da076f8-aae9-4a06-ae5c-1518ffe76bfa",
     "slug": "bestaat-niet",
+    "rest": "bestaat-niet/",
 }
 CODES = {"goal": "3", "doelstellingen": "3", "indicator": "3.1.4", "indicatoren": "3.1.4"}
 DEFAULT_CODE = "1.1.1"

@@ -83,6 +83,8 @@ def test_the_description_is_openapi_3_1_and_covers_every_api_url(openapi: dict) 
     routes = []
     for pattern in api.url_patterns:
         assert isinstance(pattern, URLPattern)
+        if pattern.name == "not-found":  # the JSON 404 for every address not described
+            continue
         route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
         routes.append("/api/" + route)
     names = {"kind": "soort", "year": "jaar", "program": "programma", "number": "kredietnummer"}
@@ -247,9 +249,40 @@ def test_offered_reports_and_lists_are_cached_briefly(client: Client, concept_20
     assert client.get(PROGRAM)["Cache-Control"] == "public, max-age=86400"
 
 
-def test_the_api_only_reads(client: Client, report_2023: Report) -> None:
-    assert client.post(PROGRAM + "indicatoren/").status_code == 405
-    assert client.delete(PROGRAM).status_code == 405
+def test_the_api_only_reads_and_says_so_in_json(report_2023: Report) -> None:
+    # With CSRF checks on, as in production: a POST is refused as a method, not as a form.
+    client = Client(enforce_csrf_checks=True)
+    for method, url in [
+        ("post", PROGRAM + "indicatoren/"),
+        ("delete", PROGRAM),
+        ("put", "/api/openapi.json"),
+        ("patch", "/api/"),
+        ("post", "/api/bestaat/niet/"),
+    ]:
+        response = getattr(client, method)(url)
+        assert response.status_code == 405, (method, url)
+        assert response["Content-Type"] == "application/json"
+        assert response["Allow"] == "GET, HEAD"
+        assert "alleen lezen" in response.json()["fout"]
+
+
+def test_every_other_address_under_the_api_is_a_404_in_json(
+    client: Client, report_2023: Report
+) -> None:
+    for url in [
+        "/api/bestaat/niet/",
+        "/api/jaarstukken/-1/",
+        "/api/onbekend/2023/sociaal/",
+        "/api/jaarstukken/2023/sociaal/indicatoren/%0A/",
+        "/api/jaarstukken/2023/sociaal/indicatoren/3.1.4/extra/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"fout": "Dit adres bestaat niet in de API; zie /api/."}
+    # An address that lacks only its closing slash is sent on, as everywhere on the site.
+    response = client.get("/api/verslagen?pagina=1")
+    assert (response.status_code, response["Location"]) == (301, "/api/verslagen/?pagina=1")
 
 
 def test_the_checker_finds_what_does_not_match(openapi: dict) -> None:
