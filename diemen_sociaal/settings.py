@@ -78,6 +78,11 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "django_ratelimit",
+    # The second factor for staff (TOTP, recovery codes): accounts/.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "accounts",
     "programs",
     "indicators",
     "investments",
@@ -101,7 +106,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends sessions without the second factor that the user's role requires.
+    "accounts.middleware.SecondFactorMiddleware",
     # Attributes every recorded change to the person who made it.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -203,6 +212,16 @@ STATICFILES_FINDERS = [
 ]
 
 MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Gemeente Diemen")
+
+# The second factor (accounts/policy.py): a code from an authenticator app (TOTP) or a
+# recovery code. Whoever set one up uses it; the roles that publish and administer must
+# have one whenever debug is off (the local demo's accounts sign in with a password only).
+SECOND_FACTOR_REQUIRED = env_bool("DJANGO_SECOND_FACTOR_REQUIRED", not DEBUG)
+SECOND_FACTOR_ROLES = ("Griffie", "Financiën")
+# After the password, the second step must follow within this many seconds.
+SECOND_FACTOR_PENDING_SECONDS = 300
+# The name the authenticator app shows beside the codes.
+OTP_TOTP_ISSUER = f"{MUNICIPALITY_NAME} sociaal domein"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

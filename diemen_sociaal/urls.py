@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 import programs.urls  # noqa: F401 - registers the path converters used below
 
@@ -11,12 +12,15 @@ admin.site.site_header = lazy(
 )()
 admin.site.site_title = lazy(lambda: f"{settings.MUNICIPALITY_NAME} — sociaal domein", str)()
 admin.site.index_title = "Beheer van rapportages"
+# The admin's own login page would skip the second factor: it sends people to ours.
+admin.site.login = RedirectView.as_view(pattern_name="login", query_string=True)  # type: ignore[method-assign]
 
 handler500 = "diemen_sociaal.ops.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # The login with its second step, and Django's other account pages.
+    path("accounts/", include("accounts.urls")),
     path("", include("diemen_sociaal.ops_urls")),
     path("api/", include("programs.api_urls")),
     path("", include("programs.data_urls")),

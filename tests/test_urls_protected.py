@@ -72,6 +72,10 @@ PUBLIC = {
     "policy:document",
     "policy:project",
     "policy:subject",
+    # signing in: the second step and setting up an app (without a password first, both
+    # send the visitor to the login page)
+    "second-factor",
+    "second-factor-setup",
     # operations
     "health",
     # logging in and recovering a password (django.contrib.auth.urls, the admin's login)
@@ -85,7 +89,7 @@ PUBLIC = {
 }
 
 # Pages for anyone signed in, whatever their role: their own password.
-SIGNED_IN = {"password_change", "password_change_done"}
+SIGNED_IN = {"password_change", "password_change_done", "recovery-codes"}
 
 POLICY, OTHER_POLICY, FINANCE, ADMINISTRATOR = "beleid", "beleid-ander", "financien", "griffie"
 EVERY_ROLE = {POLICY, OTHER_POLICY, FINANCE, ADMINISTRATOR}
