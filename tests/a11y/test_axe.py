@@ -133,7 +133,8 @@ def test_staff_pages_have_no_wcag_violations(live_server: object, browser: objec
             # A form with a field error must be accessible too.
             page.goto(live_server.url + "/beheer/jaarstukken/2024/sociaal/indicator/3.1.4/")
             page.fill("#id_begroot__totaal", "1.14")
-            page.click("main button[type=submit]")
+            with page.expect_navigation(wait_until="load"):
+                page.click("main button[type=submit]")
             assert page.locator(".errorlist").count() >= 1
             problems = _violations(page)
             if problems:

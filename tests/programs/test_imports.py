@@ -1143,7 +1143,9 @@ def test_the_import_pages_have_no_wcag_violations(
                     "#id_bestand",
                     files=[{"name": "b.csv", "mimeType": "text/csv", "buffer": content}],
                 )
-                page.click("main button[type=submit]")
+                # The form posts to its own address: wait for the answer to load, not the URL.
+                with page.expect_navigation(wait_until="load"):
+                    page.click("main button[type=submit]")
                 assert "Voorbeeld" in page.title()
             problems = _violations(page)
             if problems:
