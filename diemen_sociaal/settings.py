@@ -239,8 +239,6 @@ PDF_JOB_STALE_SECONDS = env_int("PDF_JOB_STALE_SECONDS", 120)
 PDF_JOB_MAX_ATTEMPTS = env_int("PDF_JOB_MAX_ATTEMPTS", 3)
 # A worker waits this long (seconds) for a locked database before it gives a job up.
 PDF_JOB_LOCK_WAIT_SECONDS = env_int("PDF_JOB_LOCK_WAIT_SECONDS", 10 * 60)
-# Readers of an offered (published, not yet adopted) report share a PDF this young.
-PDF_JOB_REUSE_SECONDS = env_int("PDF_JOB_REUSE_SECONDS", 10 * 60)
 # Processes that lay out the chapters of a whole report in parallel (0: one per core).
 # They live as long as the worker that owns them (programs/pdf_worker.py).
 PDF_PROCESSES = env_int("PDF_PROCESSES", 0)

@@ -74,16 +74,18 @@ def active_job(report: Report) -> PdfJob | None:
 
 
 def shared_job(report: Report) -> PdfJob | None:
-    """A recent finished PDF that a reader of a published report may have.
+    """The finished PDF of a published report's current content, for any reader to have.
 
-    Staff making a draft want today's text; readers of an offered report share
-    one file for PDF_JOB_REUSE_SECONDS, so a crowd cannot make the server render
-    the same report again and again.
+    Staff making a draft want today's text; readers of an offered report share the
+    file made of the content they would read (Report.content_version), so a crowd
+    cannot make the server lay out the same report again, and any change to the
+    report gives the next reader a new one.
     """
     if not report.is_published:
         return None
-    since = timezone.now() - timedelta(seconds=settings.PDF_JOB_REUSE_SECONDS)
-    job = report.pdf_jobs.filter(status=PdfJobStatus.DONE, finished_at__gte=since).first()
+    job = report.pdf_jobs.filter(
+        status=PdfJobStatus.DONE, content_version=report.content_version
+    ).first()
     return job if job and job_file(job) else None
 
 
@@ -246,6 +248,10 @@ def run(job_id: str) -> None:
         return
     job = PdfJob.objects.select_related("report").get(pk=job_id)
     report = job.report
+    # Read before the layout: a change saved during it makes the file an older version.
+    patiently(
+        lambda: PdfJob.objects.filter(pk=job_id).update(content_version=report.content_version)
+    )
     stored = stored_file(report)
     if stored:  # an adopted report's PDF is made once; a second job only points at it
         pages = _last_page_count(report)

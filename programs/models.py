@@ -408,6 +408,8 @@ class PdfJob(models.Model):
     page_count = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=1)
+    # The report's content version the layout read: readers share the file while it holds.
+    content_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     task_id = models.CharField(max_length=64, blank=True)
     # The finished file: under PUBLICATION_ROOT for an adopted report, else PDF_JOB_ROOT.
     file_path = models.CharField(max_length=500, blank=True)

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
 from programs import jobs, pdf
-from programs.models import PdfJob, PdfJobStatus, Report, ReportStatus
+from programs.models import Activity, PdfJob, PdfJobStatus, Report, ReportStatus
 from programs.services import change_status
 
 REPORT_PDF = "/jaarstukken/2023/pdf/"
@@ -167,7 +167,7 @@ def test_drafts_and_their_jobs_stay_hidden_from_anonymous_readers(
 
 
 @pytest.mark.django_db
-def test_readers_of_an_offered_report_share_one_recent_pdf(
+def test_readers_of_an_offered_report_share_one_pdf_per_content_version(
     report_2023: Report, django_capture_on_commit_callbacks: object
 ) -> None:
     Report.objects.filter(pk=report_2023.pk).update(status=ReportStatus.OFFERED, adopted_on=None)
@@ -182,9 +182,22 @@ def test_readers_of_an_offered_report_share_one_recent_pdf(
     assert shared.status_code == 200
     assert shared.content == Path(made.file_path).read_bytes()
     assert readers[1].post(START)["Location"] == job_url(made)
-    # Once it is older than the reuse period, a reader may have a new one made.
-    PdfJob.objects.update(finished_at=timezone.now() - timedelta(hours=1))
+    assert made.content_version == report_2023.content_version
+    # However old it is, the file serves while the report stays as it was.
+    PdfJob.objects.update(finished_at=timezone.now() - timedelta(days=30))
+    assert readers[1].get(REPORT_PDF).content == shared.content
+    # Any change to the report makes the next reader's copy anew.
+    activity = Activity.objects.filter(subgoal__goal__program__report=report_2023).first()
+    activity.realisation += " Bijgewerkt."
+    activity.save()
     assert "Maak de PDF" in readers[1].get(REPORT_PDF).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        readers[1].post(START)
+    work()
+    newer = PdfJob.objects.exclude(pk=made.pk).get()
+    report_2023.refresh_from_db()
+    assert newer.content_version == report_2023.content_version > made.content_version
+    assert readers[0].get(REPORT_PDF).content == Path(newer.file_path).read_bytes()
 
 
 @pytest.mark.django_db
