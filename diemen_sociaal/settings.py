@@ -420,3 +420,7 @@ LOGGING = {
         },
     },
 }
+
+# The most characters one long text (a realisation, an explanation) may hold; see
+# diemen_sociaal/validators.py. Larger texts are refused with a message, not cut.
+LONG_TEXT_MAX_CHARS = env_int("LONG_TEXT_MAX_CHARS", 20_000)

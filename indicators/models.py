@@ -12,6 +12,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from diemen_sociaal.lib.values import Direction, Value, ValueState, format_value
+from diemen_sociaal.validators import LongText
 from programs.models import Goal, Program, ReportContent, Versioned
 
 
@@ -32,7 +33,7 @@ class Footnote(ReportContent):
     kind = models.CharField(
         "soort", max_length=20, choices=FootnoteKind.choices, default=FootnoteKind.EXPLANATION
     )
-    text = models.TextField("tekst")
+    text = models.TextField("tekst", validators=[LongText()])
 
     history = HistoricalRecords()
     report_path = "program__report"
@@ -118,7 +119,7 @@ class Indicator(ReportContent, Versioned):
         IndicatorTable, verbose_name="tabel", on_delete=models.CASCADE, related_name="indicators"
     )
     code = models.CharField("nummer", max_length=20)
-    name = models.TextField("naam")
+    name = models.TextField("naam", validators=[LongText()])
     unit = models.CharField("eenheid", max_length=40, blank=True)
     # BBV (Besluit begroting en verantwoording) indicators every municipality must report;
     # the source marks them "(verplicht)".
@@ -225,7 +226,7 @@ class IndicatorValue(ReportContent):
     decimals_2 = models.PositiveSmallIntegerField("decimalen tweede getal", default=0)
     percent_2 = models.BooleanField("tweede getal is percentage", default=False)
     qualifier = models.CharField("toevoeging", max_length=500, blank=True)
-    text = models.TextField("tekst of markering", blank=True)
+    text = models.TextField("tekst of markering", blank=True, validators=[LongText()])
     footnotes = models.ManyToManyField(
         Footnote, verbose_name="voetnoten", blank=True, related_name="values"
     )

@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from diemen_sociaal.lib.costs import Amounts, CostRow, cost_table
+from diemen_sociaal.validators import LongText
 from programs.models import Program, ReportContent, Versioned
 
 
@@ -83,7 +84,7 @@ class CarryOver(ReportContent, Versioned):
     title = models.CharField("titel", max_length=300)
     # Not every carry-over in the source names its amount.
     amount = models.BigIntegerField("bedrag (€)", null=True, blank=True)
-    reasoning = models.TextField("toelichting")
+    reasoning = models.TextField("toelichting", validators=[LongText()])
 
     history = HistoricalRecords()
     report_path = "program__report"
@@ -115,7 +116,7 @@ class Investment(ReportContent, Versioned):
     budget = models.BigIntegerField("budget (€)")
     realised = models.BigIntegerField("realisatie t/m rapportagejaar (€)", default=0)
     status = models.CharField("status", max_length=1, choices=InvestmentStatus.choices)
-    explanation = models.TextField("toelichting", blank=True)
+    explanation = models.TextField("toelichting", blank=True, validators=[LongText()])
     order = models.PositiveSmallIntegerField("volgorde", default=0)
 
     history = HistoricalRecords()

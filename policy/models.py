@@ -13,6 +13,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from diemen_sociaal.lib.dutch import format_date
+from diemen_sociaal.validators import LongText
 from programs.models import DevelopmentSection
 
 
@@ -20,7 +21,7 @@ class PolicyNote(models.Model):
     slug = models.SlugField("code in adres", max_length=80, unique=True)
     title = models.CharField("titel", max_length=200)
     subtitle = models.CharField("ondertitel", max_length=200, blank=True)
-    ambition = models.TextField("overkoepelende ambitie", blank=True)
+    ambition = models.TextField("overkoepelende ambitie", blank=True, validators=[LongText()])
     start_year = models.PositiveSmallIntegerField("eerste jaar")
     original_end_year = models.PositiveSmallIntegerField("laatste jaar bij vaststelling")
     end_year = models.PositiveSmallIntegerField(
@@ -142,7 +143,7 @@ class ProcessGoal(models.Model):
     )
     numeral = models.CharField("nummer", max_length=10)
     title = models.CharField("procesmatig doel", max_length=300)
-    description = models.TextField("toelichting", blank=True)
+    description = models.TextField("toelichting", blank=True, validators=[LongText()])
     order = models.PositiveSmallIntegerField("volgorde", default=0)
     history = HistoricalRecords()
 
@@ -171,7 +172,7 @@ class Financing(models.Model):
     first_year = models.PositiveSmallIntegerField("vanaf jaar", null=True, blank=True)
     last_year = models.PositiveSmallIntegerField("tot en met jaar", null=True, blank=True)
     source = models.CharField("bron", max_length=200, help_text="Bijvoorbeeld POK-middelen.")
-    remark = models.TextField("toelichting", blank=True)
+    remark = models.TextField("toelichting", blank=True, validators=[LongText()])
     history = HistoricalRecords()
 
     class Meta:
@@ -192,7 +193,7 @@ class DocumentKind(models.TextChoices):
 class Project(models.Model):
     slug = models.SlugField("code in adres", max_length=80, unique=True)
     name = models.CharField("naam", max_length=200)
-    description = models.TextField("omschrijving", blank=True)
+    description = models.TextField("omschrijving", blank=True, validators=[LongText()])
     # The sections of annual reports that report on the project, year after year.
     reported_in = models.ManyToManyField(
         DevelopmentSection,
@@ -262,11 +263,11 @@ class ProjectPhase(models.Model):
         choices=[(q, f"{q}e kwartaal") for q in range(1, 5)],
         help_text="Het eerste kwartaal waarin de fase gepland is; ordent de tijdlijn.",
     )
-    description = models.TextField("wat")
+    description = models.TextField("wat", validators=[LongText()])
     status = models.CharField(
         "status", max_length=12, choices=PhaseStatus, default=PhaseStatus.PLANNED
     )
-    done = models.TextField("wat is gedaan", blank=True)
+    done = models.TextField("wat is gedaan", blank=True, validators=[LongText()])
     history = HistoricalRecords()
 
     class Meta:
@@ -293,7 +294,7 @@ class CouncilDocument(models.Model):
     subject = models.CharField("onderwerp", max_length=300)
     college_date = models.DateField("collegebesluit", null=True, blank=True)
     council_date = models.DateField("raadsvergadering", null=True, blank=True)
-    summary = models.TextField("samenvatting", blank=True)
+    summary = models.TextField("samenvatting", blank=True, validators=[LongText()])
     responds_to = models.ForeignKey(
         "self",
         verbose_name="besluit op",
@@ -354,7 +355,7 @@ class DecisionPoint(models.Model):
         related_name="decision_points",
     )
     number = models.PositiveSmallIntegerField("nummer")
-    text = models.TextField("beslispunt")
+    text = models.TextField("beslispunt", validators=[LongText()])
     history = HistoricalRecords()
 
     class Meta:
@@ -398,7 +399,7 @@ class Subject(models.Model):
 
     slug = models.SlugField("code in adres", max_length=80, unique=True)
     title = models.CharField("onderwerp", max_length=200)
-    description = models.TextField("omschrijving", blank=True)
+    description = models.TextField("omschrijving", blank=True, validators=[LongText()])
     policy_notes = models.ManyToManyField(
         PolicyNote, verbose_name="beleidsnota's", related_name="subjects", blank=True
     )

@@ -17,6 +17,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from diemen_sociaal.lib.dutch import format_date
+from diemen_sociaal.validators import LongText
 
 
 class ReportKind(models.TextChoices):
@@ -274,7 +275,7 @@ class DevelopmentSection(ReportContent, Versioned):
     )
     order = models.PositiveSmallIntegerField("volgorde", default=0)
     title = models.CharField("titel", max_length=300, blank=True)
-    body = models.TextField("tekst")
+    body = models.TextField("tekst", validators=[LongText()])
 
     history = HistoricalRecords()
     report_path = "program__report"
@@ -295,7 +296,7 @@ class Goal(ReportContent):
         Program, verbose_name="programma", on_delete=models.CASCADE, related_name="goals"
     )
     code = models.CharField("nummer", max_length=20)
-    title = models.TextField("doelstelling")
+    title = models.TextField("doelstelling", validators=[LongText()])
     order = models.PositiveSmallIntegerField("volgorde", default=0)
 
     report_path = "program__report"
@@ -318,12 +319,13 @@ class Subgoal(ReportContent):
         Goal, verbose_name="doelstelling", on_delete=models.CASCADE, related_name="subgoals"
     )
     code = models.CharField("nummer", max_length=20)
-    title = models.TextField("subdoel")
+    title = models.TextField("subdoel", validators=[LongText()])
     # The table of activities sometimes words the subgoal differently from the
     # list under "Wat wilden we bereiken?"; both wordings are the source's.
     activity_heading = models.TextField(
         "kop boven activiteiten",
         blank=True,
+        validators=[LongText()],
         help_text="Alleen invullen als de kop boven de activiteiten anders luidt dan het subdoel.",
     )
     order = models.PositiveSmallIntegerField("volgorde", default=0)
@@ -351,8 +353,10 @@ class Activity(ReportContent, Versioned):
         Subgoal, verbose_name="subdoel", on_delete=models.CASCADE, related_name="activities"
     )
     code = models.CharField("nummer", max_length=20)
-    plan = models.TextField("wat wilden we ervoor doen?")
-    realisation = models.TextField("wat hebben we ervoor gedaan?", blank=True)
+    plan = models.TextField("wat wilden we ervoor doen?", validators=[LongText()])
+    realisation = models.TextField(
+        "wat hebben we ervoor gedaan?", blank=True, validators=[LongText()]
+    )
     order = models.PositiveSmallIntegerField("volgorde", default=0)
 
     history = HistoricalRecords()

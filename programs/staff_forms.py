@@ -3,9 +3,11 @@
 from typing import Any
 
 from django import forms
+from django.db import models
 
 from diemen_sociaal.lib.dutch import DutchNumberError, format_number, parse_number
 from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
+from diemen_sociaal.validators import LongText, long_text_hint
 from indicators.models import Indicator, IndicatorValue
 from indicators.services import COLUMN_OFFSETS, CellInput
 from investments.models import BudgetLine, CarryOver, Investment
@@ -44,11 +46,18 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+        for name, field in self.fields.items():
+            if name in self._meta.fields and _is_long_text(self._meta.model, name):
+                field.help_text = " ".join(filter(None, [field.help_text, long_text_hint()]))
 
     def apply_to(self, current: Any) -> None:
         """Copy what was typed onto the stored row (locked by the caller)."""
         for name in self._meta.fields:
             setattr(current, name, self.cleaned_data[name])
+
+
+def _is_long_text(model: type[models.Model], name: str) -> bool:
+    return any(isinstance(v, LongText) for v in model._meta.get_field(name).validators)
 
 
 class ActivityForm(VersionedForm):
@@ -157,6 +166,7 @@ class IndicatorValuesForm(forms.Form):
     new_footnote = forms.CharField(
         label="Nieuwe voetnoot bij de naam van de indicator",
         required=False,
+        validators=[LongText()],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

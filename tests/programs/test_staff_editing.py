@@ -618,3 +618,30 @@ def test_the_conflict_page_of_a_budget_offers_only_the_target_again(
     # A budget has no realisations to fill in, on the conflict page neither.
     assert 'name="realisatie__totaal"' not in html
     assert 'name="realisatie_vorig__totaal"' not in html
+
+
+def test_a_text_longer_than_the_maximum_is_refused_with_the_text_kept_in_the_form(
+    client: Client, policy_officer: User, concept_2024: Report, settings
+) -> None:  # noqa: ANN001
+    as_user(client, policy_officer)
+    url = BASE + "activiteit/4.2.3/"
+    assert "Hoogstens 20.000 tekens." in text_of(client.get(url))
+    activity = activity_2024("4.2.3")
+    pasted = ("Een lange plak tekst. " * 1000).strip()
+    response = client.post(url, {"realisation": pasted, "version": activity.version})
+    assert response.status_code == 400  # as every form with a field error here
+    assert (
+        "Deze tekst is te lang: 21.999 tekens, het maximum is 20.000. "
+        "Kort hem in of verdeel hem; er is nog niets opgeslagen."
+    ) in text_of(response)
+    # Nothing stored changed, and what was typed is still in the form to shorten.
+    activity.refresh_from_db()
+    assert activity.realisation == "" and activity.version == 1
+    assert pasted in response.content.decode()
+    # Exactly the maximum is accepted; the maximum is a setting.
+    response = client.post(url, {"realisation": "x" * 20_000, "version": 1})
+    assert response.status_code == 302
+    settings.LONG_TEXT_MAX_CHARS = 100
+    response = client.post(url, {"realisation": "y" * 101, "version": 2})
+    assert "het maximum is 100." in text_of(response)
+    assert activity_2024("4.2.3").realisation == "x" * 20_000
