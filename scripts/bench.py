@@ -163,6 +163,7 @@ def measure_http(url_path: str) -> dict[str, Any] | None:
             rendered = _wrk(f"{base}{url_path}?render=1")
             api = _wrk(f"{base}{API}")
         static = _wrk(f"{base}/static/bench/chapter-copy.html")
+        crowd = _during_pdf_crowds(base, url_path)
     finally:
         server.terminate()
         server.wait(10)
@@ -173,7 +174,78 @@ def measure_http(url_path: str) -> dict[str, Any] | None:
         "static": static,
         "bytes": len(body),
         "editors": editors.result,
+        "crowd": crowd,
     }
+
+
+CROWD = 20
+OFFERED_CHAPTER = "/jaarstukken/2031/programma-01/pdf/"
+
+
+def _during_pdf_crowds(base: str, url_path: str) -> dict[str, Any]:
+    """The public page under wrk while crowds of anonymous readers ask for a chapter PDF.
+
+    Round after round, CROWD readers ask at the same moment for the chapter PDF of an
+    offered report (the 5-program report of 2031, offered for this run). Before each
+    round the report's content changes, so every round needs a new layout: the worst
+    case. Each round must give every reader the same file, made once.
+    """
+    import threading
+    from collections import Counter
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db.models import F
+
+    from programs.models import Report, ReportStatus
+
+    report = Report.objects.filter(kind="jaarstukken", year=2031)
+    report.update(status=ReportStatus.OFFERED)
+    stop = threading.Event()
+    rounds: list[dict[str, Any]] = []
+
+    def crowds() -> None:
+        with ThreadPoolExecutor(CROWD) as pool:
+            while not stop.is_set():
+                report.update(content_version=F("content_version") + 1)
+                started = time.perf_counter()
+                answers = list(pool.map(_fetch, [base + OFFERED_CHAPTER] * CROWD))
+                rounds.append(
+                    {
+                        "seconds": time.perf_counter() - started,
+                        "statuses": Counter(status for status, _body in answers),
+                        "files": len({body for status, body in answers if status == 200}),
+                    }
+                )
+
+    thread = threading.Thread(target=crowds)
+    try:
+        thread.start()
+        page = _wrk(f"{base}{url_path}")
+    finally:
+        stop.set()
+        thread.join(120)
+        report.update(status=ReportStatus.CONCEPT)
+    statuses: Counter[int] = Counter()
+    for row in rounds:
+        statuses.update(row["statuses"])
+    return {
+        "page": page,
+        "rounds": len(rounds),
+        "round_median_s": statistics.median(row["seconds"] for row in rounds),
+        "statuses": dict(statuses),
+        "one_file_per_round": all(row["files"] == 1 for row in rounds),
+    }
+
+
+def _fetch(url: str) -> tuple[int, bytes]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 - loopback
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
 
 
 def _wait_until_ok(url: str) -> None:
@@ -531,6 +603,8 @@ def write_report(
                 f"{row.get('99%', 0):.1f} | {row['errors']:.0f} |"
             )
         editors = http["editors"]
+        crowd = http["crowd"]
+        page = crowd["page"]
         lines += [
             "",
             f"Ratio static/page: {http['static']['rps'] / http['cached']['rps']:.1f} cached, "
@@ -539,6 +613,24 @@ def write_report(
             f"Editors during the rendered and API runs: {editors.get('saves', 0)} saves "
             f"({editors.get('per_second', 0):.1f}/s), answers {editors.get('statuses')}, "
             f"last save kept: {'yes' if editors.get('kept') else 'NO'}.",
+            "",
+            f"### The public page while {CROWD} anonymous readers at once ask for a chapter PDF",
+            "",
+            f"Round after round, {CROWD} parallel requests for `{OFFERED_CHAPTER}` of an offered",
+            "report, its content changed before each round, so each round needs a new layout",
+            "(the worst case), while wrk asks for the cached chapter page as above.",
+            "",
+            "| what | requests/s | p50 ms | p99 ms | non-2xx |",
+            "| --- | ---: | ---: | ---: | ---: |",
+            f"| chapter page, adopted (cached), quiet | {http['cached']['rps']:.0f} | "
+            f"{http['cached'].get('50%', 0):.1f} | {http['cached'].get('99%', 0):.1f} | "
+            f"{http['cached']['errors']:.0f} |",
+            f"| the same page during the crowds | {page['rps']:.0f} | {page.get('50%', 0):.1f} | "
+            f"{page.get('99%', 0):.1f} | {page['errors']:.0f} |",
+            "",
+            f"{crowd['rounds']} rounds of {CROWD}, median {crowd['round_median_s']:.2f} s until "
+            f"the last reader of a round had the file; answers {crowd['statuses']}; "
+            f"one file per round (one layout): {'yes' if crowd['one_file_per_round'] else 'NO'}.",
         ]
     else:
         lines.append("wrk is not installed (apt-get install wrk); not measured.")
