@@ -243,22 +243,29 @@ def _page_number_html(total: int) -> list[str]:
     return html
 
 
+class BeingMade(Exception):
+    """Another reader's request is laying out this very file right now."""
+
+
 def stored_or_rendered(report: Report, filename: str, render: Callable[[], Rendered]) -> Rendered:
     """A published report's PDF, made once per content version and shared by every reader.
 
     An adopted report's file is the council's document, under PUBLICATION_ROOT and never
     made again. An offered report's file is kept per content version (Report.content_version)
     under PDF_JOB_ROOT, so any change to the report makes the next reader's copy anew.
-    The first reader makes it; readers who ask meanwhile, in any process on this host, wait
-    for that one layout (a file lock) instead of starting their own. A draft, which only
+    The first reader makes it. A reader who asks meanwhile, in any process on this host,
+    does not lay it out again and does not wait either (BeingMade): a crowd of readers
+    would otherwise hold every web worker while one layout runs. A draft, which only
     staff see, is laid out anew for each request and never stored: they want today's text.
     """
     if not report.is_published:
         return render()
     path = published_path(report, filename)
     if not path.exists():
-        with _making(path):
-            if not path.exists():  # made by the reader we waited for
+        with _making(path) as mine:
+            if not mine:
+                raise BeingMade(filename)
+            if not path.exists():  # made by a reader who held the lock just before
                 store_once(path, render()[2])
                 _forget_earlier_versions(report, path)
     return filename, PDF_MIME, path.read_bytes()
@@ -275,8 +282,9 @@ def published_path(report: Report, filename: str) -> Path:
 
 
 @contextmanager
-def _making(path: Path) -> Iterator[None]:
-    """Hold the lock on making the file at path; a second maker waits here.
+def _making(path: Path) -> Iterator[bool]:
+    """Take the lock on making the file at path: True if this process holds it now,
+    False if another one is making the file (this one does not wait).
 
     The lock files live under PDF_JOB_ROOT, so PUBLICATION_ROOT holds only documents.
     """
@@ -284,9 +292,13 @@ def _making(path: Path) -> Iterator[None]:
     locks.mkdir(parents=True, exist_ok=True)
     name = hashlib.sha256(str(path).encode()).hexdigest()[:32]
     with open(locks / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 

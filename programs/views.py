@@ -23,6 +23,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from diemen_sociaal.lib.charts import TrendPoint, trend_chart_svg
 from diemen_sociaal.ops import mark_adopted, page_etag, rate_limited
@@ -171,10 +172,23 @@ def search(request: HttpRequest) -> HttpResponse:
 @rate_limited("pdf")
 def chapter_pdf(request: HttpRequest, kind: str, year: int, program: str) -> HttpResponse:
     found = pages.get_program(kind, year, program, user=request.user)
-    download = pdf.stored_or_rendered(
-        found.report, pdf.chapter_filename(found), lambda: pdf.render_chapter_pdf(found)
-    )
+    try:
+        download = pdf.stored_or_rendered(
+            found.report, pdf.chapter_filename(found), lambda: pdf.render_chapter_pdf(found)
+        )
+    except pdf.BeingMade:
+        # Another reader's request is making this file: ask again in a moment, and
+        # meanwhile hold no web worker.
+        context = {"program": found, "seconds": BEING_MADE_RETRY_SECONDS}
+        response = render(request, "programs/pdf_being_made.html", context, status=503)
+        response["Retry-After"] = str(BEING_MADE_RETRY_SECONDS)
+        patch_cache_control(response, no_store=True)
+        return response
     return _attachment(*download)
+
+
+# A chapter PDF takes a few seconds to lay out (see BENCHMARKS.md).
+BEING_MADE_RETRY_SECONDS = 5
 
 
 @rate_limited("pdf")

@@ -629,8 +629,10 @@ def write_report(
             f"{page.get('99%', 0):.1f} | {page['errors']:.0f} |",
             "",
             f"{crowd['rounds']} rounds of {CROWD}, median {crowd['round_median_s']:.2f} s until "
-            f"the last reader of a round had the file; answers {crowd['statuses']}; "
-            f"one file per round (one layout): {'yes' if crowd['one_file_per_round'] else 'NO'}.",
+            f"every reader of a round had an answer; answers {crowd['statuses']} (200: the file, "
+            "laid out by the first reader; 503: 'wordt gemaakt', ask again in 5 s, without "
+            "holding a web worker); every 200 of a round the same file: "
+            f"{'yes' if crowd['one_file_per_round'] else 'NO'}.",
         ]
     else:
         lines.append("wrk is not installed (apt-get install wrk); not measured.")

@@ -351,7 +351,37 @@ def test_twenty_readers_of_an_offered_report_at_once_cause_one_layout(
     with ThreadPoolExecutor(max_workers=20) as readers:
         answers = list(readers.map(lambda _: read(), range(20)))
     assert layout.calls == 1
-    assert answers == [(200, b"%PDF-1.7 layout 1")] * 20
+    # The first reader has the file. The others, during the layout, hold no web worker:
+    # they hear in Dutch that it is being made and when to ask again.
+    made = [body for status, body in answers if status == 200]
+    waiting = [body.decode() for status, body in answers if status == 503]
+    assert made and set(made) == {b"%PDF-1.7 layout 1"}
+    assert len(made) + len(waiting) == 20 and waiting
+    assert all("Iemand anders vroeg zojuist om dezelfde PDF" in page for page in waiting)
+    # After the layout, everyone gets that same file, laid out once.
+    again = Client().get(CHAPTER_PDF)
+    assert again.status_code == 200 and again.content == b"%PDF-1.7 layout 1"
+    assert layout.calls == 1
+
+
+def test_a_reader_who_asks_during_the_layout_is_told_to_ask_again(
+    client: Client, report_2023: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _offer(report_2023)
+    monkeypatch.setattr(pdf.pdf_worker, "lay_out", CountingLayout())
+    report_2023.refresh_from_db()
+    path = pdf.published_path(
+        report_2023, pdf.chapter_filename(report_2023.programs.get(slug="sociaal"))
+    )
+    with pdf._making(path) as mine:  # another reader's layout is running
+        assert mine
+        response = client.get(CHAPTER_PDF)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "no-store" in response["Cache-Control"]
+    page = response.content.decode()
+    assert "wordt gemaakt" in page and f'href="{CHAPTER_PDF}"' in page
+    assert client.get(CHAPTER_PDF).content == b"%PDF-1.7 layout 1"
 
 
 def test_a_change_to_an_offered_report_makes_its_next_chapter_pdf_anew(
