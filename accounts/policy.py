@@ -2,25 +2,23 @@
 
 A second factor is a code from an authenticator app (TOTP, django-otp) or, once, one of
 ten recovery codes (django-otp's static tokens). Whoever has set one up uses it at every
-sign-in. The roles that publish and administer (SECOND_FACTOR_ROLES, superusers too)
-must have one when SECOND_FACTOR_REQUIRED is on, which it is whenever DEBUG is off;
-the local demo (`make run`, debug on) lets its demo accounts in with a password only.
+sign-in. The roles that publish and administer (rules.needs_second_factor: the griffie,
+finance, superusers) must have one when SECOND_FACTOR_REQUIRED is on, which it is
+whenever DEBUG is off; the local demo (`make run`, debug on) lets its demo accounts in
+with a password only.
 """
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django_otp import user_has_device
 
+from programs.rules import needs_second_factor
+
 User = AbstractBaseUser | AnonymousUser
 
 
 def must_have_second_factor(user: User) -> bool:
-    if not settings.SECOND_FACTOR_REQUIRED or not user.is_authenticated:
-        return False
-    if getattr(user, "is_superuser", False):
-        return True
-    names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
-    return bool(names & set(settings.SECOND_FACTOR_ROLES))
+    return bool(settings.SECOND_FACTOR_REQUIRED and needs_second_factor(user))
 
 
 def needs_second_step(user: User) -> bool:

@@ -30,6 +30,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from programs.rules import is_staff_member
+
 from .forms import CodeForm
 from .policy import must_have_second_factor, needs_second_step
 
@@ -135,7 +137,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     pending = _pending(request)
     if pending is not None:
         user, data = pending
-    elif request.user.is_authenticated and request.user.is_staff:
+    elif is_staff_member(request.user):
         user, data = request.user, None  # type: ignore[assignment]
         if user_has_device(user) and not request.user.is_verified():  # type: ignore[union-attr]
             messages.info(request, "Log opnieuw in met uw tweede factor om een app te koppelen.")

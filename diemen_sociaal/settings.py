@@ -216,8 +216,8 @@ MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Gemeente Diemen")
 # The second factor (accounts/policy.py): a code from an authenticator app (TOTP) or a
 # recovery code. Whoever set one up uses it; the roles that publish and administer must
 # have one whenever debug is off (the local demo's accounts sign in with a password only).
+# Which roles those are is decided in programs/rules.py (needs_second_factor).
 SECOND_FACTOR_REQUIRED = env_bool("DJANGO_SECOND_FACTOR_REQUIRED", not DEBUG)
-SECOND_FACTOR_ROLES = ("Griffie", "Financiën")
 # After the password, the second step must follow within this many seconds.
 SECOND_FACTOR_PENDING_SECONDS = 300
 # The name the authenticator app shows beside the codes.

@@ -42,12 +42,13 @@ from investments.models import BudgetKind, BudgetLine, BudgetNature, Investment,
 
 from . import exports
 from .models import FrozenReportError, Program, Report, ReportStatus
-from .rules import is_administrator, is_finance, is_policy_officer
+from .rules import may_import_indicator_values, may_import_into, may_import_money
 from .services import Conflict
 
 logger = logging.getLogger(__name__)
 
 BUDGET, INVESTMENTS, INDICATORS = exports.BUDGET, exports.INVESTMENTS, exports.INDICATORS
+MONEY_KINDS = (BUDGET, INVESTMENTS)
 AMOUNTS = ("rekening_vorig", "begroting_primitief", "begroting_totaal", "rekening")
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -188,19 +189,16 @@ class Plan:
 
 
 def allowed_kinds(user: Any) -> list[str]:
-    """Finance and the griffie import every kind; policy staff only indicator values."""
-    if is_finance(user) or is_administrator(user):
-        return [BUDGET, INVESTMENTS, INDICATORS]
-    if is_policy_officer(user):
-        return [INDICATORS]
-    return []
+    """The kinds this person may import at all (the rules are in rules.py)."""
+    return [
+        kind
+        for kind in (BUDGET, INVESTMENTS, INDICATORS)
+        if (may_import_money if kind in MONEY_KINDS else may_import_indicator_values)(user)
+    ]
 
 
 def may_edit(user: Any, kind: str, program: Program) -> bool:
-    """Finance and the griffie every program; policy staff the indicator values of their own."""
-    if is_finance(user) or is_administrator(user):
-        return True
-    return kind == INDICATORS and bool(user.has_perm("programs.edit_policy_content", program))
+    return may_import_into(user, program, money=kind in MONEY_KINDS)
 
 
 def frozen_message(report: Report) -> str:

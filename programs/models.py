@@ -41,8 +41,11 @@ class ReportQuerySet(models.QuerySet["Report"]):
         return self.filter(status__in=PUBLISHED_STATUSES)
 
     def visible_to(self, user: object) -> "ReportQuerySet":
-        """Staff see drafts too; everybody else only what is published."""
-        if getattr(user, "is_authenticated", False) and getattr(user, "is_staff", False):
+        """Staff in a role see drafts too (rules.may_see_drafts); everybody else only what
+        is published."""
+        from .rules import may_see_drafts  # rules.py imports these models
+
+        if may_see_drafts(user):
             return self.all()
         return self.published()
 

@@ -1,8 +1,11 @@
-"""Who may do what: one set of predicates for every staff view, form and action.
+"""Who may do what: one set of predicates for every page, form, import and action.
 
-Rights are per program and inherited by everything in it (goals, subgoals,
-activities, indicators, money), so every check takes the Program. The rules
-package loads this module at start-up (AutodiscoverRulesConfig).
+A person's rights come from their role (a group: Beleid, Financiën, Griffie) and, for
+policy staff, the programs they are assigned to; Django's is_staff flag only opens the
+admin site and decides nothing here. Rights over content are per program and inherited
+by everything in it (goals, subgoals, activities, indicators, money), so those checks
+take the Program. The rules package loads this module at start-up
+(AutodiscoverRulesConfig); code that cannot import it (models) asks user.has_perm.
 """
 
 import rules
@@ -58,6 +61,28 @@ def _in_group(user: object, name: str) -> bool:
 
 is_staff_member = is_administrator | is_finance | is_policy_officer
 
+# The worklist: finance and the griffie follow every program, policy staff their own.
+follows_every_program = is_administrator | is_finance
+
+# Drafts (concepts, reports in review) are seen by staff in a role, in pages, search and PDFs.
+may_see_drafts = is_staff_member
+
+# The roles that publish and administer need a second factor when it is required
+# (settings.SECOND_FACTOR_REQUIRED; accounts/policy.py); superusers count as administrators.
+needs_second_factor = is_administrator | is_finance
+
+# Imports: finance and the griffie every kind into every program; policy staff only
+# indicator values, and only into the programs they may edit by hand.
+may_import_money = is_finance | is_administrator
+may_import_indicator_values = may_import_money | is_policy_officer
+
+
+def may_import_into(user: object, program: Program, *, money: bool) -> bool:
+    if may_import_money(user):
+        return True
+    return not money and bool(user.has_perm("programs.edit_policy_content", program))  # type: ignore[attr-defined]
+
+
 # Policy staff: realisations, indicator values, developments and the reasoning of carry-overs.
 rules.add_perm("programs.edit_policy_content", is_policy_officer & is_assigned_to & report_is_open)
 # Finance: budget lines, investments and carry-overs of every program.
@@ -65,3 +90,4 @@ rules.add_perm("programs.edit_money", is_finance & report_is_open)
 # The administrator (griffie): statuses, a new year, users and assignments.
 rules.add_perm("programs.change_report_status", is_administrator)
 rules.add_perm("programs.use_staff_pages", is_staff_member)
+rules.add_perm("programs.view_drafts", may_see_drafts)

@@ -30,6 +30,7 @@ from diemen_sociaal.ops import mark_adopted, page_etag, rate_limited
 
 from . import jobs, pages, pdf
 from .models import PdfJob, PdfJobStatus, Report, ReportStatus
+from .rules import may_see_drafts
 from .search import search_reports
 
 MAX_QUERY_LENGTH = 200
@@ -164,7 +165,7 @@ def _trend_chart(context: dict) -> str:
 @rate_limited("search")
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").replace("\x00", "")[:MAX_QUERY_LENGTH].strip()
-    include_drafts = bool(request.user.is_authenticated and request.user.is_staff)
+    include_drafts = may_see_drafts(request.user)
     hits = search_reports(query, include_drafts=include_drafts) if query else []
     return render(request, "programs/search.html", {"query": query, "hits": hits})
 
@@ -303,7 +304,7 @@ def _job_attachment(job: PdfJob) -> HttpResponse:
 
 
 def _is_staff(request: HttpRequest) -> bool:
-    return bool(request.user.is_authenticated and request.user.is_staff)
+    return bool(may_see_drafts(request.user))
 
 
 def _attachment(filename: str, mime: str, content: bytes) -> HttpResponse:

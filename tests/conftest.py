@@ -82,6 +82,12 @@ def _user(username: str, group: str, *, program: str | None = None) -> User:
 
 
 @pytest.fixture
+def staff_reader(db: None) -> User:
+    """Staff in a role (policy) without programs: sees drafts, may change nothing."""
+    return _user("medewerker", "Beleid")
+
+
+@pytest.fixture
 def policy_officer(db: None) -> User:
     """Policy staff assigned to program Sociaal."""
     return _user("beleid-sociaal", "Beleid", program="sociaal")

@@ -11,6 +11,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.policy import must_have_second_factor
 from accounts.views import PENDING
 from tests.test_security import _production
 
@@ -180,11 +181,31 @@ def test_with_debug_off_the_second_factor_is_required() -> None:
             "import os, django; "
             "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'diemen_sociaal.settings'); "
             "django.setup(); from django.conf import settings; "
-            "print(settings.SECOND_FACTOR_REQUIRED, settings.SECOND_FACTOR_ROLES)",
+            "print(settings.SECOND_FACTOR_REQUIRED)",
         ]
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "True ('Griffie', 'Financiën')"
+    assert result.stdout.strip() == "True"
+
+
+@pytest.mark.django_db
+@required
+def test_the_roles_that_publish_and_administer_need_it_and_no_others(
+    administrator: User, finance: User, policy_officer: User
+) -> None:
+    superuser = User.objects.create_superuser("hoofd", password="geheim-wachtwoord-1")
+    flag_only = User.objects.create_user("alleen-vlag", is_staff=True)
+    needs = {
+        u.username: must_have_second_factor(u)
+        for u in (administrator, finance, policy_officer, superuser, flag_only)
+    }
+    assert needs == {
+        "griffier": True,
+        "controller": True,
+        "beleid-sociaal": False,
+        "hoofd": True,
+        "alleen-vlag": False,
+    }
 
 
 @pytest.mark.django_db

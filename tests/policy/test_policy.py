@@ -184,14 +184,14 @@ def test_the_register_lists_every_document_with_its_dates(client: Client, policy
 
 
 def test_links_into_a_draft_report_stay_hidden_from_anonymous_readers(
-    client: Client, policy: Report
+    client: Client, policy: Report, staff_reader: User
 ) -> None:
     Report.objects.filter(pk=policy.pk).update(status=ReportStatus.CONCEPT, adopted_on=None)
     page = client.get(PROJECT).content.decode()
     assert "/jaarstukken/2023/" not in page
     assert "/jaarstukken/2023/" not in client.get(NOTE).content.decode()
     staff = Client()
-    staff.force_login(User.objects.create_user("medewerker", is_staff=True))
+    staff.force_login(staff_reader)
     assert "/jaarstukken/2023/sociaal/#ontwikkeling-" in staff.get(PROJECT).content.decode()
 
 
@@ -317,7 +317,7 @@ def test_subjects_are_listed_and_linked_from_what_they_gather(
 
 
 def test_a_subject_keeps_a_draft_report_from_anonymous_readers(
-    client: Client, policy: Report
+    client: Client, policy: Report, staff_reader: User
 ) -> None:
     from policy.models import Subject
 
@@ -327,7 +327,7 @@ def test_a_subject_keeps_a_draft_report_from_anonymous_readers(
     page = client.get(REFUGEES).content.decode()
     assert "/jaarstukken/2023/" not in page and "Jaarstukken 2023" not in page
     staff = Client()
-    staff.force_login(User.objects.create_user("medewerker", is_staff=True))
+    staff.force_login(staff_reader)
     page = text(staff.get(REFUGEES))
     assert "Jaarstukken 2023: verantwoordt de doelstellingen 1" in page
     assert "Jaarstukken 2023, programma Sociaal: doelstelling 1" in page

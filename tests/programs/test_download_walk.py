@@ -24,7 +24,11 @@ from programs.new_year import start_new_year
 
 pytestmark = pytest.mark.django_db
 
-DOWNLOAD = re.compile(r'href="([^"#]+)"[^>]*\bdownload\b')
+# Open-data files of a report or chapter, and a chapter's PDF (the whole report's PDF is a
+# page that has it made).
+DOWNLOAD = re.compile(
+    r'href="(/[a-z]+/\d{4}/(?:[\w-]+/)?data\.(?:csv|xlsx|json)[^"#]*|/[a-z]+/\d{4}/[\w-]+/pdf/)"'
+)
 PAGE = re.compile(r'href="(/(?:jaarstukken|programmabegroting)/\d{4}/(?:(?!pdf/)[\w-]+/)?)"')
 TEMPLATE = re.compile(r'href="([^"]+/sjabloon-[\w-]+\.(?:csv|xlsx))"')
 

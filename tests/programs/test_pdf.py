@@ -57,8 +57,8 @@ def chapter(request: pytest.FixtureRequest) -> PdfReader:
 
 
 @pytest.fixture
-def staff_client(client: Client) -> Client:
-    client.force_login(User.objects.create_user("controller", is_staff=True))
+def staff_client(client: Client, staff_reader: User) -> Client:
+    client.force_login(staff_reader)
     return client
 
 

@@ -60,8 +60,8 @@ def make_draft(report: Report) -> None:
 
 
 @pytest.fixture
-def staff_client(client: Client) -> Client:
-    client.force_login(User.objects.create_user("controller", is_staff=True))
+def staff_client(client: Client, staff_reader: User) -> Client:
+    client.force_login(staff_reader)
     return client
 
 

@@ -233,7 +233,7 @@ def test_the_trend_joins_every_published_report_holding_the_code(
 
 
 def test_a_drafts_values_stay_out_of_the_trend_for_anonymous_readers(
-    client: Client, concept_2024: Report
+    client: Client, concept_2024: Report, staff_reader: User
 ) -> None:
     _set_value(concept_2024, "3.1.3", 2024, "realisatie", "75,2%")
 
@@ -243,7 +243,7 @@ def test_a_drafts_values_stay_out_of_the_trend_for_anonymous_readers(
     assert "2024" not in trend
     assert "75,2%" not in html and "Jaarstukken 2024" not in html
 
-    client.force_login(User.objects.create_user("medewerker", is_staff=True))
+    client.force_login(staff_reader)
     html = page(client, TREND)
     trend = trend_of(html)
     assert "2023 70% 73,6% Jaarstukken 2023" in trend
@@ -338,8 +338,10 @@ def test_a_draft_is_invisible_to_anonymous_readers(client: Client, draft: Report
     assert "Jaarstukken 2024" not in page(client, CHAPTER + "activiteit/1.1.1/")
 
 
-def test_staff_see_drafts_marked_as_draft(client: Client, draft: Report) -> None:
-    client.force_login(User.objects.create_user("medewerker", is_staff=True))
+def test_staff_see_drafts_marked_as_draft(
+    client: Client, draft: Report, staff_reader: User
+) -> None:
+    client.force_login(staff_reader)
     assert "concept, niet gepubliceerd" in page(client, "/")
     assert "Concept</strong> — deze versie" in page(client, "/jaarstukken/2024/sociaal/")
 

@@ -66,3 +66,18 @@ def test_a_user_without_a_role_is_refused_everywhere(client: Client, concept_202
     client.force_login(User.objects.create_user("zonder-rol", is_staff=True))
     for url in ("/beheer/", "/beheer/jaarstukken/2024/werklijst/", P + "activiteit/1.1.1/"):
         assert client.get(url).status_code == 403, url
+
+
+def test_the_role_decides_who_sees_drafts_not_the_admin_flag(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    """Drafts are for staff in a role; Django's is_staff flag only opens the admin site."""
+    chapter = "/jaarstukken/2024/sociaal/"
+    assert client.get(chapter).status_code == 404  # anonymous: not published
+    client.force_login(User.objects.create_user("alleen-vlag", is_staff=True))
+    assert client.get(chapter).status_code == 404
+    User.objects.filter(pk=finance.pk).update(is_staff=False)
+    client.force_login(User.objects.get(pk=finance.pk))
+    response = client.get(chapter)
+    assert response.status_code == 200
+    assert "Concept" in response.content.decode()

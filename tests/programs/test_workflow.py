@@ -118,7 +118,7 @@ def test_the_griffie_starts_a_new_year_once(
 
 
 def test_correcting_a_published_value_adds_a_footnote_naming_the_report(
-    client: Client, policy_officer: User, concept_2024: Report
+    client: Client, policy_officer: User, concept_2024: Report, staff_reader: User
 ) -> None:
     client.force_login(policy_officer)
     url = "/beheer/jaarstukken/2024/sociaal/indicator/3.1.4/"
@@ -142,7 +142,7 @@ def test_correcting_a_published_value_adds_a_footnote_naming_the_report(
     )
     page = Client().get("/jaarstukken/2023/sociaal/")  # the published report itself is unchanged
     assert "Juiste waarde: 250" not in page.content.decode()
-    client.force_login(User.objects.create_user("kijker", is_staff=True))
+    client.force_login(staff_reader)
     text = client.get("/jaarstukken/2024/sociaal/doelstelling/3/").content.decode()
     assert (
         "Correctie:</strong> Realisatie 2023 van indicator 3.1.4 stond verkeerd in Jaarstukken 2023"
