@@ -2,8 +2,10 @@
 
 from django.urls import path, re_path
 
-from . import api
-from . import urls as _public_urls  # noqa: F401 - registers the kind and code converters
+from . import (
+    api,
+    converters,  # noqa: F401 - registers <kind:…> and <code:…>
+)
 
 app_name = "api"
 

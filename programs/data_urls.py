@@ -5,23 +5,12 @@ published report and chapter as CSV (?tabel=indicatoren|begroting|investeringen)
 XLSX and JSON. Nothing for staff: the import lives in staff_urls, under /beheer/.
 """
 
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import exports
-from . import urls as _public_urls  # noqa: F401 - registers the kind converter used below
-
-
-class DataFormatConverter:
-    regex = "csv|xlsx|json"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(DataFormatConverter, "datafmt")
+from . import (
+    converters,  # noqa: F401 - registers <kind:…> and <datafmt:…>
+    exports,
+)
 
 app_name = "data"
 

@@ -319,6 +319,10 @@ def render_json(export: DataExport) -> Rendered:
     return filename, JSON_MIME, content.encode("utf-8")
 
 
+# The open-data files, as their addresses name them (programs/converters.py).
+DATA_FORMATS = ("csv", "xlsx", "json")
+
+
 def render(export: DataExport, fmt: str, table: str | None) -> Rendered:
     if fmt == "csv":
         if (table or INDICATORS) not in COLUMNS:

@@ -747,6 +747,10 @@ def template_rows(report: Report, kind: str, user: Any) -> list[dict[str, Any]]:
     return rows
 
 
+# The import templates' file formats, as their addresses name them (programs/converters.py).
+TEMPLATE_FORMATS = ("csv", "xlsx")
+
+
 def render_template(report: Report, kind: str, fmt: str, user: Any) -> exports.Rendered:
     columns = KINDS[kind].template
     rows = [[row[c] for c in columns] for row in template_rows(report, kind, user)]

@@ -1,22 +1,12 @@
 """Staff pages under /beheer/; every view here requires login and a role."""
 
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import import_views
+from . import (
+    converters,  # noqa: F401 - registers <kind:…>, <code:…> and <sheetfmt:…>
+    import_views,
+)
 from . import staff_views as views
-
-
-class SheetFormatConverter:
-    regex = "csv|xlsx"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(SheetFormatConverter, "sheetfmt")
 
 app_name = "staff"
 

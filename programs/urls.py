@@ -4,35 +4,12 @@ Permalinks are built from report kind, year, program and code, never database id
 so "indicator 3.1.4 in Jaarstukken 2023" is /jaarstukken/2023/sociaal/indicator/3.1.4/.
 """
 
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import views
-
-
-class CodeConverter:
-    """Codes as the reports print them: 3, 3.1, 3.1.4."""
-
-    regex = r"[0-9]+(?:\.[0-9]+)*"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-class KindConverter:
-    regex = "jaarstukken|programmabegroting"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(CodeConverter, "code")
-register_converter(KindConverter, "kind")
+from . import (
+    converters,  # noqa: F401 - registers <kind:…> and <code:…>
+    views,
+)
 
 app_name = "programs"
 
