@@ -129,10 +129,7 @@ def _report(kind: str, year: int) -> Report:
 
 def _program(kind: str, year: int, slug: str) -> Program:
     program = (
-        Program.objects.select_related("report")
-        .filter(report__in=Report.objects.published())
-        .filter(report__kind=kind, report__year=year, slug=slug)
-        .first()
+        Program.objects.at(kind, year, slug).filter(report__in=Report.objects.published()).first()
     )
     if program is None:
         raise NotFound("Dit programma bestaat niet of is niet gepubliceerd.")

@@ -44,10 +44,9 @@ from .imports import (
     allowed_kinds,
     apply_import,
     build_plan,
-    frozen_message,
     render_template,
 )
-from .models import Report
+from .models import Report, frozen_message
 
 SESSION_KEY = "programs.imports.pending"
 TOKEN_SALT = "programs.imports.confirm"
@@ -143,7 +142,7 @@ def _import_report(request: HttpRequest, kind: str, year: int) -> tuple[Report, 
     if not kinds:
         raise PermissionDenied("U heeft geen recht om gegevens te importeren.")
     if report.is_adopted:
-        raise PermissionDenied(frozen_message(report))
+        raise PermissionDenied(frozen_message(report.title))
     return report, kinds
 
 

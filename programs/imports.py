@@ -41,7 +41,7 @@ from indicators.services import COLUMN_OFFSETS, CellInput, save_indicator_values
 from investments.models import BudgetKind, BudgetLine, BudgetNature, Investment, InvestmentStatus
 
 from . import exports
-from .models import FrozenReportError, Program, Report, ReportStatus
+from .models import FrozenReportError, Program, Report, ReportStatus, frozen_message
 from .rules import may_import_indicator_values, may_import_into, may_import_money
 from .services import Conflict
 
@@ -199,13 +199,6 @@ def allowed_kinds(user: Any) -> list[str]:
 
 def may_edit(user: Any, kind: str, program: Program) -> bool:
     return may_import_into(user, program, money=kind in MONEY_KINDS)
-
-
-def frozen_message(report: Report) -> str:
-    return (
-        f"{report.title} is vastgesteld door de raad; er kan niets meer in worden "
-        "geïmporteerd. Een correctie hoort in het verslag van het volgende jaar."
-    )
 
 
 # Validation -------------------------------------------------------------------------------
@@ -710,7 +703,7 @@ def _apply_import(
 ) -> Plan:
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.is_adopted:
-        raise ImportRefused(frozen_message(locked))
+        raise ImportRefused(frozen_message(locked.title))
     plan = build_plan(report=locked, kind=kind, table=table, user=user)
     if plan.errors:
         raise PlanChanged(plan)

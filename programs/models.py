@@ -50,14 +50,19 @@ class ReportQuerySet(models.QuerySet["Report"]):
         return self.published()
 
 
+def frozen_message(report_title: str = "Dit verslag") -> str:
+    """What every form, import and admin page says about a report the council adopted."""
+    return (
+        f"{report_title} is vastgesteld door de raad en kan niet meer worden gewijzigd. "
+        "Een correctie hoort in het verslag van het volgende jaar."
+    )
+
+
 class FrozenReportError(ValidationError):
     """A change to a report the council has adopted; what it adopted never changes."""
 
     def __init__(self, report_title: str = "Dit verslag") -> None:
-        super().__init__(
-            f"{report_title} is vastgesteld door de raad en kan niet meer worden gewijzigd. "
-            "Een correctie hoort in het verslag van het volgende jaar."
-        )
+        super().__init__(frozen_message(report_title))
 
 
 class Report(ConcurrentTransitionMixin, models.Model):
@@ -246,6 +251,13 @@ class ProgramAssignment(models.Model):
         return f"{self.user} — {self.program_slug}"
 
 
+class ProgramQuerySet(models.QuerySet["Program"]):
+    def at(self, kind: str, year: int, slug: str) -> "ProgramQuerySet":
+        """The program at an address (/<kind>/<year>/<slug>/), with its report; who may
+        see it is the caller's filter (published, visible_to, a right)."""
+        return self.select_related("report").filter(report__kind=kind, report__year=year, slug=slug)
+
+
 class Program(ReportContent):
     report = models.ForeignKey(
         Report, verbose_name="rapportage", on_delete=models.CASCADE, related_name="programs"
@@ -254,6 +266,8 @@ class Program(ReportContent):
     name = models.CharField("naam", max_length=200)
     portfolio_holder = models.CharField("portefeuillehouder", max_length=200, blank=True)
     order = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    objects = ProgramQuerySet.as_manager()
 
     report_path = "report"
 

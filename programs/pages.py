@@ -121,9 +121,8 @@ class GoalView:
 def get_program(kind: str, year: int, slug: str, *, user: Any) -> Program:
     """The program of a report the user may see; 404 (never 403) otherwise."""
     program = (
-        Program.objects.select_related("report")
+        Program.objects.at(kind, year, slug)
         .filter(report__in=Report.objects.visible_to(user))
-        .filter(report__kind=kind, report__year=year, slug=slug)
         .first()
     )
     if program is None:

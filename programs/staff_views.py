@@ -30,14 +30,20 @@ from indicators.services import COLUMN_OFFSETS, save_indicator_values
 from investments.models import BudgetLine, CarryOver, Investment
 
 from . import new_year, services, staff_forms, worklist
-from .models import Activity, DevelopmentSection, Program, Report, ReportKind, ReportStatus
+from .models import (
+    Activity,
+    DevelopmentSection,
+    Program,
+    Report,
+    ReportKind,
+    ReportStatus,
+    frozen_message,
+)
 from .services import Conflict, StatusChangeRefused
 
 
 def _program(request: HttpRequest, kind: str, year: int, slug: str, perm: str) -> Program:
-    program = get_object_or_404(
-        Program.objects.select_related("report"), report__kind=kind, report__year=year, slug=slug
-    )
+    program = get_object_or_404(Program.objects.at(kind, year, slug))
     _require(request, perm, program)
     return program
 
@@ -46,10 +52,7 @@ def _require(request: HttpRequest, perm: str, program: Program | None = None) ->
     if request.user.has_perm(perm, program):
         return
     if program is not None and program.report.status == ReportStatus.ADOPTED:
-        raise PermissionDenied(
-            f"{program.report.title} is vastgesteld door de raad en kan niet meer worden "
-            "gewijzigd. Een correctie hoort in het verslag van het volgende jaar."
-        )
+        raise PermissionDenied(frozen_message(program.report.title))
     raise PermissionDenied("U heeft geen recht om dit te wijzigen.")
 
 
@@ -296,9 +299,7 @@ def move_development(
 def edit_carry_over(
     request: HttpRequest, kind: str, year: int, program: str, pk: int
 ) -> HttpResponse:
-    found = get_object_or_404(
-        Program.objects.select_related("report"), report__kind=kind, report__year=year, slug=program
-    )
+    found = get_object_or_404(Program.objects.at(kind, year, program))
     if request.user.has_perm("programs.edit_money", found):
         form_class: type[staff_forms.VersionedForm] = staff_forms.CarryOverForm
     else:
@@ -317,9 +318,7 @@ def edit_carry_over(
 
 @login_required
 def money(request: HttpRequest, kind: str, year: int, program: str) -> HttpResponse:
-    found = get_object_or_404(
-        Program.objects.select_related("report"), report__kind=kind, report__year=year, slug=program
-    )
+    found = get_object_or_404(Program.objects.at(kind, year, program))
     can_money = request.user.has_perm("programs.edit_money", found)
     if not can_money:
         _require(request, "programs.edit_policy_content", found)
