@@ -73,11 +73,26 @@ def test_the_role_decides_who_sees_drafts_not_the_admin_flag(
 ) -> None:
     """Drafts are for staff in a role; Django's is_staff flag only opens the admin site."""
     chapter = "/jaarstukken/2024/sociaal/"
-    assert client.get(chapter).status_code == 404  # anonymous: not published
+    draft = [
+        chapter,
+        chapter + "indicator/3.1.4/",
+        chapter + "data.csv?tabel=indicatoren",
+        chapter + "data.json",
+        "/jaarstukken/2024/data.xlsx",
+        "/api/jaarstukken/2024/sociaal/",
+        chapter + "pdf/",
+        "/jaarstukken/2024/pdf/",
+    ]
+    for url in draft:
+        assert client.get(url).status_code == 404, url  # anonymous: not published
     client.force_login(User.objects.create_user("alleen-vlag", is_staff=True))
-    assert client.get(chapter).status_code == 404
+    for url in draft:
+        assert client.get(url).status_code == 404, url
+    assert "2024" not in client.get("/zoeken/", {"q": "jongeren"}).content.decode()
     User.objects.filter(pk=finance.pk).update(is_staff=False)
     client.force_login(User.objects.get(pk=finance.pk))
     response = client.get(chapter)
     assert response.status_code == 200
     assert "Concept" in response.content.decode()
+    assert client.get(chapter + "data.json").status_code == 200
+    assert "Jaarstukken 2024" in client.get("/zoeken/", {"q": "jongeren"}).content.decode()
