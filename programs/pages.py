@@ -258,10 +258,51 @@ def _budget_context(program: Program) -> dict[str, Any]:
     return {"budget_view": False, "budget": budget, "budget_plans": plans}
 
 
+@dataclass(frozen=True)
+class Section:
+    """One section of a chapter, as its contents and its body both name it.
+
+    The web page's contents, the chapter body (web and PDF) and the PDF's contents all
+    loop over chapter_sections(), so a section is added, renamed or reordered once.
+    """
+
+    anchor: str  # the id, after the PDF's chapter prefix
+    title: str
+    template: str
+
+
+def chapter_sections(context: dict[str, Any]) -> list[Section]:
+    """The sections a chapter has, in the source's order; an empty one is left out."""
+    budget = context["budget_view"]
+    candidates = [
+        ("belangrijke-ontwikkelingen", "Belangrijke ontwikkelingen", context["developments"]),
+        (
+            "bereikt",
+            "Wat willen we bereiken en wat gaan we ervoor doen?"
+            if budget
+            else "Wat hebben we bereikt en wat hebben we ervoor gedaan?",
+            True,  # the goals are the chapter: always there
+        ),
+        (
+            "kosten",
+            "Wat mag het kosten?" if budget else "Wat heeft het gekost?",
+            # The balances are always computed; without a line there is nothing to show.
+            any(not row.is_total for row in context["cost_rows"]),
+        ),
+        ("overhevelingen", "Voorgestelde overhevelingen", context["carry_overs"]),
+        ("investeringen", "Investeringen", context["investments"]),
+    ]
+    return [
+        Section(anchor, title, f"programs/includes/sections/_{anchor}.html")
+        for anchor, title, present in candidates
+        if present
+    ]
+
+
 def chapter_context(program: Program) -> dict[str, Any]:
     """Everything of one program chapter, in the source's order."""
     developments = list(program.developments.all())
-    return {
+    context = {
         **_budget_context(program),
         "report": program.report,
         "program": program,
@@ -272,6 +313,8 @@ def chapter_context(program: Program) -> dict[str, Any]:
         "carry_overs": list(CarryOver.objects.filter(program=program)),
         "investments": list(Investment.objects.filter(program=program)),
     }
+    context["sections"] = chapter_sections(context)
+    return context
 
 
 def _cost_rows(program: Program) -> list[CostRow]:
