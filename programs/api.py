@@ -26,8 +26,8 @@ from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from diemen_sociaal.lib.costs import CostRow
-from indicators.models import Indicator
-from investments.models import BudgetLine, Investment
+from indicators.models import DirectionChoices, Indicator, IndicatorKind
+from investments.models import BudgetKind, BudgetLine, BudgetNature, Investment, InvestmentStatus
 
 from . import exports, pages
 from .models import Activity, Goal, Program, Report, ReportKind, ReportStatus, Subgoal
@@ -575,10 +575,10 @@ def _schemas() -> Json:
                 "naam": STRING,
                 "eenheid": _nullable("string"),
                 "verplicht": {"type": "boolean"},
-                "richting": {"type": "string", "enum": ["hoger", "lager", ""]},
+                "richting": {"type": "string", "enum": list(DirectionChoices.values)},
                 "bron": STRING,
                 "doelstelling": STRING,
-                "tabel": {"type": "string", "enum": ["effect", "prestatie"]},
+                "tabel": {"type": "string", "enum": list(IndicatorKind.values)},
                 "url": URI,
                 "pagina": URI,
                 "onderdelen": {"type": "array", "items": STRING},
@@ -588,7 +588,7 @@ def _schemas() -> Json:
         "Waarde": _object(
             {
                 "onderdeel": _nullable("string"),
-                "kolom": {"type": "string", "enum": ["realisatie_vorig", "begroot", "realisatie"]},
+                "kolom": {"type": "string", "enum": [key.value for key, _, _ in pages.COLUMNS]},
                 "jaar": INTEGER,
                 "staat": {"type": "string", "enum": list(exports.STATE_NAMES.values())},
                 "getal": {
@@ -610,11 +610,8 @@ def _schemas() -> Json:
         ),
         "Begrotingsregel": _object(
             {
-                "aard": {"type": "string", "enum": ["structureel", "incidenteel"]},
-                "soort": {
-                    "type": "string",
-                    "enum": ["lasten", "baten", "toevoegingen", "onttrekkingen"],
-                },
+                "aard": {"type": "string", "enum": list(BudgetNature.values)},
+                "soort": {"type": "string", "enum": list(BudgetKind.values)},
                 "omschrijving": STRING,
             }
             | amounts
@@ -626,7 +623,7 @@ def _schemas() -> Json:
                 "budget": EUROS,
                 "realisatie": EUROS,
                 "vrije_ruimte": {**EUROS, "description": "Berekend: budget − realisatie."},
-                "status": {"type": "string", "enum": ["I", "D", "V", "A"]},
+                "status": {"type": "string", "enum": list(InvestmentStatus.values)},
                 "status_omschrijving": STRING,
                 "toelichting": STRING,
                 "url": URI,

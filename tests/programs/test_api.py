@@ -12,7 +12,8 @@ from openapi_schema_validator import OAS31Validator, oas31_format_checker
 from openapi_spec_validator import validate as validate_openapi
 
 from diemen_sociaal.lib.dutch import round_to_thousands
-from indicators.models import Indicator
+from indicators.models import DirectionChoices, Indicator, IndicatorKind
+from investments.models import BudgetKind, BudgetNature, InvestmentStatus
 from programs.api import PAGE_SIZE
 from programs.models import Activity, Report, ReportStatus
 
@@ -72,6 +73,21 @@ def openapi(client: Client) -> dict:
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     return response.json()
+
+
+def test_the_descriptions_word_lists_are_the_models_choices(openapi: dict) -> None:
+    """A choice added to a model is in the description at once, never typed twice."""
+    schemas = openapi["components"]["schemas"]
+
+    def enum(schema: str, field: str) -> list[str]:
+        return schemas[schema]["properties"][field]["enum"]
+
+    assert enum("Indicator", "richting") == list(DirectionChoices.values)
+    assert enum("Indicator", "tabel") == ["effect", "prestatie"] == list(IndicatorKind.values)
+    assert enum("Waarde", "kolom") == ["realisatie_vorig", "begroot", "realisatie"]
+    assert enum("Begrotingsregel", "aard") == list(BudgetNature.values)
+    assert enum("Begrotingsregel", "soort") == list(BudgetKind.values)
+    assert enum("Investering", "status") == list(InvestmentStatus.values)
 
 
 def test_the_description_is_openapi_3_1_and_covers_every_api_url(openapi: dict) -> None:
