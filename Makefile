@@ -18,6 +18,7 @@ TEST_PROCESSES ?= auto
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)

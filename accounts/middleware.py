@@ -26,7 +26,7 @@ class SecondFactorMiddleware:
         if (
             settings.SECOND_FACTOR_REQUIRED
             and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]  # django-otp adds it
             and must_have_second_factor(user)
         ):
             logout(request)

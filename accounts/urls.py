@@ -14,5 +14,5 @@ urlpatterns = [
     path("tweede-factor/", views.verify, name="second-factor"),
     path("tweede-factor/instellen/", views.setup, name="second-factor-setup"),
     path("tweede-factor/herstelcodes/", views.recovery_codes, name="recovery-codes"),
-    *(p for p in django_account_urls.urlpatterns if p.name != "login"),
+    *(p for p in django_account_urls.urlpatterns if getattr(p, "name", None) != "login"),
 ]

@@ -53,7 +53,7 @@ class SignInView(LoginView):
         session.cycle_key()
         session[PENDING] = {
             "user": user.pk,
-            "backend": user.backend,  # type: ignore[attr-defined]
+            "backend": user.backend,
             "since": time.time(),
             "next": self.get_success_url(),
         }

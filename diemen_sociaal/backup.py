@@ -113,7 +113,7 @@ def _create_private(target: Path) -> None:
 
 
 def _db(alias: str) -> dict[str, Any]:
-    return settings.DATABASES[alias]
+    return dict(settings.DATABASES[alias])
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:

@@ -219,9 +219,10 @@ class ReportConditionalGetMiddleware:
             last_modified = int(midnight.timestamp())
             response.headers["Last-Modified"] = http_date(last_modified)
         patch_cache_control(response, no_cache=True)
-        return get_conditional_response(
+        answer = get_conditional_response(
             request, etag=etag, last_modified=last_modified, response=response
         )
+        return answer if answer is not None else response
 
 
 ADOPTED_ON = "report_adopted_on"
@@ -379,7 +380,7 @@ class CollectedStaticFinder(BaseFinder):
     collectstatic never copies STATIC_ROOT onto itself.
     """
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str] | None:
+    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> Any:  # both overloads
         try:
             candidate = safe_join(str(settings.STATIC_ROOT), path)
         except SuspiciousFileOperation:

@@ -13,7 +13,7 @@ admin.site.site_header = lazy(
 admin.site.site_title = lazy(lambda: f"{settings.MUNICIPALITY_NAME} — sociaal domein", str)()
 admin.site.index_title = "Beheer van rapportages"
 # The admin's own login page would skip the second factor: it sends people to ours.
-admin.site.login = RedirectView.as_view(pattern_name="login", query_string=True)  # type: ignore[method-assign]
+admin.site.login = RedirectView.as_view(pattern_name="login", query_string=True)  # type: ignore[method-assign, assignment]
 
 handler500 = "diemen_sociaal.ops.server_error"
 

@@ -59,7 +59,7 @@ class ValueInline(FrozenAwareInline, admin.TabularInline):
     readonly_fields = ("display",)
     autocomplete_fields = ("footnotes",)
 
-    def get_formset(self, request, obj=None, **kwargs):  # type: ignore[no-untyped-def]
+    def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         # Only this indicator's own breakdown parts can be chosen.
         if obj is not None:

@@ -37,4 +37,4 @@ class IndicatorValueForm(forms.ModelForm):
         # Fill the typed parts before the model's own validation and constraints run.
         if hasattr(self, "_parsed"):
             self.instance.set_value(self._parsed)
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # ModelForm has it; the stubs do not say

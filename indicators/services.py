@@ -48,7 +48,7 @@ def save_indicator_values(
         (v.component_id, v.year, v.kind): v
         for v in indicator.values.select_related("component").prefetch_related("footnotes")
     }
-    components = {c.pk: c for c in indicator.components.all()}
+    components: dict[int | None, IndicatorComponent] = {c.pk: c for c in indicator.components.all()}
     for cell in cells:
         offset, kind = COLUMN_OFFSETS[cell.column]
         key = (cell.component_id, year + offset, kind)

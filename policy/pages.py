@@ -186,7 +186,9 @@ def note_context(note: PolicyNote, user: Any) -> dict[str, Any]:
         (note.start_year, note.end_year),
     )
     serving: dict[int, list[Goal]] = defaultdict(list)
-    by_ref = {(link.program_slug, link.goal_code): [] for link in links}
+    by_ref: dict[tuple[str, str], list[Goal]] = {
+        (link.program_slug, link.goal_code): [] for link in links
+    }
     for goal in goals:
         by_ref.setdefault((goal.program.slug, goal.code), []).append(goal)
     for central in central_goals:
@@ -305,9 +307,9 @@ def development_links(sections: list[DevelopmentSection]) -> dict[int, list[SeeA
     documents = CouncilDocument.developments.through.objects.filter(
         developmentsection_id__in=ids
     ).select_related("councildocument")
-    for row in documents:
-        document = row.councildocument
-        found[row.developmentsection_id].append(
+    for document_row in documents:
+        document = document_row.councildocument
+        found[document_row.developmentsection_id].append(
             SeeAlso(
                 document.get_kind_display(),
                 document.subject,

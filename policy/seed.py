@@ -189,7 +189,7 @@ def _goal_ref(ref: str) -> tuple[str, str]:
     return program_slug, goal_code
 
 
-def _by_slug(model: type, slugs: list[str], owner: CouncilDocument | Subject) -> list[Any]:
+def _by_slug(model: type[Any], slugs: list[str], owner: CouncilDocument | Subject) -> list[Any]:
     found = list(model.objects.filter(slug__in=slugs))
     if len(found) != len(set(slugs)):
         raise SeedError(f"{owner.slug}: unknown {model.__name__} among {slugs}")

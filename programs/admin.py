@@ -42,7 +42,7 @@ class VersionCheckedForm(forms.ModelForm):
             self.fields["seen_version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.instance.pk:
             # The admin saves inside one transaction: the lock holds until the save.
             stored = (
@@ -100,7 +100,7 @@ class FrozenAwareAdmin(FrozenAwareMixin, SimpleHistoryAdmin):
     page; simple_history's pages would fail on them with a server error."""
 
     @property
-    def object_history_template(self) -> str | None:  # type: ignore[override]
+    def object_history_template(self) -> str | None:
         return SimpleHistoryAdmin.object_history_template if self._has_history() else None
 
     def get_urls(self) -> list[Any]:

@@ -78,7 +78,9 @@ def report_texts(report: Report) -> Iterator[tuple[str, str]]:
         ]
         if not fields:
             continue
-        rows = model.objects.filter(**{model.report_path: report}).values_list("pk", *fields)
+        rows = model._default_manager.filter(**{model.report_path: report}).values_list(
+            "pk", *fields
+        )
         for pk, *texts in rows:
             for name, text in zip(fields, texts, strict=True):
                 if text:

@@ -122,7 +122,9 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["soort"].choices = [(k, KINDS[k].label.capitalize()) for k in kinds]
+        soort = self.fields["soort"]
+        assert isinstance(soort, forms.ChoiceField)
+        soort.choices = [(k, KINDS[k].label.capitalize()) for k in kinds]
         if len(kinds) == 1:
             self.fields["soort"].initial = kinds[0]
 

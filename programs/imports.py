@@ -28,7 +28,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.db import DatabaseError, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -298,6 +298,14 @@ class Validator:
         if first != number:
             raise RowProblem(column, f"Dubbele regel: {what} staat ook al in rij {first}.")
 
+    @overload
+    @staticmethod
+    def amount(record: dict[str, str], column: str, *, required: Literal[True] = True) -> int: ...
+
+    @overload
+    @staticmethod
+    def amount(record: dict[str, str], column: str, *, required: bool) -> int | None: ...
+
     @staticmethod
     def amount(record: dict[str, str], column: str, *, required: bool = True) -> int | None:
         text = record.get(column, "")
@@ -362,7 +370,7 @@ def _show_money(name: str, value: Any) -> str:
     return format_euros(value) if isinstance(value, int) else str(value)
 
 
-def _choice(text: str, choices: type, column: str) -> str:
+def _choice(text: str, choices: Any, column: str) -> str:
     """A choice by its code or its label, in any case: "lasten", "Lasten"."""
     wanted = text.strip().lower()
     for value, label in choices.choices:

@@ -22,7 +22,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -99,7 +101,7 @@ def start(report: Report, user: AbstractBaseUser | AnonymousUser | None) -> PdfJ
             return running
         job = PdfJob.objects.create(
             report=report,
-            requested_by=user if user is not None and user.is_authenticated else None,
+            requested_by=user if user is not None and user.is_authenticated else None,  # type: ignore[misc]  # AUTH_USER_MODEL
             pages_expected=_last_page_count(report),
             step=WAITING,
         )
@@ -127,7 +129,7 @@ def retry(job: PdfJob) -> PdfJob:
     return job
 
 
-def _enqueue(job_id: object) -> None:
+def _enqueue(job_id: Any) -> None:
     result = make_report_pdf.enqueue(str(job_id))
     PdfJob.objects.filter(pk=job_id).update(task_id=str(result.id))
 
@@ -204,7 +206,7 @@ def _recover(candidates: QuerySet[PdfJob]) -> int:
                     heartbeat_at=None,
                 )
                 if done:
-                    transaction.on_commit(lambda pk=job.pk: _enqueue(pk))
+                    transaction.on_commit(partial(_enqueue, job.pk))
             logger.warning("PDF job %s was interrupted; it is queued again", job.pk)
         if done and job.task_id:
             # The lost worker's task will never report; it is closed as failed.

@@ -181,13 +181,13 @@ class ReportContent(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         report_id = self.ensure_editable()
         super().save(*args, **kwargs)
         if report_id is not None:
             Report.content_changed(report_id)
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         report_id = self.ensure_editable()
         deleted = super().delete(*args, **kwargs)
         if report_id is not None:
@@ -197,7 +197,7 @@ class ReportContent(models.Model):
     def report_status(self) -> tuple[int, str, str] | None:
         """The (report id, status, title) of the report this row belongs to."""
         parent_name, _, rest = self.report_path.partition("__")
-        field = self._meta.get_field(parent_name)
+        field: Any = self._meta.get_field(parent_name)  # a ForeignKey, by report_path
         parent_id = getattr(self, field.attname)
         prefix = f"{rest}__" if rest else ""
         row = (

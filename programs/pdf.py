@@ -227,7 +227,7 @@ def _page_number_html(total: int) -> list[str]:
     """The numbers of all pages, in as many pieces as there are workers."""
     pieces = min(pdf_worker.processes(), total)
     size = -(-total // pieces)
-    html = []
+    html: list[str] = []
     for first in range(1, total + 1, size):
         last = min(first + size - 1, total)
         css = (

@@ -41,7 +41,7 @@ def merge(parts: list[bytes], page_numbers: list[bytes] | None = None) -> bytes:
     out = Pdf.open(io.BytesIO(parts[0]))
     root = out.Root.StructTreeRoot
     document = root.K[0]
-    nums = list(root.ParentTree.Nums)
+    nums: list[Any] = list(root.ParentTree.Nums)
     next_key = _next_key(nums)
     dests = _destinations(out, out, 0)
     outline = _outline_items(out, out, 0)
@@ -102,7 +102,7 @@ def _adopt(document: Any, source_document: Any, moved: list[Any]) -> None:
                 element.P = document
 
 
-def _page_map(out: Pdf, source: Pdf, first: int) -> dict[tuple[int, int], Any]:
+def _page_map(out: Pdf, source: Pdf, first: int) -> dict[Any, Any]:
     return {page.objgen: out.pages[first + index].obj for index, page in enumerate(source.pages)}
 
 
@@ -137,7 +137,7 @@ def _outline_items(out: Pdf, source: Pdf, first: int) -> list[OutlineItem]:
 
 
 def _copy_item(item: OutlineItem, pages: dict[tuple[int, int], Any]) -> OutlineItem:
-    target = item.destination
+    target: Any = item.destination
     copy = OutlineItem(str(item.title), Array([pages[target[0].objgen], *list(target)[1:]]))
     copy.is_closed = item.is_closed
     copy.children.extend(_copy_item(child, pages) for child in item.children)

@@ -165,9 +165,9 @@ def lay_out_all(
             finished, pending = wait(pending, timeout=tick_seconds, return_when=FIRST_COMPLETED)
             for future in finished:
                 index = futures[future]
-                parts[index] = future.result()
+                part = parts[index] = future.result()
                 if done:
-                    done(index, parts[index])
+                    done(index, part)
             if tick and not finished:
                 tick()
     except BrokenProcessPool:

@@ -8,6 +8,8 @@ take the Program. The rules package loads this module at start-up
 (AutodiscoverRulesConfig); code that cannot import it (models) asks user.has_perm.
 """
 
+from typing import Any
+
 import rules
 
 from .models import Program, ReportStatus
@@ -33,7 +35,7 @@ def is_policy_officer(user: object) -> bool:
 
 
 @rules.predicate
-def is_assigned_to(user: object, program: Program | None) -> bool:
+def is_assigned_to(user: Any, program: Program | None) -> bool:
     if program is None or not getattr(user, "is_authenticated", False):
         return False
     slugs = getattr(user, "_assigned_program_slugs", None)
@@ -49,7 +51,7 @@ def report_is_open(user: object, program: Program | None) -> bool:
     return program is not None and program.report.status != ReportStatus.ADOPTED
 
 
-def _in_group(user: object, name: str) -> bool:
+def _in_group(user: Any, name: str) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     groups = getattr(user, "_group_names", None)

@@ -250,7 +250,7 @@ def _search_source(
     found = []
     for row in rows[:limit]:
         item = source.to_item(row)
-        found.append((_sort_key(item, row.rank), _hit(item, terms)))
+        found.append((_sort_key(item, row.rank), _hit(item, terms)))  # type: ignore[union-attr]  # annotated
     return found
 
 
@@ -259,7 +259,7 @@ def _ranked_matches(rows: models.QuerySet, source: _Source, query: str) -> model
     search_query = SearchQuery(query, config="dutch", search_type="websearch")
     vectors = (SearchVector(name, config="dutch", weight=weight) for name, weight in source.fields)
     rows = rows.alias(document=reduce(operator.add, vectors))
-    rank = SearchRank(F("document"), search_query)
+    rank: Any = SearchRank(F("document"), search_query)
     matches = Q(document=search_query)
     if source.has_code:
         rank += Case(When(code=query, then=Value(CODE_MATCH_BONUS)), default=Value(0.0))

@@ -11,10 +11,9 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from .models import Program, Report
+from .models import Program, Report, Versioned
 from .signals import report_adopted
 
 
@@ -26,7 +25,7 @@ class Conflict(Exception):
 
 
 @transaction.atomic
-def save_versioned[M: Model](
+def save_versioned[M: Versioned](
     *, model: type[M], pk: int, version: int, apply: Callable[[M], None]
 ) -> M:
     """Apply a change to the stored row, but only if nobody saved it since `version`.
@@ -34,7 +33,7 @@ def save_versioned[M: Model](
     The row is locked (select_for_update) so two saves cannot both pass the
     check; the loser gets Conflict with the row as the winner left it.
     """
-    current = model.objects.select_for_update().get(pk=pk)
+    current = model._default_manager.select_for_update().get(pk=pk)
     if current.version != version:
         raise Conflict(current)
     apply(current)
@@ -93,7 +92,7 @@ def change_status(
 
 
 def available_transitions(report: Report) -> list[tuple[str, str]]:
-    allowed = {t.name for t in report.get_available_status_transitions()}
+    allowed = {t.name for t in report.get_available_status_transitions()}  # type: ignore[attr-defined]  # django-fsm
     return [(name, label) for name, (method, label) in TRANSITIONS.items() if method in allowed]
 
 

@@ -22,8 +22,8 @@ class EuroField(forms.CharField):
     def prepare_value(self, value: Any) -> Any:
         return format_number(value) if isinstance(value, int) else value
 
-    def to_python(self, value: Any) -> int | None:
-        text = super().to_python(value).replace("€", "").strip()
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]  # text in, euros out
+        text = (super().to_python(value) or "").replace("€", "").strip()
         if not text:
             return None
         try:
@@ -47,17 +47,18 @@ class VersionedForm(forms.ModelForm):
         if not self.is_bound:
             self.initial["version"] = self.instance.version
         for name, field in self.fields.items():
-            if name in self._meta.fields and _is_long_text(self._meta.model, name):
-                field.help_text = " ".join(filter(None, [field.help_text, long_text_hint()]))
+            if name in (self._meta.fields or ()) and _is_long_text(self._meta.model, name):
+                field.help_text = " ".join(filter(None, [str(field.help_text), long_text_hint()]))
 
     def apply_to(self, current: Any) -> None:
         """Copy what was typed onto the stored row (locked by the caller)."""
-        for name in self._meta.fields:
+        for name in self._meta.fields or ():
             setattr(current, name, self.cleaned_data[name])
 
 
 def _is_long_text(model: type[models.Model], name: str) -> bool:
-    return any(isinstance(v, LongText) for v in model._meta.get_field(name).validators)
+    field: Any = model._meta.get_field(name)
+    return any(isinstance(v, LongText) for v in field.validators)
 
 
 class ActivityForm(VersionedForm):
@@ -114,8 +115,8 @@ class BudgetLineForm(VersionedForm):
         fields = ["rekening_vorig", "begroting_primitief", "begroting_totaal", "rekening"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        for name in self._meta.fields:
+        data = super().clean() or {}
+        for name in self._meta.fields or ():
             if data.get(name) is None and name not in self.errors:
                 data[name] = 0  # an empty amount is nil, shown as "-"
         return data
@@ -142,7 +143,7 @@ class InvestmentForm(VersionedForm):
         widgets = {"explanation": forms.Textarea(attrs={"rows": 4})}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for name in ("budget", "realised"):
             if data.get(name) is None and name not in self.errors:
                 self.add_error(name, "Vul een bedrag in.")
@@ -219,7 +220,7 @@ class IndicatorValuesForm(forms.Form):
         self._component_ids = [cid for cid, _ in parts]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         self.cells: list[CellInput] = []
         for component_id in self._component_ids:
             for column in self.columns:

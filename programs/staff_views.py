@@ -14,8 +14,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, OuterRef, Prefetch, Subquery
-from django.forms import Form
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,6 +36,7 @@ from .models import (
     Report,
     ReportKind,
     ReportStatus,
+    Versioned,
     frozen_message,
 )
 from .services import Conflict, StatusChangeRefused
@@ -93,7 +93,7 @@ def _edit(
     request: HttpRequest,
     *,
     program: Program,
-    obj: Model,
+    obj: Versioned,
     form_class: type[staff_forms.VersionedForm],
     title: str,
     back: str,
@@ -125,11 +125,16 @@ def _edit(
 
 
 def _conflict(
-    request: HttpRequest, program: Program, form: Form, current: Any, title: str, back: str
+    request: HttpRequest,
+    program: Program,
+    form: staff_forms.VersionedForm,
+    current: Any,
+    title: str,
+    back: str,
 ) -> HttpResponse:
     """Both versions side by side; saving again from here deliberately replaces theirs."""
     rows = []
-    for name in form._meta.fields:
+    for name in form._meta.fields or ():
         field = form.fields[name]
         mine = form.cleaned_data.get(name)
         theirs = getattr(current, name)
@@ -160,7 +165,7 @@ def _conflict(
     return render(request, "staff/conflict.html", context, status=409)
 
 
-def _history(obj: Model) -> list[dict[str, Any]]:
+def _history(obj: Any) -> list[dict[str, Any]]:
     """Who changed what and when, newest first, with a readable diff per field."""
     records = list(obj.history.select_related("history_user").order_by("-history_date")[:20])
     entries = []
@@ -186,7 +191,7 @@ def _history(obj: Model) -> list[dict[str, Any]]:
 def _text_diff(old: str, new: str) -> SafeString:
     """Word-level difference with <del>/<ins>; everything escaped first."""
     old_words, new_words = old.split(), new.split()
-    out = []
+    out: list[str] = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":

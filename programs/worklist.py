@@ -69,7 +69,8 @@ def indicator_value_kind(report: Report | None) -> str:
 
 
 def activities(programs: QuerySet[Program]) -> QuerySet[Activity]:
-    report = programs.first().report if programs.exists() else None
+    first = programs.first()
+    report = first.report if first is not None else None
     since = _review_started(report) if report else None
     text = activity_text_field(report)
     return (
@@ -90,7 +91,8 @@ def activities(programs: QuerySet[Program]) -> QuerySet[Activity]:
 
 
 def indicators(programs: QuerySet[Program]) -> QuerySet[Indicator]:
-    report = programs.first().report if programs.exists() else None
+    first = programs.first()
+    report = first.report if first is not None else None
     year = report.year if report else 0
     since = _review_started(report) if report else None
     realised = IndicatorValue.objects.filter(
@@ -223,9 +225,10 @@ class IndicatorTable(tables.Table):
 
 def summary(programs: QuerySet[Program]) -> list[dict[str, Any]]:
     """Per program: "27 van 31 activiteiten ingevuld", and the same for indicators."""
-    if not programs.exists():
+    first = programs.first()
+    if first is None:
         return []
-    report = programs.first().report
+    report = first.report
     text = activity_text_field(report)
     acts = {
         row["subgoal__goal__program"]: row

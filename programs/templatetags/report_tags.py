@@ -1,6 +1,7 @@
 """Template filters: one-liners over the tested pure functions in diemen_sociaal.lib."""
 
 from datetime import date
+from typing import Any
 
 from django import template
 from django.utils.html import format_html_join
@@ -31,7 +32,7 @@ def get_item(mapping: dict, key: object) -> object:
 
 
 @register.filter
-def get_field(form: object, name: str) -> object:
+def get_field(form: Any, name: str) -> object:
     return form[name]
 
 

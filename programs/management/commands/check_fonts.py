@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("reports", nargs="*", help="kind/year, e.g. jaarstukken/2023")
 
     def handle(self, *args: Any, reports: list[str], **options: Any) -> None:
-        found = Report.objects.all()
+        found: list[Report] = list(Report.objects.all())
         if reports:
             wanted = [name.partition("/") for name in reports]
             found = [r for r in found if (r.kind, "/", str(r.year)) in wanted]
