@@ -217,9 +217,11 @@ def _assert_safe(response: object, payloads: list[str]) -> None:
 @pytest.mark.django_db
 def test_public_pages_shrug_off_hostile_query_parameters(report_2023: Report) -> None:
     client = Client()
+    # The public pages read only "q"; "jaar" stands for every name they ignore, and the
+    # payload itself as a name for the names nobody expects.
     for page in PUBLIC_PAGES:
         for payload in HOSTILE:
-            for name in ("q", "page", "sort", "jaar", payload[:50]):
+            for name in ("q", "jaar", payload[:50]):
                 response = client.get(page, {name: payload})
                 _assert_safe(response, [payload])
                 assert response.status_code in (200, 400, 404), (page, name, payload)
