@@ -12,7 +12,6 @@ This module imports no models: a worker starts with a bare interpreter
 connections) and sets Django up before it takes work.
 """
 
-import mimetypes
 import os
 import threading
 import time
@@ -21,13 +20,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
-from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urljoin
 
 from django.conf import settings
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # The document's own address. Only static files are ever resolved against it, and the
 # fetcher below serves those from disk; nothing is looked up on the network.
@@ -35,18 +30,6 @@ BASE_URL = "file:///"
 # PDF/UA-1: tagged, with title and language, for readers who use a screen reader.
 # Presentational hints make <li value="6"> number a footnote 6, as in the source.
 TAGGED = {"pdf_variant": "pdf/ua-1", "presentational_hints": True}
-
-
-class StaticFilesFetcher(URLFetcher):
-    """Serves the project's static files from disk and refuses every other URL."""
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        path = static_file_for(url)
-        if path is None:
-            raise ValueError(f"PDF rendering may load only static files of the project, not {url}")
-        # WeasyPrint takes a stylesheet only when it is served as text/css.
-        mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, Path(path).read_bytes(), {"Content-Type": mime})
 
 
 def static_file_for(url: str) -> str | None:
@@ -77,6 +60,12 @@ class Part:
 
 def lay_out(html: str, tagged: bool = True) -> Part:
     """HTML to a PDF part. Runs in a worker, or in-process for a single chapter."""
+    # Imported here: WeasyPrint takes a second to import, and every process that loads the
+    # URLs (each manage.py command, each web worker) would pay it without making a PDF.
+    from weasyprint import HTML
+
+    from .pdf_fetcher import StaticFilesFetcher
+
     options = TAGGED if tagged else {}
     source = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher())
     document = source.render(**options)

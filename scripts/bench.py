@@ -437,7 +437,7 @@ def child_bare() -> dict[str, Any]:
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
-    from programs import pdf, pdf_worker
+    from programs import pdf, pdf_fetcher, pdf_worker
     from programs.models import Report
 
     _warm()
@@ -445,7 +445,7 @@ def child_bare() -> dict[str, Any]:
     programs = list(report.programs.select_related("report"))
     html = render_to_string(pdf.TEMPLATE, pdf._document_context(report, programs, title="x"))
     source = HTML(
-        string=html, base_url=pdf_worker.BASE_URL, url_fetcher=pdf_worker.StaticFilesFetcher()
+        string=html, base_url=pdf_worker.BASE_URL, url_fetcher=pdf_fetcher.StaticFilesFetcher()
     )
     options = pdf_worker.TAGGED
     return _pdf_of(lambda: ("", "", source.write_pdf(**options)))

@@ -15,7 +15,7 @@ from django.test import Client
 from pypdf import PdfReader
 
 from indicators.models import IndicatorValue
-from programs import pdf, pdf_worker
+from programs import pdf, pdf_fetcher, pdf_worker
 from programs.models import Activity, Report, ReportStatus
 from tests.factories import build_program
 
@@ -292,7 +292,7 @@ def test_the_report_and_chapter_pages_link_to_their_pdfs(
 
 
 def test_the_renderer_fetches_only_the_projects_own_static_files() -> None:
-    fetcher = pdf_worker.StaticFilesFetcher()
+    fetcher = pdf_fetcher.StaticFilesFetcher()
     response = fetcher("file:///static/css/print.css")
     assert response.content_type == "text/css"
     assert b"@page" in response.read()
