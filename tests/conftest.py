@@ -4,26 +4,64 @@ The seed reports are expensive to load (a few seconds each: every object is vali
 and gets its history), so they are loaded once per test session, into the test
 database right after it is created, and every test sees them; each test runs in a
 transaction that is rolled back. A transactional test (a live server, a second
-process) ends with the database flushed, so the fixtures load the seed again when
-it is gone.
+process) ends with the database flushed, so the fixtures put the seed back when it is
+gone: the rows as they were right after the first load, written in one go (a tenth of
+a second), rather than loaded from the seed files again.
 """
 
+import copy
 from collections.abc import Iterator
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
 from django.test import override_settings
 
 from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
-from programs.models import Report
+from programs.models import Report, ReportKind
 
 SEED_REPORTS = {2023: "jaarstukken-2023.yaml", 2020: "jaarstukken-2020.yaml"}
 
 
+# The apps whose rows the seed writes (reports, their content and its history).
+SEED_APPS = {"programs", "indicators", "investments", "policy"}
+# Per test process: every seeded row, by model, as the first load wrote it.
+_seed_rows: list[tuple[type[models.Model], list[models.Model]]] = []
+
+
+def _remember_seed_rows() -> None:
+    _seed_rows.clear()
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_label in SEED_APPS:
+            rows = list(model._base_manager.order_by("pk"))
+            if rows:
+                _seed_rows.append((model, rows))
+
+
+def _put_seed_rows_back() -> bool:
+    """Write the remembered rows into a database that holds none of them (after a flush)."""
+    if not _seed_rows or any(model._base_manager.exists() for model, _ in _seed_rows):
+        return False
+    # Foreign keys are checked at commit on both databases, so the order does not matter.
+    with transaction.atomic():
+        for model, rows in _seed_rows:
+            model._base_manager.bulk_create([copy.copy(row) for row in rows])
+    # The rows keep their ids; PostgreSQL's sequences must move past them.
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [m for m, _ in _seed_rows]):
+            cursor.execute(sql)
+    return True
+
+
 def _seed_report(year: int) -> Report:
-    """The seeded Jaarstukken of `year`, loaded when a flush removed it."""
-    report, _ = load_report(read_seed(FIXTURES_DIR / SEED_REPORTS[year]))
-    return report
+    """The seeded Jaarstukken of `year`, put back when a flush removed it."""
+    found = Report.objects.filter(kind=ReportKind.JAARSTUKKEN, year=year).first()
+    if found is None and _put_seed_rows_back():
+        found = Report.objects.get(kind=ReportKind.JAARSTUKKEN, year=year)
+    # Read from its file (a fifth of a second of YAML) only when there is no other way.
+    return found or load_report(read_seed(FIXTURES_DIR / SEED_REPORTS[year]))[0]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -38,6 +76,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: object) -> Iterato
     with django_db_blocker.unblock():
         for year in SEED_REPORTS:
             _seed_report(year)
+        _remember_seed_rows()
     yield
 
 

@@ -308,11 +308,12 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_admin_and_the_site_work_under_the_policy(live_server: Any, browser: Any) -> None:
-    from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
+def test_the_admin_and_the_site_work_under_the_policy(
+    live_server: Any, browser: Any, report_2023: Any
+) -> None:
     from programs.new_year import start_new_year
 
-    report, _ = load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
+    report = report_2023
     User.objects.create_superuser("beheerder", password=PASSWORD)
     program = start_new_year(source=report).programs.first()  # a draft: its inlines can grow
     context = browser.new_context(locale="nl-NL")

@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
-
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -54,12 +52,10 @@ def _violations(page: object) -> list[str]:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1280, 375])
 def test_public_pages_have_no_wcag_violations(
-    live_server: object, browser: object, width: int
+    live_server: object, browser: object, width: int, seeded: object, budget_2023: object
 ) -> None:
     from policy.seed import load_all
 
-    for name in ("jaarstukken-2023.yaml", "jaarstukken-2020.yaml", "programmabegroting-2023.yaml"):
-        load_report(read_seed(FIXTURES_DIR / name))
     load_all()
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
     page = context.new_page()
@@ -75,8 +71,9 @@ def test_public_pages_have_no_wcag_violations(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_skip_link_and_keyboard_reach_the_content(live_server: object, browser: object) -> None:
-    load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
+def test_the_skip_link_and_keyboard_reach_the_content(
+    live_server: object, browser: object, report_2023: object
+) -> None:
     page = browser.new_page()
     page.goto(live_server.url + "/jaarstukken/2023/sociaal/")
     assert page.evaluate("document.documentElement.lang") == "nl"
@@ -108,10 +105,11 @@ STAFF_PAGES = {
 
 
 @pytest.mark.django_db(transaction=True)
-def test_staff_pages_have_no_wcag_violations(live_server: object, browser: object) -> None:
+def test_staff_pages_have_no_wcag_violations(
+    live_server: object, browser: object, report_2023: object
+) -> None:
     from programs.demo import create_demo_users, start_demo_year
 
-    load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
     create_demo_users()
     start_demo_year()
     found = {}
@@ -145,14 +143,14 @@ def test_staff_pages_have_no_wcag_violations(live_server: object, browser: objec
 
 @pytest.mark.django_db(transaction=True)
 def test_the_pdf_job_page_is_accessible_and_follows_the_job(
-    live_server: object, browser: object, tmp_path: Path
+    live_server: object, browser: object, tmp_path: Path, report_2023: object
 ) -> None:
     """The progress page passes axe, and its script shows the download once the job is done."""
     from django.utils import timezone
 
     from programs.models import PdfJob, PdfJobStatus
 
-    report, _ = load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
+    report = report_2023
     job = PdfJob.objects.create(
         report=report,
         status=PdfJobStatus.RUNNING,

@@ -6,8 +6,6 @@ chromium package that the project's set-up installs.
 
 import pytest
 
-from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
-
 PHONE = {"width": 375, "height": 812}
 CHAPTER = "/jaarstukken/2023/sociaal/"
 
@@ -47,8 +45,9 @@ def _display(page: object, selector: str) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_on_a_phone_no_page_is_wider_than_the_screen(live_server: object, browser: object) -> None:
-    load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
+def test_on_a_phone_no_page_is_wider_than_the_screen(
+    live_server: object, browser: object, report_2023: object
+) -> None:
     context = browser.new_context(viewport=PHONE, locale="nl-NL")
     page = context.new_page()
     found = {}
@@ -75,9 +74,8 @@ def test_on_a_phone_no_page_is_wider_than_the_screen(live_server: object, browse
 
 @pytest.mark.django_db(transaction=True)
 def test_printing_leaves_out_what_makes_no_sense_on_paper(
-    live_server: object, browser: object
+    live_server: object, browser: object, report_2023: object
 ) -> None:
-    load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
     page = context.new_page()
     response = page.goto(live_server.url + CHAPTER)

@@ -20,7 +20,6 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 from pypdf import PdfReader
 
-from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
 from programs import jobs, pdf
 from programs.models import Activity, PdfJob, PdfJobStatus, Report, ReportStatus
 from programs.services import change_status
@@ -335,10 +334,10 @@ def _database_url() -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_halfway_leaves_no_file_and_the_job_can_be_retried(
-    client: Client, tmp_path: Path, settings: object
+    client: Client, tmp_path: Path, settings: object, report_2023: Report
 ) -> None:
     """A real `db_worker` process, killed with SIGKILL while it lays out the pages."""
-    report, _ = load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
+    report = report_2023
     publications = tmp_path / "publications"
     settings.PUBLICATION_ROOT = publications
     job = jobs.start(report, None)  # outside a transaction: enqueued at once
@@ -409,6 +408,7 @@ def test_a_worker_waits_out_a_locked_database_and_finishes_the_job(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
     settings: object,
+    report_2023: Report,
 ) -> None:
     """A backup or a long import holds SQLite's write lock longer than the busy timeout."""
     import sqlite3
@@ -416,7 +416,7 @@ def test_a_worker_waits_out_a_locked_database_and_finishes_the_job(
 
     from programs.worker import SupervisedWorker
 
-    report, _ = load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
+    report = report_2023
     make_draft(report)
     job = jobs.start(report, None)
     settings.PDF_JOB_ROOT = tmp_path

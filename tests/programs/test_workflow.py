@@ -8,7 +8,6 @@ from django.contrib.auth.models import User
 from django.db import connections
 from django.test import Client
 
-from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
 from indicators.models import Footnote, Indicator, IndicatorValue
 from investments.models import BudgetLine, Investment
 from programs.models import Activity, DevelopmentSection, Report
@@ -165,10 +164,9 @@ def test_an_unchanged_previous_value_gets_no_correction(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_saves_of_one_item_never_lose_an_update() -> None:
+def test_two_concurrent_saves_of_one_item_never_lose_an_update(report_2023: Report) -> None:
     """Two real requests at once, in two threads with their own connections."""
-    report, _ = load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
-    start_new_year(source=report)
+    start_new_year(source=report_2023)
     from programs.demo import ensure_role_groups
 
     group = ensure_role_groups()["Beleid"]
@@ -207,10 +205,9 @@ def test_two_concurrent_saves_of_one_item_never_lose_an_update() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_many_editors_at_once_lose_nothing_and_never_fail() -> None:
+def test_many_editors_at_once_lose_nothing_and_never_fail(report_2023: Report) -> None:
     """Eight requests at once: four on one activity, four on four others (runs on PostgreSQL in CI)."""
-    report, _ = load_report(read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml"))
-    start_new_year(source=report)
+    start_new_year(source=report_2023)
     from programs.demo import ensure_role_groups
 
     group = ensure_role_groups()["Beleid"]
