@@ -1,5 +1,6 @@
 """Running the site: health check, faults, conditional requests, serving, backups."""
 
+import fcntl
 import hashlib
 import json
 import os
@@ -337,16 +338,38 @@ def _sqlite_tables(path: Path) -> dict[str, tuple[int, str]]:
         con.close()
 
 
+@pytest.fixture(scope="session")
+def _seeded_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite database migrated from scratch and seeded by the real commands, made once
+    for all test processes (a quarter of a minute) and copied by each test that needs one."""
+    shared = tmp_path_factory.getbasetemp().parent  # the same for every xdist worker
+    path = shared / "seeded.sqlite3"
+    with (shared / "seeded.sqlite3.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            building = shared / "seeded.sqlite3.building"
+            building.unlink(missing_ok=True)
+            env = _env(f"sqlite:///{building}", shared)
+            _manage(["migrate", "--noinput", "--verbosity", "0"], env)
+            _manage(["load_seed"], env)
+            building.rename(path)
+    return path
+
+
+@pytest.fixture
+def seeded_sqlite(_seeded_sqlite_file: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the migrated and seeded SQLite database."""
+    return Path(shutil.copy(_seeded_sqlite_file, tmp_path / "db.sqlite3"))
+
+
 def _assert_seeded(tables: dict[str, tuple[int, str]]) -> None:
     for table in ("programs_report", "programs_activity", "indicators_indicatorvalue"):
         assert tables[table][0] > 0, table
 
 
-def test_a_sqlite_backup_restores_every_row(tmp_path: Path) -> None:
-    database = tmp_path / "db.sqlite3"
+def test_a_sqlite_backup_restores_every_row(seeded_sqlite: Path, tmp_path: Path) -> None:
+    database = seeded_sqlite
     env = _env(f"sqlite:///{database}", tmp_path)
-    _manage(["migrate", "--noinput", "--verbosity", "0"], env)
-    _manage(["load_seed"], env)
     before = _sqlite_tables(database)
     _assert_seeded(before)
 
@@ -371,10 +394,10 @@ def test_a_sqlite_backup_restores_every_row(tmp_path: Path) -> None:
     assert _sqlite_tables(database) == before
 
 
-def test_restore_asks_first_and_refuses_what_is_not_a_backup(tmp_path: Path) -> None:
-    database = tmp_path / "db.sqlite3"
-    env = _env(f"sqlite:///{database}", tmp_path)
-    _manage(["migrate", "--noinput", "--verbosity", "0"], env)
+def test_restore_asks_first_and_refuses_what_is_not_a_backup(
+    seeded_sqlite: Path, tmp_path: Path
+) -> None:
+    env = _env(f"sqlite:///{seeded_sqlite}", tmp_path)
     backup = Path(_manage(["backup_data", str(tmp_path / "mine.sqlite3")], env).strip())
 
     no = subprocess.run(
@@ -485,7 +508,7 @@ def _fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[s
 
 
 def test_make_serve_runs_gunicorn_with_workers_static_files_and_https_only(
-    tmp_path: Path,
+    _seeded_sqlite_file: Path, tmp_path: Path
 ) -> None:
     database = tmp_path / "db.sqlite3"
     port = _free_port()
@@ -506,8 +529,7 @@ def test_make_serve_runs_gunicorn_with_workers_static_files_and_https_only(
         ["scripts/serve.sh"], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
     )
     assert pending.returncode != 0 and "unapplied migrations" in pending.stderr
-    _manage(["migrate", "--noinput", "--verbosity", "0"], env)
-    _manage(["load_seed"], env)
+    shutil.copy(_seeded_sqlite_file, database)  # migrated and seeded
 
     # The README's flow, `make run` then `make serve` on one checkout: the demo accounts
     # still open with "demo", and production refuses to start until they are closed.
