@@ -218,13 +218,13 @@ def _assert_safe(response: object, payloads: list[str]) -> None:
 def test_public_pages_shrug_off_hostile_query_parameters(report_2023: Report) -> None:
     client = Client()
     # The public pages read only "q"; "jaar" stands for every name they ignore, and the
-    # payload itself as a name for the names nobody expects.
+    # payload itself as a name for the names nobody expects. The three go in one request:
+    # each name still carries the payload alone.
     for page in PUBLIC_PAGES:
         for payload in HOSTILE:
-            for name in ("q", "jaar", payload[:50]):
-                response = client.get(page, {name: payload})
-                _assert_safe(response, [payload])
-                assert response.status_code in (200, 400, 404), (page, name, payload)
+            response = client.get(page, {"q": payload, "jaar": payload, payload[:50]: payload})
+            _assert_safe(response, [payload])
+            assert response.status_code in (200, 400, 404), (page, payload)
 
 
 @pytest.mark.django_db
