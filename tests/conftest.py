@@ -10,7 +10,7 @@ a second), rather than loaded from the seed files again.
 """
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.apps import apps
@@ -25,34 +25,71 @@ from programs.models import Report, ReportKind
 SEED_REPORTS = {2023: "jaarstukken-2023.yaml", 2020: "jaarstukken-2020.yaml"}
 
 
-# The apps whose rows the seed writes (reports, their content and its history).
+# The apps whose rows the seed and the report fixtures write (reports, content, history).
 SEED_APPS = {"programs", "indicators", "investments", "policy"}
+Rows = list[tuple[type[models.Model], list[models.Model]]]
 # Per test process: every seeded row, by model, as the first load wrote it.
-_seed_rows: list[tuple[type[models.Model], list[models.Model]]] = []
+_seed_rows: Rows = []
+
+
+def _seed_models() -> list[type[models.Model]]:
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in SEED_APPS
+    ]
 
 
 def _remember_seed_rows() -> None:
     _seed_rows.clear()
-    for model in apps.get_models(include_auto_created=True):
-        if model._meta.app_label in SEED_APPS:
-            rows = list(model._base_manager.order_by("pk"))
-            if rows:
-                _seed_rows.append((model, rows))
+    for model in _seed_models():
+        rows = list(model._base_manager.order_by("pk"))
+        if rows:
+            _seed_rows.append((model, rows))
+
+
+def _write_rows(rows: Rows) -> None:
+    """Write remembered rows again, with their own ids."""
+    # Foreign keys are checked at commit on both databases, so the order does not matter.
+    with transaction.atomic():
+        for model, instances in rows:
+            model._base_manager.bulk_create([copy.copy(row) for row in instances])
+    # PostgreSQL's sequences must move past the ids written.
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [m for m, _ in rows]):
+            cursor.execute(sql)
 
 
 def _put_seed_rows_back() -> bool:
     """Write the remembered rows into a database that holds none of them (after a flush)."""
     if not _seed_rows or any(model._base_manager.exists() for model, _ in _seed_rows):
         return False
-    # Foreign keys are checked at commit on both databases, so the order does not matter.
-    with transaction.atomic():
-        for model, rows in _seed_rows:
-            model._base_manager.bulk_create([copy.copy(row) for row in rows])
-    # The rows keep their ids; PostgreSQL's sequences must move past them.
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [m for m, _ in _seed_rows]):
-            cursor.execute(sql)
+    _write_rows(_seed_rows)
     return True
+
+
+# Per test process: what a fixture built the first time, by name: its rows and its result.
+_built: dict[str, tuple[Rows, type[models.Model], int]] = {}
+
+
+def _built_once[M: models.Model](name: str, build: Callable[[], M]) -> M:
+    """What `build` makes, made by it the first time in this process and written again
+    as the same rows after that: a new year copies a whole report (a second and a half),
+    and 170 tests start from one. `build` may only add rows, on top of the seed."""
+    if name not in _built:
+        seed_models = _seed_models()
+        before = {m: set(m._base_manager.values_list("pk", flat=True)) for m in seed_models}
+        result = build()
+        rows = []
+        for model in seed_models:
+            added = list(model._base_manager.exclude(pk__in=before[model]).order_by("pk"))
+            if added:
+                rows.append((model, added))
+        _built[name] = (rows, type(result), result.pk)
+        return result
+    rows, model, pk = _built[name]
+    _write_rows(rows)
+    return model._base_manager.get(pk=pk)  # type: ignore[return-value]
 
 
 def _seed_report(year: int) -> Report:
@@ -153,7 +190,7 @@ def concept_2024(report_2023: Report) -> Report:
     """Jaarstukken 2024, started from 2023 as the administrator would."""
     from programs.new_year import start_new_year
 
-    return start_new_year(source=report_2023)
+    return _built_once("concept_2024", lambda: start_new_year(source=report_2023))
 
 
 @pytest.fixture(autouse=True)
