@@ -53,7 +53,7 @@ def health(request: HttpRequest) -> JsonResponse:
     """
     from django_tasks_db.models import DBTaskResult
 
-    from programs.jobs import stalled_count
+    from publishing.jobs import stalled_count
 
     try:
         with connection.cursor() as cursor:

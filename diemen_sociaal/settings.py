@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "indicators",
     "investments",
     "policy",
+    # The sides built on the apps above.
+    "publishing",
 ]
 
 MIDDLEWARE = [
@@ -225,7 +227,7 @@ OTP_TOTP_ISSUER = f"{MUNICIPALITY_NAME} sociaal domein"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
-# The PDFs of adopted reports, made once and served unchanged ever after (programs/pdf.py).
+# The PDFs of adopted reports, made once and served unchanged ever after (publishing/pdf.py).
 PUBLICATION_ROOT = Path(env_str("PUBLICATION_ROOT", str(BASE_DIR / "var" / "publications")))
 
 # Background work (Django's tasks framework): the whole report as PDF. Tasks are stored in the
@@ -240,7 +242,7 @@ PDF_JOB_MAX_ATTEMPTS = env_int("PDF_JOB_MAX_ATTEMPTS", 3)
 # A worker waits this long (seconds) for a locked database before it gives a job up.
 PDF_JOB_LOCK_WAIT_SECONDS = env_int("PDF_JOB_LOCK_WAIT_SECONDS", 10 * 60)
 # Processes that lay out the chapters of a whole report in parallel (0: one per core).
-# They live as long as the worker that owns them (programs/pdf_worker.py).
+# They live as long as the worker that owns them (publishing/pdf_worker.py).
 PDF_PROCESSES = env_int("PDF_PROCESSES", 0)
 
 # Mail (password reset), with Django 6.1's MAILERS. Local development prints mails on the
@@ -411,7 +413,7 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         # Lockouts are warnings; INFO adds every failed and successful login.
-        # Page-by-page progress of a PDF job (programs/jobs.py listens; nothing is printed).
+        # Page-by-page progress of a PDF job (publishing/jobs.py listens; nothing is printed).
         "weasyprint.progress": {"handlers": [], "level": "INFO", "propagate": False},
         "axes": {
             "handlers": ["stderr"],

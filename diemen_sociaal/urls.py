@@ -4,7 +4,8 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-import programs.urls  # noqa: F401 - registers the path converters used below
+import programs.urls
+import publishing.urls
 
 # Read when a page is made, so the name follows the settings of this installation.
 admin.site.site_header = lazy(
@@ -26,5 +27,6 @@ urlpatterns = [
     path("", include("programs.data_urls")),
     path("beheer/", include("programs.staff_urls")),
     path("", include("policy.urls")),
-    path("", include("programs.urls")),
+    # The public pages and their PDF addresses share one namespace ("programs:").
+    path("", include(([*publishing.urls.urlpatterns, *programs.urls.urlpatterns], "programs"))),
 ]

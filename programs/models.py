@@ -408,7 +408,7 @@ class PdfJobStatus(models.TextChoices):
 
 
 class PdfJob(models.Model):
-    """The whole report as PDF, made in the background (programs/jobs.py).
+    """The whole report as PDF, made in the background (publishing/jobs.py).
 
     Django's task backend says only whether a task ran; this record says what a
     reader waits for: how far the job is, why it failed, and where its file is.

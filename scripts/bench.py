@@ -402,8 +402,8 @@ def _pdf_of(render: Any) -> dict[str, Any]:
 def _warm() -> None:
     """Fonts and templates loaded once, and the layout processes started, as in a
     long-lived worker."""
-    from programs import pdf, pdf_worker
     from programs.models import Program
+    from publishing import pdf, pdf_worker
 
     pdf.render_chapter_pdf(Program.objects.get(report__kind="jaarstukken", report__year=2020))
     small = "<html lang='nl'><title>x</title><p>Opwarmen</p></html>"
@@ -411,8 +411,8 @@ def _warm() -> None:
 
 
 def child_chapter() -> dict[str, Any]:
-    from programs import pdf
     from programs.models import Program
+    from publishing import pdf
 
     _warm()
     chapter = Program.objects.get(report__kind="jaarstukken", report__year=2023, slug="sociaal")
@@ -420,8 +420,8 @@ def child_chapter() -> dict[str, Any]:
 
 
 def _whole(year: int) -> dict[str, Any]:
-    from programs import pdf, pdf_worker
     from programs.models import Report
+    from publishing import pdf, pdf_worker
 
     _warm()
     report = Report.objects.get(kind="jaarstukken", year=year)
@@ -437,8 +437,8 @@ def child_bare() -> dict[str, Any]:
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
-    from programs import pdf, pdf_fetcher, pdf_worker
     from programs.models import Report
+    from publishing import pdf, pdf_fetcher, pdf_worker
 
     _warm()
     report = Report.objects.get(kind="jaarstukken", year=2016)

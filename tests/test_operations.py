@@ -68,7 +68,7 @@ def test_the_health_check_fails_while_no_worker_takes_the_waiting_tasks(
 ) -> None:
     from django_tasks_db.models import DBTaskResult
 
-    from programs import jobs
+    from publishing import jobs
 
     jobs.make_report_pdf.enqueue("00000000-0000-0000-0000-000000000000")
     fresh = client.get("/health/")

@@ -1,10 +1,12 @@
 """Project-wide nets: settings, migrations, the embedded database under concurrent saves."""
 
+import ast
 import os
 import subprocess
 import sys
 import threading
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -123,3 +125,30 @@ def test_nothing_below_the_sides_loads_the_pdf_machinery() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-2:] == ["[]", "False"]
+
+
+# The sides built on the spine; nothing below them may import one (issue 14's layout).
+SIDES = {"publishing"}
+BELOW_THE_SIDES = ["programs", "indicators", "investments", "policy", "accounts"]
+
+
+def _imported_packages(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_the_apps_below_the_sides_import_none_of_them() -> None:
+    """Imports run one way: the spine and the apps on it know nothing of publishing."""
+    offending = {
+        str(path.relative_to(settings.BASE_DIR)): sorted(_imported_packages(path) & SIDES)
+        for app in BELOW_THE_SIDES
+        for path in (Path(settings.BASE_DIR) / app).rglob("*.py")
+        if _imported_packages(path) & SIDES
+    }
+    assert offending == {}

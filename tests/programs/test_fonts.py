@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from programs.fonts import PDF_FONTS, FontNotFound, font_file, missing_characters
 from programs.models import Activity, Report
+from publishing.fonts import PDF_FONTS, FontNotFound, font_file, missing_characters
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_a_missing_family_is_not_mistaken_for_its_substitute() -> None:
 def test_the_whole_report_pdf_warns_about_a_character_without_a_glyph(
     concept_2024: Report, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from programs.pdf import _warn_about_missing_glyphs
+    from publishing.pdf import _warn_about_missing_glyphs
 
     activity = Activity.objects.get(subgoal__goal__program__report=concept_2024, code="1.1.2")
     activity.realisation = "Met \u2e3b erin."

@@ -15,8 +15,8 @@ from django.test import Client
 from pypdf import PdfReader
 
 from indicators.models import IndicatorValue
-from programs import pdf, pdf_fetcher, pdf_worker
 from programs.models import Activity, Report, ReportStatus
+from publishing import pdf, pdf_fetcher, pdf_worker
 from tests.factories import build_program
 
 pytestmark = pytest.mark.django_db

@@ -20,9 +20,9 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 from pypdf import PdfReader
 
-from programs import jobs, pdf
 from programs.models import Activity, PdfJob, PdfJobStatus, Report, ReportStatus
 from programs.services import change_status
+from publishing import jobs, pdf
 
 REPORT_PDF = "/jaarstukken/2023/pdf/"
 DRAFT_PDF = "/jaarstukken/2023/pdf/"
@@ -414,7 +414,7 @@ def test_a_worker_waits_out_a_locked_database_and_finishes_the_job(
     import sqlite3
     import threading
 
-    from programs.worker import SupervisedWorker
+    from publishing.worker import SupervisedWorker
 
     report = report_2023
     make_draft(report)
@@ -440,7 +440,7 @@ def test_a_worker_waits_out_a_locked_database_and_finishes_the_job(
             worker_id="patient",
             excluded_queue_names=[],
         )
-        with caplog.at_level("WARNING", logger="programs.worker"):
+        with caplog.at_level("WARNING", logger="publishing.worker"):
             worker.run()
     finally:
         release.join()

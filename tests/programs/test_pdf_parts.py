@@ -12,8 +12,8 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from programs import pdf, pdf_merge
 from programs.models import Report, ReportStatus
+from publishing import pdf, pdf_merge
 from tests.factories import build_program
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from pypdf import PdfReader
 
-from programs import pdf
 from programs.models import Program, Report
+from publishing import pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """`manage.py run_worker`: the background worker of `make run` and `make serve`.
 
 Django's database worker (`db_worker`, same options) that waits out a locked database
-and takes up the jobs of workers that were lost (programs/worker.py).
+and takes up the jobs of workers that were lost (publishing/worker.py).
 """
 
 import os
@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 
-from programs.worker import SupervisedWorker
+from publishing.worker import SupervisedWorker
 
 
 class Command(db_worker.Command):

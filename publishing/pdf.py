@@ -26,8 +26,10 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from . import fonts, pages, pdf_merge, pdf_worker
-from .models import Program, Report
+from programs import pages
+from programs.models import Program, Report
+
+from . import fonts, pdf_merge, pdf_worker
 
 logger = logging.getLogger(__name__)
 

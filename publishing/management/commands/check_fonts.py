@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from programs.fonts import PDF_FONTS, FontNotFound, missing_characters
 from programs.models import Report
+from publishing.fonts import PDF_FONTS, FontNotFound, missing_characters
 
 
 class Command(BaseCommand):

@@ -33,8 +33,9 @@ from django.db.models import F, Q, QuerySet
 from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 
+from programs.models import PdfJob, PdfJobStatus, Report
+
 from . import pdf
-from .models import PdfJob, PdfJobStatus, Report
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ def mark_if_interrupted(job: PdfJob) -> PdfJob:
 def recover_interrupted() -> int:
     """Every job whose worker was lost: queued again, or failed after its last attempt.
 
-    Run by every worker at its start and then now and again (programs/worker.py), and
+    Run by every worker at its start and then now and again (publishing/worker.py), and
     for one job whenever a reader looks at it. Returns how many jobs it recovered.
     """
     return _recover(PdfJob.objects.all())

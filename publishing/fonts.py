@@ -17,7 +17,7 @@ from pathlib import Path
 from django.apps import apps
 from fontTools.ttLib import TTFont
 
-from .models import Report, ReportContent
+from programs.models import Report, ReportContent
 
 # The families static/css/print.css names, in its order; a test keeps the two in step.
 PDF_FONTS = ("Liberation Sans", "DejaVu Sans")
