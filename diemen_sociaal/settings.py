@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "policy",
     # The sides built on the apps above.
     "publishing",
+    "opendata",
 ]
 
 MIDDLEWARE = [

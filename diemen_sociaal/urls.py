@@ -23,8 +23,8 @@ urlpatterns = [
     # The login with its second step, and Django's other account pages.
     path("accounts/", include("accounts.urls")),
     path("", include("diemen_sociaal.ops_urls")),
-    path("api/", include("programs.api_urls")),
-    path("", include("programs.data_urls")),
+    path("api/", include("opendata.api_urls")),
+    path("", include("opendata.urls")),
     path("beheer/", include("programs.staff_urls")),
     path("", include("policy.urls")),
     # The public pages and their PDF addresses share one namespace ("programs:").

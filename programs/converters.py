@@ -9,8 +9,7 @@ import re
 
 from django.urls import register_converter
 
-from .exports import DATA_FORMATS
-from .imports import TEMPLATE_FORMATS
+from .datarows import DATA_FORMATS, TEMPLATE_FORMATS
 from .models import ReportKind
 
 

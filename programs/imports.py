@@ -40,14 +40,14 @@ from indicators.models import Indicator, IndicatorComponent, IndicatorValue
 from indicators.services import COLUMN_OFFSETS, CellInput, save_indicator_values
 from investments.models import BudgetKind, BudgetLine, BudgetNature, Investment, InvestmentStatus
 
-from . import exports
+from . import datarows
 from .models import FrozenReportError, Program, Report, ReportStatus, frozen_message
 from .rules import may_import_indicator_values, may_import_into, may_import_money
 from .services import Conflict
 
 logger = logging.getLogger(__name__)
 
-BUDGET, INVESTMENTS, INDICATORS = exports.BUDGET, exports.INVESTMENTS, exports.INDICATORS
+BUDGET, INVESTMENTS, INDICATORS = datarows.BUDGET, datarows.INVESTMENTS, datarows.INDICATORS
 MONEY_KINDS = (BUDGET, INVESTMENTS)
 AMOUNTS = ("rekening_vorig", "begroting_primitief", "begroting_totaal", "rekening")
 MAX_BYTES = 5 * 1024 * 1024
@@ -117,7 +117,7 @@ KINDS: dict[str, Kind] = {
         optional=INDICATOR_OPTIONAL,
         informative=tuple(
             c
-            for c in exports.COLUMNS[INDICATORS]
+            for c in datarows.COLUMNS[INDICATORS]
             if c not in INDICATOR_REQUIRED + INDICATOR_OPTIONAL
         ),
         template=(
@@ -737,9 +737,9 @@ def template_rows(report: Report, kind: str, user: Any) -> list[dict[str, Any]]:
     """The report's rows of this kind, for the programs the user may edit."""
     rows: list[dict[str, Any]] = []
     builders = {
-        BUDGET: exports.budget_rows,
-        INVESTMENTS: exports.investment_rows,
-        INDICATORS: lambda p: exports.indicator_rows(p, include_empty=True),
+        BUDGET: datarows.budget_rows,
+        INVESTMENTS: datarows.investment_rows,
+        INDICATORS: lambda p: datarows.indicator_rows(p, include_empty=True),
     }
     for program in report.programs.all():
         program.report = report
@@ -748,11 +748,7 @@ def template_rows(report: Report, kind: str, user: Any) -> list[dict[str, Any]]:
     return rows
 
 
-# The import templates' file formats, as their addresses name them (programs/converters.py).
-TEMPLATE_FORMATS = ("csv", "xlsx")
-
-
-def render_template(report: Report, kind: str, fmt: str, user: Any) -> exports.Rendered:
+def render_template(report: Report, kind: str, fmt: str, user: Any) -> datarows.Rendered:
     columns = KINDS[kind].template
     rows = [[row[c] for c in columns] for row in template_rows(report, kind, user)]
     filename = f"sjabloon-{kind}-{report.kind}-{report.year}.{fmt}"

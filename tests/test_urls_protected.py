@@ -47,10 +47,10 @@ PUBLIC = {
     "programs:goal",
     "programs:activity",
     "programs:indicator",
-    # open data downloads of published reports (programs/data_urls.py)
+    # open data downloads of published reports (opendata/urls.py)
     "data:report",
     "data:chapter",
-    # the read API over published reports (programs/api_urls.py)
+    # the read API over published reports (opendata/api_urls.py)
     "api:index",
     "api:openapi",
     "api:reports",

@@ -14,7 +14,7 @@ from openapi_spec_validator import validate as validate_openapi
 from diemen_sociaal.lib.dutch import round_to_thousands
 from indicators.models import DirectionChoices, Indicator, IndicatorKind
 from investments.models import BudgetKind, BudgetNature, InvestmentStatus
-from programs.api import PAGE_SIZE
+from opendata.api import PAGE_SIZE
 from programs.models import Activity, Report, ReportStatus
 
 pytestmark = pytest.mark.django_db

@@ -2,10 +2,9 @@
 
 from django.urls import path, re_path
 
-from . import (
-    api,
-    converters,  # noqa: F401 - registers <kind:…> and <code:…>
-)
+from programs import converters  # noqa: F401 - registers <kind:…> and <code:…>
+
+from . import api
 
 app_name = "api"
 

@@ -28,9 +28,10 @@ from django.views.decorators.csrf import csrf_exempt
 from diemen_sociaal.lib.costs import CostRow
 from indicators.models import DirectionChoices, Indicator, IndicatorKind
 from investments.models import BudgetKind, BudgetLine, BudgetNature, Investment, InvestmentStatus
+from programs import datarows, pages
+from programs.models import Activity, Goal, Program, Report, ReportKind, ReportStatus, Subgoal
 
-from . import exports, pages
-from .models import Activity, Goal, Program, Report, ReportKind, ReportStatus, Subgoal
+from . import exports
 
 PAGE_SIZE = 20
 # The lists of a program: key in "links" (and last part of the address) -> URL name.
@@ -249,7 +250,7 @@ class Shapes:
                             "kolom": column.key.value,
                             "jaar": year + column.offset,
                         }
-                        | exports.value_fields(cell.value, cell.footnotes)
+                        | datarows.value_fields(cell.value, cell.footnotes)
                     )
         return {
             "code": indicator.code,
@@ -590,7 +591,7 @@ def _schemas() -> Json:
                 "onderdeel": _nullable("string"),
                 "kolom": {"type": "string", "enum": [key.value for key, _, _ in pages.COLUMNS]},
                 "jaar": INTEGER,
-                "staat": {"type": "string", "enum": list(exports.STATE_NAMES.values())},
+                "staat": {"type": "string", "enum": list(datarows.STATE_NAMES.values())},
                 "getal": {
                     "type": ["number", "null"],
                     "description": "Leeg (null) als de waarde geen getal is; nooit een nepgetal.",

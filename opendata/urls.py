@@ -7,10 +7,9 @@ XLSX and JSON. Nothing for staff: the import lives in staff_urls, under /beheer/
 
 from django.urls import path
 
-from . import (
-    converters,  # noqa: F401 - registers <kind:…> and <datafmt:…>
-    exports,
-)
+from programs import converters  # noqa: F401 - registers <kind:…> and <datafmt:…>
+
+from . import exports
 
 app_name = "data"
 
