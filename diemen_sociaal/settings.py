@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     # The sides built on the apps above.
     "publishing",
     "opendata",
+    "staff",
 ]
 
 MIDDLEWARE = [

@@ -25,7 +25,7 @@ urlpatterns = [
     path("", include("diemen_sociaal.ops_urls")),
     path("api/", include("opendata.api_urls")),
     path("", include("opendata.urls")),
-    path("beheer/", include("programs.staff_urls")),
+    path("beheer/", include("staff.urls")),
     path("", include("policy.urls")),
     # The public pages and their PDF addresses share one namespace ("programs:").
     path("", include(([*publishing.urls.urlpatterns, *programs.urls.urlpatterns], "programs"))),

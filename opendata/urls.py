@@ -2,7 +2,7 @@
 
 /jaarstukken/2023/data.csv and /jaarstukken/2023/sociaal/data.xlsx: every
 published report and chapter as CSV (?tabel=indicatoren|begroting|investeringen),
-XLSX and JSON. Nothing for staff: the import lives in staff_urls, under /beheer/.
+XLSX and JSON. Nothing for staff: the import lives in staff/urls.py, under /beheer/.
 """
 
 from django.urls import path

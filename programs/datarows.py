@@ -2,7 +2,7 @@
 
 One vocabulary for every side that writes or reads these tables: the open-data
 downloads and the read API (opendata/), and the staff import, whose templates are
-these rows and which reads the same columns back (programs/imports.py), so a
+these rows and which reads the same columns back (staff/imports.py), so a
 download can be imported into a new report.
 
 The rows are built from the same context builders as the pages (`pages.goal_views`

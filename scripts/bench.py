@@ -456,8 +456,8 @@ def child_import() -> dict[str, Any]:
     from django.contrib.auth.models import User
 
     from diemen_sociaal.lib import spreadsheets
-    from programs.imports import BUDGET, SAME, apply_import, build_plan
     from programs.models import Report
+    from staff.imports import BUDGET, SAME, apply_import, build_plan
 
     report = Report.objects.get(kind="jaarstukken", year=2017)
     user = User.objects.get(username="financien")

@@ -128,7 +128,7 @@ def test_nothing_below_the_sides_loads_the_pdf_machinery() -> None:
 
 
 # The sides built on the spine; nothing below them may import one (issue 14's layout).
-SIDES = {"publishing", "opendata"}
+SIDES = {"publishing", "opendata", "staff"}
 BELOW_THE_SIDES = ["programs", "indicators", "investments", "policy", "accounts"]
 
 

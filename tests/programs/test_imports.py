@@ -18,8 +18,8 @@ from django.test import Client
 from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
 from indicators.models import IndicatorValue
 from investments.models import BudgetLine, Investment
-from programs import imports
 from programs.models import FrozenReportError, Report, ReportStatus
+from staff import imports
 from tests.lib import test_xlsx_bounds as xlsx_bounds_test
 
 pytestmark = pytest.mark.django_db

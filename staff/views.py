@@ -27,9 +27,8 @@ from django_tables2 import RequestConfig
 from indicators.models import Indicator, IndicatorValue
 from indicators.services import COLUMN_OFFSETS, save_indicator_values
 from investments.models import BudgetLine, CarryOver, Investment
-
-from . import new_year, services, staff_forms, worklist
-from .models import (
+from programs import new_year, services
+from programs.models import (
     Activity,
     DevelopmentSection,
     Program,
@@ -39,7 +38,10 @@ from .models import (
     Versioned,
     frozen_message,
 )
-from .services import Conflict, StatusChangeRefused
+from programs.services import Conflict, StatusChangeRefused
+
+from . import forms as staff_forms
+from . import worklist
 
 
 def _program(request: HttpRequest, kind: str, year: int, slug: str, perm: str) -> Program:

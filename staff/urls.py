@@ -2,11 +2,9 @@
 
 from django.urls import path
 
-from . import (
-    converters,  # noqa: F401 - registers <kind:…>, <code:…> and <sheetfmt:…>
-    import_views,
-)
-from . import staff_views as views
+from programs import converters  # noqa: F401 - registers <kind:…>, <code:…> and <sheetfmt:…>
+
+from . import import_views, views
 
 app_name = "staff"
 

@@ -1,7 +1,7 @@
 """The staff pages of the import: upload, preview, confirmation, templates.
 
 Kept apart from the service in imports.py (what a file would change, and
-writing it), as staff_views.py is kept apart from services.py.
+writing it), as views.py is kept apart from the spine's services.py.
 
 Confirmation: the preview keeps the validated rows, compressed, in the user's
 session (at most one pending import per session) and puts a signed token in
@@ -29,6 +29,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from diemen_sociaal.lib import spreadsheets
+from programs.models import Report, frozen_message
 
 from .imports import (
     ADD,
@@ -46,7 +47,6 @@ from .imports import (
     build_plan,
     render_template,
 )
-from .models import Report, frozen_message
 
 SESSION_KEY = "programs.imports.pending"
 TOKEN_SALT = "programs.imports.confirm"

@@ -11,9 +11,8 @@ from diemen_sociaal.validators import LongText, long_text_hint
 from indicators.models import Indicator, IndicatorValue
 from indicators.services import COLUMN_OFFSETS, CellInput
 from investments.models import BudgetLine, CarryOver, Investment
-
-from .models import Activity, DevelopmentSection
-from .services import TRANSITIONS
+from programs.models import Activity, DevelopmentSection
+from programs.services import TRANSITIONS
 
 
 class EuroField(forms.CharField):

@@ -19,9 +19,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from indicators.models import Indicator, IndicatorValue, ValueKind
-
-from .models import Activity, Program, Report, ReportStatus
-from .rules import follows_every_program
+from programs.models import Activity, Program, Report, ReportStatus
+from programs.rules import follows_every_program
 
 MISSING, FILLED, CHANGED = "ontbreekt", "ingevuld", "gewijzigd"
 STATE_CHOICES = [
