@@ -239,7 +239,7 @@ def mark_adopted(
 ) -> HttpResponse:
     """Tell ReportConditionalGetMiddleware the page belongs to a report adopted on that day.
 
-    For a view (or programs.views.cached_when_adopted) that has looked the report up
+    For a view (or public.views.cached_when_adopted) that has looked the report up
     anyway; the middleware then adds Last-Modified and honours If-Modified-Since.
     `etag`: the page's page_etag(), when the caller kept it with a cached page.
     """

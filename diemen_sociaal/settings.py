@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "publishing",
     "opendata",
     "staff",
+    "public",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-import programs.urls
+import public.urls
 import publishing.urls
 
 # Read when a page is made, so the name follows the settings of this installation.
@@ -28,5 +28,5 @@ urlpatterns = [
     path("beheer/", include("staff.urls")),
     path("", include("policy.urls")),
     # The public pages and their PDF addresses share one namespace ("programs:").
-    path("", include(([*publishing.urls.urlpatterns, *programs.urls.urlpatterns], "programs"))),
+    path("", include(([*publishing.urls.urlpatterns, *public.urls.urlpatterns], "programs"))),
 ]

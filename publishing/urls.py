@@ -1,7 +1,7 @@
 """The PDF addresses of the public pages, in the public namespace ("programs:").
 
-diemen_sociaal/urls.py puts them before the public pages': "<kind>/<year>/pdf/" would
-otherwise be read as the chapter of a program called "pdf".
+diemen_sociaal/urls.py puts them before the public pages (public/urls.py): "<kind>/<year>/pdf/"
+would otherwise be read as the chapter of a program called "pdf".
 """
 
 from django.urls import path

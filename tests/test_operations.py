@@ -187,7 +187,7 @@ def test_a_database_failure_outside_the_view_gives_the_503_page_too() -> None:
 @override_settings(DEBUG=False)
 def test_other_errors_stay_ordinary_500s(report_2023: Report) -> None:
     client = Client(raise_request_exception=False)
-    with mock.patch("programs.views.render", side_effect=RuntimeError("kapot")):
+    with mock.patch("public.views.render", side_effect=RuntimeError("kapot")):
         response = client.get("/jaarstukken/2023/")
     assert response.status_code == 500
     assert "Er ging iets mis" in response.content.decode()

@@ -128,7 +128,7 @@ def test_nothing_below_the_sides_loads_the_pdf_machinery() -> None:
 
 
 # The sides built on the spine; nothing below them may import one (issue 14's layout).
-SIDES = {"publishing", "opendata", "staff"}
+SIDES = {"publishing", "opendata", "staff", "public"}
 BELOW_THE_SIDES = ["programs", "indicators", "investments", "policy", "accounts"]
 
 
@@ -150,5 +150,17 @@ def test_the_apps_below_the_sides_import_none_of_them() -> None:
         for app in BELOW_THE_SIDES
         for path in (Path(settings.BASE_DIR) / app).rglob("*.py")
         if _imported_packages(path) & SIDES
+    }
+    assert offending == {}
+
+
+def test_the_sides_import_none_of_each_other() -> None:
+    """Public pages, publishing, open data and staff build on what is below them only."""
+    offending = {
+        str(path.relative_to(settings.BASE_DIR)): sorted(_imported_packages(path) & others)
+        for side in SIDES
+        if (others := SIDES - {side})
+        for path in (Path(settings.BASE_DIR) / side).rglob("*.py")
+        if _imported_packages(path) & others
     }
     assert offending == {}

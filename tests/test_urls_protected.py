@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 # Patterns anyone may use, by "namespace:name". Pages that show reports check for
 # themselves that a report is published (the draft Jaarstukken 2024 must give 404).
 PUBLIC = {
-    # the published reports (programs/urls.py)
+    # the published reports (public/urls.py)
     "programs:report-list",
     "programs:search",
     "programs:report",

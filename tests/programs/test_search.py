@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import Client
 
 from programs.models import Report, ReportStatus
-from programs.search import SNIPPET_LENGTH, SearchHit, search_reports
+from public.search import SNIPPET_LENGTH, SearchHit, search_reports
 
 pytestmark = pytest.mark.django_db
 

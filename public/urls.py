@@ -7,12 +7,9 @@ The PDF addresses beside them are publishing's (publishing/urls.py), in the same
 
 from django.urls import path
 
-from . import (
-    converters,  # noqa: F401 - registers <kind:…> and <code:…>
-    views,
-)
+from programs import converters  # noqa: F401 - registers <kind:…> and <code:…>
 
-app_name = "programs"
+from . import views
 
 _chapter = "<kind:kind>/<int:year>/<slug:program>/"
 

@@ -19,10 +19,10 @@ from django.shortcuts import get_object_or_404, render
 
 from diemen_sociaal.lib.charts import TrendPoint, trend_chart_svg
 from diemen_sociaal.ops import mark_adopted, page_etag, rate_limited
+from programs import pages
+from programs.models import Report, ReportStatus
+from programs.rules import may_see_drafts
 
-from . import pages
-from .models import Report, ReportStatus
-from .rules import may_see_drafts
 from .search import search_reports
 
 MAX_QUERY_LENGTH = 200
