@@ -92,7 +92,7 @@ def check_demo_accounts(
         return []
     from django.contrib.auth.models import User
 
-    from programs.demo import DEMO_PASSWORD, DEMO_USERS
+    from readmodel.demo import DEMO_PASSWORD, DEMO_USERS
 
     names = [username for username, *_ in DEMO_USERS]
     try:

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from django.db import models, transaction
 
+from cycle.budget import budget_from_annual_report
 from diemen_sociaal.lib.values import parse_value
 from indicators.models import (
     Footnote,
@@ -25,7 +26,6 @@ from indicators.models import (
     ValueKind,
 )
 from investments.models import BudgetLine, CarryOver, Investment
-from programs.budget import budget_from_annual_report
 from programs.models import (
     Activity,
     DevelopmentSection,
@@ -85,7 +85,7 @@ def load_report(data: dict[str, Any], *, replace: bool = False) -> tuple[Report,
 
 
 def _derived_budget(head: dict[str, Any]) -> Report:
-    """A Programmabegroting entered as its annual report quotes it (programs/budget.py)."""
+    """A Programmabegroting entered as its annual report quotes it (cycle/budget.py)."""
     kind, _, year = str(head["derived_from"]).partition("/")
     source = Report.objects.filter(kind=kind, year=int(year)).first()
     if source is None:

@@ -87,6 +87,10 @@ INSTALLED_APPS = [
     "indicators",
     "investments",
     "policy",
+    # Across the content apps: a new year, a budget from its annual report (cycle), and
+    # what every side reads (readmodel: page contexts, data rows, URL parts, demo data).
+    "cycle",
+    "readmodel",
     # The sides built on the apps above.
     "publishing",
     "opendata",

@@ -28,8 +28,8 @@ from django.views.decorators.csrf import csrf_exempt
 from diemen_sociaal.lib.costs import CostRow
 from indicators.models import DirectionChoices, Indicator, IndicatorKind
 from investments.models import BudgetKind, BudgetLine, BudgetNature, Investment, InvestmentStatus
-from programs import datarows, pages
 from programs.models import Activity, Goal, Program, Report, ReportKind, ReportStatus, Subgoal
+from readmodel import datarows, pages
 
 from . import exports
 

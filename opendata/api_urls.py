@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from programs import converters  # noqa: F401 - registers <kind:…> and <code:…>
+from readmodel import converters  # noqa: F401 - registers <kind:…> and <code:…>
 
 from . import api
 

@@ -17,7 +17,7 @@ JSON). A value that is not known is never a number: "getal" stays empty,
 "waarde" is the value as the page shows it ("73,6%"). Text that a spreadsheet
 could take for a formula is neutralised (lib.spreadsheets).
 
-The tables, their columns and rows are the read model's (programs/datarows.py),
+The tables, their columns and rows are the read model's (readmodel/datarows.py),
 which the import reads back as well.
 """
 
@@ -29,8 +29,9 @@ from django.shortcuts import get_object_or_404
 
 from diemen_sociaal.lib import spreadsheets
 from diemen_sociaal.ops import rate_limited
-from programs import pages
-from programs.datarows import (
+from programs.models import Report
+from readmodel import pages
+from readmodel.datarows import (
     COLUMNS,
     INDICATORS,
     TABLES,
@@ -39,7 +40,6 @@ from programs.datarows import (
     Row,
     build_export,
 )
-from programs.models import Report
 
 JSON_MIME = "application/json"
 

@@ -7,7 +7,7 @@ XLSX and JSON. Nothing for staff: the import lives in staff/urls.py, under /behe
 
 from django.urls import path
 
-from programs import converters  # noqa: F401 - registers <kind:…> and <datafmt:…>
+from readmodel import converters  # noqa: F401 - registers <kind:…> and <datafmt:…>
 
 from . import exports
 

@@ -1,6 +1,6 @@
 """Staff edit policy notes, council documents and projects here, with history.
 
-Who may change what follows the roles (programs/demo.py ROLE_GROUPS): policy
+Who may change what follows the roles (readmodel/demo.py ROLE_GROUPS): policy
 staff the notes and projects, finance the financing, the griffie the council
 documents; everyone with a role may look.
 """

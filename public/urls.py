@@ -7,7 +7,7 @@ The PDF addresses beside them are publishing's (publishing/urls.py), in the same
 
 from django.urls import path
 
-from programs import converters  # noqa: F401 - registers <kind:…> and <code:…>
+from readmodel import converters  # noqa: F401 - registers <kind:…> and <code:…>
 
 from . import views
 

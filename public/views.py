@@ -19,9 +19,9 @@ from django.shortcuts import get_object_or_404, render
 
 from diemen_sociaal.lib.charts import TrendPoint, trend_chart_svg
 from diemen_sociaal.ops import mark_adopted, page_etag, rate_limited
-from programs import pages
 from programs.models import Report, ReportStatus
 from programs.rules import may_see_drafts
+from readmodel import pages
 
 from .search import search_reports
 

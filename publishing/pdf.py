@@ -26,8 +26,8 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from programs import pages
 from programs.models import Program, Report
+from readmodel import pages
 
 from . import fonts, pdf_merge, pdf_worker
 

@@ -6,7 +6,7 @@ would otherwise be read as the chapter of a program called "pdf".
 
 from django.urls import path
 
-from programs import converters  # noqa: F401 - registers <kind:…>
+from readmodel import converters  # noqa: F401 - registers <kind:…>
 
 from . import views
 

@@ -21,9 +21,9 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from diemen_sociaal.ops import rate_limited
-from programs import pages
 from programs.models import PdfJob, PdfJobStatus, Report
 from programs.rules import may_see_drafts
+from readmodel import pages
 
 from . import jobs, pdf
 

@@ -39,10 +39,10 @@ from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_v
 from indicators.models import Indicator, IndicatorComponent, IndicatorValue
 from indicators.services import COLUMN_OFFSETS, CellInput, save_indicator_values
 from investments.models import BudgetKind, BudgetLine, BudgetNature, Investment, InvestmentStatus
-from programs import datarows
 from programs.models import FrozenReportError, Program, Report, ReportStatus, frozen_message
 from programs.rules import may_import_indicator_values, may_import_into, may_import_money
 from programs.services import Conflict
+from readmodel import datarows
 
 logger = logging.getLogger(__name__)
 

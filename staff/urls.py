@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from programs import converters  # noqa: F401 - registers <kind:…>, <code:…> and <sheetfmt:…>
+from readmodel import converters  # noqa: F401 - registers <kind:…>, <code:…> and <sheetfmt:…>
 
 from . import import_views, views
 

@@ -24,10 +24,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from cycle import new_year
 from indicators.models import Indicator, IndicatorValue
 from indicators.services import COLUMN_OFFSETS, save_indicator_values
 from investments.models import BudgetLine, CarryOver, Investment
-from programs import new_year, services
+from programs import services
 from programs.models import (
     Activity,
     DevelopmentSection,

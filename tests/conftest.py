@@ -146,8 +146,8 @@ def seeded(report_2023: Report, report_2020: Report) -> dict[int, Report]:
 
 
 def _user(username: str, group: str, *, program: str | None = None) -> User:
-    from programs.demo import ensure_role_groups
     from programs.models import ProgramAssignment
+    from readmodel.demo import ensure_role_groups
 
     groups = ensure_role_groups()
     user = User.objects.create_user(username, password="geheim-wachtwoord-1", is_staff=True)
@@ -188,7 +188,7 @@ def administrator(db: None) -> User:
 @pytest.fixture
 def concept_2024(report_2023: Report) -> Report:
     """Jaarstukken 2024, started from 2023 as the administrator would."""
-    from programs.new_year import start_new_year
+    from cycle.new_year import start_new_year
 
     return _built_once("concept_2024", lambda: start_new_year(source=report_2023))
 

@@ -30,7 +30,7 @@ from django.test import Client, override_settings
 from django.urls import include, path
 from django.utils import timezone
 
-import programs.converters  # noqa: F401 - registers the kind converter of the test URLs
+import readmodel.converters  # noqa: F401 - registers the kind converter of the test URLs
 from diemen_sociaal.ops import mark_adopted
 from programs.models import Activity, Report
 

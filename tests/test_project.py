@@ -109,7 +109,7 @@ def test_nothing_below_the_sides_loads_the_pdf_machinery() -> None:
     script = (
         "import os, sys, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'diemen_sociaal.settings'; "
         "django.setup(); "
-        "import programs.services, programs.new_year, indicators.services, programs.models, "
+        "import programs.services, cycle.new_year, indicators.services, programs.models, "
         "indicators.models, investments.models, policy.models; "
         "print(sorted(m for m in ('weasyprint', 'pikepdf') if m in sys.modules)); "
         "import diemen_sociaal.urls; print('weasyprint' in sys.modules)"
@@ -127,9 +127,16 @@ def test_nothing_below_the_sides_loads_the_pdf_machinery() -> None:
     assert result.stdout.strip().splitlines()[-2:] == ["[]", "False"]
 
 
-# The sides built on the spine; nothing below them may import one (issue 14's layout).
-SIDES = {"publishing", "opendata", "staff", "public"}
-BELOW_THE_SIDES = ["programs", "indicators", "investments", "policy", "accounts"]
+# Who may import whom (issue 14's layout): each package only what lies below it.
+LAYERS = [
+    {"programs"},  # the spine: reports, programs, goals, activities; rules; services
+    {"indicators", "investments", "accounts"},
+    {"policy"},
+    {"cycle"},  # a new year, a budget from its annual report: across the content apps
+    {"readmodel"},  # page contexts, data rows, URL parts, demo and synthetic data
+    {"public", "publishing", "opendata", "staff"},  # the sides, one audience each
+]
+SIDES = LAYERS[-1]
 
 
 def _imported_packages(path: Path) -> set[str]:
@@ -143,24 +150,25 @@ def _imported_packages(path: Path) -> set[str]:
     return found
 
 
-def test_the_apps_below_the_sides_import_none_of_them() -> None:
-    """Imports run one way: the spine and the apps on it know nothing of the sides."""
-    offending = {
-        str(path.relative_to(settings.BASE_DIR)): sorted(_imported_packages(path) & SIDES)
-        for app in BELOW_THE_SIDES
-        for path in (Path(settings.BASE_DIR) / app).rglob("*.py")
-        if _imported_packages(path) & SIDES
-    }
-    assert offending == {}
+def _imports_against_the_layers(layers: list[set[str]]) -> dict[str, list[str]]:
+    ours = set().union(*layers)
+    offending = {}
+    for height, layer in enumerate(layers):
+        below = set().union(*layers[:height])
+        for package in layer:
+            forbidden = ours - below - {package}
+            for path in (Path(settings.BASE_DIR) / package).rglob("*.py"):
+                if found := _imported_packages(path) & forbidden:
+                    offending[str(path.relative_to(settings.BASE_DIR))] = sorted(found)
+    return offending
 
 
-def test_the_sides_import_none_of_each_other() -> None:
-    """Public pages, publishing, open data and staff build on what is below them only."""
-    offending = {
-        str(path.relative_to(settings.BASE_DIR)): sorted(_imported_packages(path) & others)
-        for side in SIDES
-        if (others := SIDES - {side})
-        for path in (Path(settings.BASE_DIR) / side).rglob("*.py")
-        if _imported_packages(path) & others
-    }
-    assert offending == {}
+def test_imports_run_one_way_from_the_spine_up_to_the_sides() -> None:
+    """Nothing imports what lies above it, and the four sides import nothing of each other."""
+    assert _imports_against_the_layers(LAYERS) == {}
+
+
+def test_the_layer_check_finds_an_import_against_the_direction() -> None:
+    """The check itself, on the real files: swapping two layers must be caught."""
+    swapped = [LAYERS[1], LAYERS[0], *LAYERS[2:]]
+    assert "indicators/models.py" in _imports_against_the_layers(swapped)

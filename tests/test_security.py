@@ -126,7 +126,7 @@ def test_each_unsafe_production_setting_is_refused_on_its_own(
 def test_production_refuses_the_demo_accounts_until_they_are_closed(db: None) -> None:
     from django.core.management import call_command
 
-    from programs.demo import DEMO_PASSWORD, ensure_role_groups
+    from readmodel.demo import DEMO_PASSWORD, ensure_role_groups
 
     ensure_role_groups()
     User.objects.create_user("griffie", password=DEMO_PASSWORD, is_staff=True)
@@ -311,7 +311,7 @@ def browser() -> Iterator[Any]:
 def test_the_admin_and_the_site_work_under_the_policy(
     live_server: Any, browser: Any, report_2023: Any
 ) -> None:
-    from programs.new_year import start_new_year
+    from cycle.new_year import start_new_year
 
     report = report_2023
     User.objects.create_superuser("beheerder", password=PASSWORD)

@@ -108,7 +108,7 @@ STAFF_PAGES = {
 def test_staff_pages_have_no_wcag_violations(
     live_server: object, browser: object, report_2023: object
 ) -> None:
-    from programs.demo import create_demo_users, start_demo_year
+    from readmodel.demo import create_demo_users, start_demo_year
 
     create_demo_users()
     start_demo_year()

@@ -19,8 +19,8 @@ from policy.models import (
     ProjectPhase,
 )
 from policy.seed import load_all
-from programs.demo import ensure_role_groups
 from programs.models import DevelopmentSection, Report, ReportStatus
+from readmodel.demo import ensure_role_groups
 
 pytestmark = pytest.mark.django_db
 

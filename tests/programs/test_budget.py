@@ -158,7 +158,7 @@ def test_the_budget_chapter_pdf_asks_the_same_questions(
 @pytest.fixture
 def concept_budget(report_2023: Report) -> Report:
     """A Programmabegroting 2023 in concept, as staff would be writing it."""
-    from programs.budget import budget_from_annual_report
+    from cycle.budget import budget_from_annual_report
 
     return budget_from_annual_report(report_2023)
 

@@ -18,9 +18,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from programs.budget import budget_from_annual_report
+from cycle.budget import budget_from_annual_report
+from cycle.new_year import start_new_year
 from programs.models import Report, ReportKind
-from programs.new_year import start_new_year
 
 pytestmark = pytest.mark.django_db
 

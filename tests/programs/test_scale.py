@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from indicators.models import Indicator, IndicatorValue
 from programs.models import Activity, Program, Report
-from programs.scale import Scale, generate
+from readmodel.scale import Scale, generate
 
 pytestmark = pytest.mark.django_db
 

@@ -605,7 +605,7 @@ def test_two_indicator_forms_opened_at_once_the_second_save_sees_both_values(
 def test_the_conflict_page_of_a_budget_offers_only_the_target_again(
     client: Client, policy_officer: User, report_2023: Report
 ) -> None:
-    from programs.budget import budget_from_annual_report
+    from cycle.budget import budget_from_annual_report
 
     budget_from_annual_report(report_2023)
     as_user(client, policy_officer)

@@ -8,10 +8,10 @@ from django.contrib.auth.models import User
 from django.db import connections
 from django.test import Client
 
+from cycle.new_year import start_new_year
 from indicators.models import Footnote, Indicator, IndicatorValue
 from investments.models import BudgetLine, Investment
 from programs.models import Activity, DevelopmentSection, Report
-from programs.new_year import start_new_year
 from programs.services import StatusChangeRefused, change_status
 
 pytestmark = pytest.mark.django_db
@@ -167,7 +167,7 @@ def test_an_unchanged_previous_value_gets_no_correction(
 def test_two_concurrent_saves_of_one_item_never_lose_an_update(report_2023: Report) -> None:
     """Two real requests at once, in two threads with their own connections."""
     start_new_year(source=report_2023)
-    from programs.demo import ensure_role_groups
+    from readmodel.demo import ensure_role_groups
 
     group = ensure_role_groups()["Beleid"]
     clients = []
@@ -208,7 +208,7 @@ def test_two_concurrent_saves_of_one_item_never_lose_an_update(report_2023: Repo
 def test_many_editors_at_once_lose_nothing_and_never_fail(report_2023: Report) -> None:
     """Eight requests at once: four on one activity, four on four others (runs on PostgreSQL in CI)."""
     start_new_year(source=report_2023)
-    from programs.demo import ensure_role_groups
+    from readmodel.demo import ensure_role_groups
 
     group = ensure_role_groups()["Beleid"]
     same = "1.1.1"

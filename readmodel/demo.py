@@ -6,8 +6,8 @@ Never for production: the command refuses to run with DEBUG off.
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 
-from .models import ProgramAssignment, Report
-from .new_year import start_new_year
+from cycle.new_year import start_new_year
+from programs.models import ProgramAssignment, Report
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - documented local demo password
 

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from programs.scale import Scale, generate
+from readmodel.scale import Scale, generate
 
 
 class Command(BaseCommand):

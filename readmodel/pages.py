@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import Http404
 
+from cycle.budget import budget_plans
 from diemen_sociaal.lib.costs import CostRow
 from diemen_sociaal.lib.values import Assessment, assess
 from indicators.models import (
@@ -24,10 +25,8 @@ from indicators.models import (
     ValueKind,
 )
 from investments.models import BudgetLine, CarryOver, Investment
-
-from . import extensions
-from .budget import budget_plans
-from .models import Activity, Goal, Program, Report, Subgoal
+from programs import extensions
+from programs.models import Activity, Goal, Program, Report, Subgoal
 
 # The three value columns of an indicator table: key, offset from the report year, kind.
 COLUMNS = (

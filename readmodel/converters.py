@@ -9,8 +9,9 @@ import re
 
 from django.urls import register_converter
 
+from programs.models import ReportKind
+
 from .datarows import DATA_FORMATS, TEMPLATE_FORMATS
-from .models import ReportKind
 
 
 class _Words:

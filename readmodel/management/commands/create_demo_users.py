@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from programs.demo import create_demo_users, start_demo_year
+from readmodel.demo import create_demo_users, start_demo_year
 
 
 class Command(BaseCommand):

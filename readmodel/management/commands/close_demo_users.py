@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from programs.demo import close_demo_users
+from readmodel.demo import close_demo_users
 
 
 class Command(BaseCommand):

@@ -12,8 +12,8 @@ from django.db import transaction
 
 from indicators.models import IndicatorValue, ValueKind
 from investments.models import BudgetLine
+from programs.models import Activity, Program, Report, ReportKind, ReportStatus
 
-from .models import Activity, Program, Report, ReportKind, ReportStatus
 from .new_year import copy_program
 
 

@@ -23,15 +23,15 @@ from typing import Any
 from diemen_sociaal.lib.values import ValueState
 from indicators.models import IndicatorValue
 from investments.models import BudgetLine, Investment
+from programs.models import Program, Report
 
 from . import pages
-from .models import Program, Report
 
 # A file as the sides hand it out: (filename, mime type, content).
 Rendered = tuple[str, str, bytes]
 
 # The open-data files and the import templates, as their addresses name them
-# (programs/converters.py).
+# (readmodel/converters.py).
 DATA_FORMATS = ("csv", "xlsx", "json")
 TEMPLATE_FORMATS = ("csv", "xlsx")
 

@@ -12,8 +12,7 @@ from indicators.models import (
     ValueKind,
 )
 from investments.models import BudgetLine, Investment, InvestmentStatus
-
-from .models import Activity, Goal, Program, Report, ReportStatus, Subgoal
+from programs.models import Activity, Goal, Program, Report, ReportStatus, Subgoal
 
 # Where an indicator value of the source goes in the copy: (year, kind), or None to leave it.
 ValueRule = Callable[[IndicatorValue], tuple[int, str] | None]
