@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
 
@@ -44,3 +45,16 @@ class LongText:
 def long_text_hint() -> str:
     """The maximum in words, for a form's help text."""
     return f"Hoogstens {number_format(settings.LONG_TEXT_MAX_CHARS, force_grouping=True)} tekens."
+
+
+# The number of a goal, subgoal, activity or indicator: parts of digits or letters separated
+# by dots, as reports print them ("3", "3.1.4") and as the BBV lists letter them ("20.a").
+# It is the item's address (/indicator/3.1.4/), so the URL converter reads the same shape.
+ITEM_CODE = r"[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*"
+
+item_code = RegexValidator(
+    rf"\A{ITEM_CODE}\Z",
+    "Een nummer bestaat uit cijfers of letters, gescheiden door punten, zoals 3.1.4 of "
+    "20.a: zonder spaties, streepjes of andere tekens.",
+    code="item_code",
+)

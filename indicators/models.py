@@ -12,7 +12,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from diemen_sociaal.lib.values import Direction, Value, ValueState, format_value
-from diemen_sociaal.validators import LongText
+from diemen_sociaal.validators import LongText, item_code
 from programs.models import Goal, Program, ReportContent, Versioned
 
 
@@ -118,7 +118,7 @@ class Indicator(ReportContent, Versioned):
     table = models.ForeignKey(
         IndicatorTable, verbose_name="tabel", on_delete=models.CASCADE, related_name="indicators"
     )
-    code = models.CharField("nummer", max_length=20)
+    code = models.CharField("nummer", max_length=20, validators=[item_code])
     name = models.TextField("naam", validators=[LongText()])
     unit = models.CharField("eenheid", max_length=40, blank=True)
     # BBV (Besluit begroting en verantwoording) indicators every municipality must report;

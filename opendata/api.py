@@ -26,6 +26,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from diemen_sociaal.lib.costs import CostRow
+from diemen_sociaal.validators import ITEM_CODE
 from indicators.models import DirectionChoices, Indicator, IndicatorKind
 from investments.models import BudgetKind, BudgetLine, BudgetNature, Investment, InvestmentStatus
 from programs.models import Activity, Goal, Program, Report, ReportKind, ReportStatus, Subgoal
@@ -661,7 +662,7 @@ PARAMETERS = {
     "jaar": _parameter("jaar", INTEGER, "Jaar van het verslag."),
     "programma": _parameter("programma", STRING, "Code van het programma, zoals sociaal."),
     "code": _parameter(
-        "code", {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)*$"}, "Code, zoals 3.1.4."
+        "code", {"type": "string", "pattern": f"^{ITEM_CODE}$"}, "Code, zoals 3.1.4 of 20.a."
     ),
     "kredietnummer": _parameter("kredietnummer", STRING, "Kredietnummer, zoals 760124."),
     "pagina": _parameter(

@@ -17,7 +17,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from diemen_sociaal.lib.dutch import format_date
-from diemen_sociaal.validators import LongText
+from diemen_sociaal.validators import LongText, item_code
 
 
 class ReportKind(models.TextChoices):
@@ -312,7 +312,7 @@ class Goal(ReportContent):
     program = models.ForeignKey(
         Program, verbose_name="programma", on_delete=models.CASCADE, related_name="goals"
     )
-    code = models.CharField("nummer", max_length=20)
+    code = models.CharField("nummer", max_length=20, validators=[item_code])
     title = models.TextField("doelstelling", validators=[LongText()])
     order = models.PositiveSmallIntegerField("volgorde", default=0)
 
@@ -335,7 +335,7 @@ class Subgoal(ReportContent):
     goal = models.ForeignKey(
         Goal, verbose_name="doelstelling", on_delete=models.CASCADE, related_name="subgoals"
     )
-    code = models.CharField("nummer", max_length=20)
+    code = models.CharField("nummer", max_length=20, validators=[item_code])
     title = models.TextField("subdoel", validators=[LongText()])
     # The table of activities sometimes words the subgoal differently from the
     # list under "Wat wilden we bereiken?"; both wordings are the source's.
@@ -369,7 +369,7 @@ class Activity(ReportContent, Versioned):
     subgoal = models.ForeignKey(
         Subgoal, verbose_name="subdoel", on_delete=models.CASCADE, related_name="activities"
     )
-    code = models.CharField("nummer", max_length=20)
+    code = models.CharField("nummer", max_length=20, validators=[item_code])
     plan = models.TextField("wat wilden we ervoor doen?", validators=[LongText()])
     realisation = models.TextField(
         "wat hebben we ervoor gedaan?", blank=True, validators=[LongText()]

@@ -9,6 +9,7 @@ import re
 
 from django.urls import register_converter
 
+from diemen_sociaal.validators import ITEM_CODE
 from programs.models import ReportKind
 
 from .datarows import DATA_FORMATS, TEMPLATE_FORMATS
@@ -43,9 +44,9 @@ class SheetFormatConverter(_Words):
 
 
 class CodeConverter:
-    """Codes as the reports print them: 3, 3.1, 3.1.4."""
+    """Codes as the reports print them (3, 3.1, 3.1.4) or letter them (20.a)."""
 
-    regex = r"[0-9]+(?:\.[0-9]+)*"
+    regex = ITEM_CODE
 
     def to_python(self, value: str) -> str:
         return value
