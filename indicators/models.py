@@ -150,6 +150,7 @@ class Indicator(ReportContent, Versioned):
         return f"{self.code} - {self.name[:80]}"
 
     def clean(self) -> None:
+        super().clean()
         # Indicator codes are permalinks within a program, across its tables.
         if self.table_id is None:
             return

@@ -194,6 +194,11 @@ class ReportContent(models.Model):
             Report.content_changed(report_id)
         return deleted
 
+    def clean(self) -> None:
+        """A form (the admin's add page too) says in Dutch what a save would refuse."""
+        super().clean()
+        self.ensure_editable()
+
     def report_status(self) -> tuple[int, str, str] | None:
         """The (report id, status, title) of the report this row belongs to."""
         parent_name, _, rest = self.report_path.partition("__")
@@ -282,6 +287,21 @@ class Program(ReportContent):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.report})"
+
+    @property
+    def heading(self) -> str:
+        """"Programma Sociaal" as a title; a name that says "Programma" itself stays as it is
+        ("Programma 1 Samenleven", never "Programma Programma 1 Samenleven")."""
+        return self.name if _names_itself(self.name) else f"Programma {self.name}"
+
+    @property
+    def in_sentence(self) -> str:
+        """"programma Sociaal" within a sentence; a name that says "Programma" stays as it is."""
+        return self.name if _names_itself(self.name) else f"programma {self.name}"
+
+
+def _names_itself(name: str) -> bool:
+    return name.strip().lower().startswith("programma")
 
 
 class DevelopmentSection(ReportContent, Versioned):
@@ -391,6 +411,7 @@ class Activity(ReportContent, Versioned):
         return f"{self.code} - {self.plan[:80]}"
 
     def clean(self) -> None:
+        super().clean()
         # Activity codes are permalinks within a program, across its subgoals.
         if self.subgoal_id is None:
             return

@@ -288,7 +288,7 @@ class Validator:
         if not self.allowed[program.pk]:
             raise RowProblem(
                 "programma",
-                f"U mag de {self.kind.label} van programma {program.name} niet wijzigen.",
+                f"U mag de {self.kind.label} van {program.in_sentence} niet wijzigen.",
             )
         return program
 
@@ -488,7 +488,7 @@ class IndicatorValidator(Validator):
         if indicator is None:
             raise RowProblem(
                 "indicator",
-                f"Onbekende indicator ‘{record['indicator']}’ in programma {program.name}.",
+                f"Onbekende indicator ‘{record['indicator']}’ in {program.in_sentence}.",
             )
         component = self.component(indicator, record.get("onderdeel", ""))
         column = record["kolom"].strip().lower()

@@ -1,5 +1,7 @@
 """The Django admin: every model has a pleasant, working change list and change form."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
@@ -237,3 +239,23 @@ def test_the_griffie_manages_accounts_and_assignments_but_cannot_make_a_superuse
         "sociaal",
         "veilig",
     }
+
+
+def test_adding_a_program_to_an_adopted_report_gets_the_dutch_message_not_a_500(
+    admin_client_logged_in: Client, report_2023: Report
+) -> None:
+    url = reverse("admin:programs_program_add")
+    form = admin_client_logged_in.get(url).content.decode()
+    data = {
+        "report": str(report_2023.pk),
+        "name": "Samenleven",
+        "slug": "samenleven",
+        "portfolio_holder": "",
+        "order": "2",
+    }
+    for prefix in re.findall(r'name="([\w-]+)-TOTAL_FORMS"', form):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    response = admin_client_logged_in.post(url, data)
+    assert response.status_code == 200
+    assert "Jaarstukken 2023 is vastgesteld door de raad" in response.content.decode()
+    assert not report_2023.programs.filter(slug="samenleven").exists()

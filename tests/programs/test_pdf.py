@@ -425,3 +425,16 @@ def test_every_change_in_a_report_counts_its_content_version(concept_2024: Repor
     stale.adopted_by = "Gemeenteraad"
     stale.save()
     assert version() == before + 4 == stale.content_version
+
+
+def test_a_program_whose_name_says_programma_is_not_called_programma_twice(
+    client: Client, concept_2024: Report, staff_reader: User
+) -> None:
+    concept_2024.programs.filter(slug="sociaal").update(name="Programma 1 Samenleven")
+    client.force_login(staff_reader)
+    response = client.get("/jaarstukken/2024/sociaal/pdf/")
+    whole = " ".join(texts(PdfReader(io.BytesIO(response.content))))
+    assert "Programma 1 Samenleven" in whole
+    assert "Programma Programma" not in whole and "programma Programma" not in whole
+    goal = client.get("/jaarstukken/2024/sociaal/doelstelling/3/").content.decode()
+    assert "Jaarstukken 2024 · Programma 1 Samenleven · doelstelling 3" in goal
