@@ -56,7 +56,7 @@ class IndicatorKind(models.TextChoices):
     PERFORMANCE = "prestatie", "Prestatie-indicatoren"
 
 
-class IndicatorTable(ReportContent):
+class IndicatorTable(ReportContent, Versioned):
     """One indicator table under a goal, as the report prints it."""
 
     goal = models.ForeignKey(
@@ -70,6 +70,7 @@ class IndicatorTable(ReportContent):
         Footnote, through="TableFootnote", blank=True, related_name="tables"
     )
 
+    history = HistoricalRecords()
     report_path = "goal__program__report"
 
     class Meta:
@@ -160,13 +161,14 @@ class Indicator(ReportContent, Versioned):
             raise ValidationError({"code": "Dit programma heeft al een indicator met deze code."})
 
 
-class IndicatorComponent(ReportContent):
+class IndicatorComponent(ReportContent, Versioned):
     """One part of a breakdown: Roken / Alcohol / Drugs, BW / MO / NO, Diemen / MRA."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="components")
     label = models.CharField("onderdeel", max_length=200)
     order = models.PositiveSmallIntegerField("volgorde", default=0)
 
+    history = HistoricalRecords()
     report_path = "indicator__table__goal__program__report"
 
     class Meta:

@@ -263,7 +263,7 @@ class ProgramQuerySet(models.QuerySet["Program"]):
         return self.select_related("report").filter(report__kind=kind, report__year=year, slug=slug)
 
 
-class Program(ReportContent):
+class Program(ReportContent, Versioned):
     report = models.ForeignKey(
         Report, verbose_name="rapportage", on_delete=models.CASCADE, related_name="programs"
     )
@@ -274,6 +274,7 @@ class Program(ReportContent):
 
     objects = ProgramQuerySet.as_manager()
 
+    history = HistoricalRecords()
     report_path = "report"
 
     class Meta:
@@ -290,13 +291,13 @@ class Program(ReportContent):
 
     @property
     def heading(self) -> str:
-        """"Programma Sociaal" as a title; a name that says "Programma" itself stays as it is
+        """ "Programma Sociaal" as a title; a name that says "Programma" itself stays as it is
         ("Programma 1 Samenleven", never "Programma Programma 1 Samenleven")."""
         return self.name if _names_itself(self.name) else f"Programma {self.name}"
 
     @property
     def in_sentence(self) -> str:
-        """"programma Sociaal" within a sentence; a name that says "Programma" stays as it is."""
+        """ "programma Sociaal" within a sentence; a name that says "Programma" stays as it is."""
         return self.name if _names_itself(self.name) else f"programma {self.name}"
 
 
@@ -326,7 +327,7 @@ class DevelopmentSection(ReportContent, Versioned):
         return self.title or "(zonder titel)"
 
 
-class Goal(ReportContent):
+class Goal(ReportContent, Versioned):
     """A numbered goal (doelstelling) of a program."""
 
     program = models.ForeignKey(
@@ -336,6 +337,7 @@ class Goal(ReportContent):
     title = models.TextField("doelstelling", validators=[LongText()])
     order = models.PositiveSmallIntegerField("volgorde", default=0)
 
+    history = HistoricalRecords()
     report_path = "program__report"
 
     class Meta:
@@ -351,7 +353,7 @@ class Goal(ReportContent):
         return f"{self.code}. {self.title}"
 
 
-class Subgoal(ReportContent):
+class Subgoal(ReportContent, Versioned):
     goal = models.ForeignKey(
         Goal, verbose_name="doelstelling", on_delete=models.CASCADE, related_name="subgoals"
     )
@@ -367,6 +369,7 @@ class Subgoal(ReportContent):
     )
     order = models.PositiveSmallIntegerField("volgorde", default=0)
 
+    history = HistoricalRecords()
     report_path = "goal__program__report"
 
     class Meta:

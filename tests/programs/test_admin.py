@@ -259,3 +259,27 @@ def test_adding_a_program_to_an_adopted_report_gets_the_dutch_message_not_a_500(
     assert response.status_code == 200
     assert "Jaarstukken 2023 is vastgesteld door de raad" in response.content.decode()
     assert not report_2023.programs.filter(slug="samenleven").exists()
+
+
+def test_a_goal_changed_in_the_admin_has_its_history_with_who_and_what(
+    admin_client_logged_in: Client, concept_2024: Report
+) -> None:
+    """Programs, goals, subgoals, indicator tables and breakdown rows keep history too."""
+    goal = concept_2024.programs.get(slug="sociaal").goals.get(code="3")
+    url = reverse("admin:programs_goal_change", args=[goal.pk])
+    form = admin_client_logged_in.get(url).content.decode()
+    data = {"program": str(goal.program_id), "code": "3", "title": "Nieuw doel", "order": "3"}
+    # The version the form was opened at: the admin refuses a stale save, as staff forms do.
+    data["seen_version"] = re.search(r'name="seen_version" value="(\d+)"', form).group(1)
+    for prefix in re.findall(r'name="([\w-]+)-TOTAL_FORMS"', form):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    assert admin_client_logged_in.post(url, data).status_code == 302
+    latest, created = goal.history.all()[:2]
+    assert (latest.history_type, latest.title, latest.history_user.username) == (
+        "~",
+        "Nieuw doel",
+        "griffie-test",
+    )
+    assert created.history_type == "+" and created.title == goal.title  # made by the new year
+    history = admin_client_logged_in.get(reverse("admin:programs_goal_history", args=[goal.pk]))
+    assert "griffie-test" in history.content.decode()
