@@ -493,7 +493,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def _fetch(
+    url: str, headers: dict[str, str] | None = None, timeout: float = 10
+) -> tuple[int, dict[str, str], bytes]:
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args: Any, **kwargs: Any) -> None:
             return None
@@ -501,7 +503,7 @@ def _fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[s
     opener = urllib.request.build_opener(NoRedirect)
     request = urllib.request.Request(url, headers=headers or {})
     try:
-        with opener.open(request, timeout=10) as response:
+        with opener.open(request, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
@@ -578,8 +580,12 @@ def test_make_serve_runs_gunicorn_with_workers_static_files_and_https_only(
         assert headers["Content-Encoding"] == "gzip"
         assert "immutable" in headers["Cache-Control"]  # a hashed name never changes
 
-        # The PDF finds its print stylesheet under the hashed name {% static %} writes.
-        status, headers, body = _fetch(base + "/jaarstukken/2023/sociaal/pdf/", https)
+        # The PDF finds its print stylesheet under the hashed name {% static %} writes. The
+        # worker lays it out while the request waits (WeasyPrint is first loaded then): on a
+        # machine busy with the rest of the suite that took over 10 s once, so wait as long
+        # as gunicorn's own --timeout would.
+        pdf_url = base + "/jaarstukken/2023/sociaal/pdf/"
+        status, headers, body = _fetch(pdf_url, https, timeout=120)
         assert status == 200 and headers["Content-Type"] == "application/pdf"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
