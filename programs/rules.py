@@ -51,6 +51,12 @@ def report_is_open(user: object, program: Program | None) -> bool:
     return program is not None and program.report.status != ReportStatus.ADOPTED
 
 
+@rules.predicate
+def report_is_concept(user: object, program: Program | None) -> bool:
+    """Goals, activities and indicators are added, moved and removed only in a concept."""
+    return program is not None and program.report.status == ReportStatus.CONCEPT
+
+
 def _in_group(user: Any, name: str) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
@@ -87,6 +93,9 @@ def may_import_into(user: object, program: Program, *, money: bool) -> bool:
 
 # Policy staff: realisations, indicator values, developments and the reasoning of carry-overs.
 rules.add_perm("programs.edit_policy_content", is_policy_officer & is_assigned_to & report_is_open)
+# Policy staff of a program build its structure (goals, subgoals, activities, indicator
+# tables, indicators) while the report is a concept.
+rules.add_perm("programs.edit_structure", is_policy_officer & is_assigned_to & report_is_concept)
 # Finance: budget lines, investments and carry-overs of every program.
 rules.add_perm("programs.edit_money", is_finance & report_is_open)
 # The administrator (griffie): statuses, a new year, users and assignments.

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from .models import Program, Report, Versioned
@@ -99,14 +100,25 @@ def available_transitions(report: Report) -> list[tuple[str, str]]:
 @transaction.atomic
 def move_section(*, program: Program, pk: int, up: bool) -> None:
     """Swap a development section with its neighbour above or below."""
-    sections = list(program.developments.select_for_update().order_by("order", "pk"))
-    index = next((i for i, s in enumerate(sections) if s.pk == pk), None)
+    move_within(program.developments.all(), pk=pk, up=up)
+
+
+@transaction.atomic
+def move_within(siblings: QuerySet[Any], *, pk: int, up: bool) -> bool:
+    """Swap one row with its neighbour above or below among `siblings`; False if it cannot.
+
+    The rows are numbered 1, 2, 3 … afterwards; each row whose place changes gets a new
+    version, so a form opened before the move knows it is stale. Codes never change.
+    """
+    rows = list(siblings.select_for_update().order_by("order", "pk"))
+    index = next((i for i, row in enumerate(rows) if row.pk == pk), None)
     other = None if index is None else index + (-1 if up else 1)
-    if index is None or other is None or not 0 <= other < len(sections):
-        return
-    sections[index], sections[other] = sections[other], sections[index]
-    for position, section in enumerate(sections, start=1):
-        if section.order != position:
-            section.order = position
-            section.version += 1
-            section.save()
+    if index is None or other is None or not 0 <= other < len(rows):
+        return False
+    rows[index], rows[other] = rows[other], rows[index]
+    for position, row in enumerate(rows, start=1):
+        if row.order != position:
+            row.order = position
+            row.version += 1
+            row.save()
+    return True

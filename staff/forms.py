@@ -1,6 +1,7 @@
 """Forms of the staff pages. Dutch input in, typed values out, messages in Dutch."""
 
-from typing import Any
+from operator import attrgetter
+from typing import Any, ClassVar
 
 from django import forms
 from django.db import models
@@ -8,10 +9,10 @@ from django.db import models
 from diemen_sociaal.lib.dutch import DutchNumberError, format_number, parse_number
 from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
 from diemen_sociaal.validators import LongText, long_text_hint
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import Indicator, IndicatorTable, IndicatorValue
 from indicators.services import COLUMN_OFFSETS, CellInput
 from investments.models import BudgetLine, CarryOver, Investment
-from programs.models import Activity, DevelopmentSection
+from programs.models import Activity, DevelopmentSection, Goal, Subgoal
 from programs.services import TRANSITIONS
 
 
@@ -271,3 +272,119 @@ class StatusForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+
+# --- a program's structure: goals, subgoals, activities, indicator tables, indicators ----------
+
+CODE_HELP = (
+    "Cijfers en letters, gescheiden door punten, zoals 3.1.4 of 20.a. Het nummer is de "
+    "vaste naam van dit onderdeel over de jaren heen: trends en links volgen het."
+)
+CODE_FIXED_HELP = (
+    "Het nummer ligt vast: trends en links over de jaren volgen het. De volgorde wijzigt u "
+    "op de pagina Opbouw."
+)
+
+
+class StructureForm(VersionedForm):
+    """Add or change one item of a program's structure.
+
+    The item's parent is set on the instance before the form is made, so the form
+    knows its program for a new item too. A code is unique within the program per
+    kind of item (the addresses of goals, activities and indicators are built from it)
+    and fixed once the item exists: moving an item changes its order, not its code.
+    """
+
+    label: ClassVar[str]
+    # From the item to its Program, as attributes and as an ORM path.
+    program_attr: ClassVar[str]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.program = attrgetter(self.program_attr)(self.instance)
+        self.fields["version"].required = bool(self.instance.pk)  # nothing to be stale about
+        code = self.fields.get("code")
+        if code is not None:
+            code.help_text = CODE_FIXED_HELP if self.instance.pk else CODE_HELP
+            code.disabled = bool(self.instance.pk)
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"]).strip()
+        same = self._meta.model.objects.filter(
+            **{self.program_attr.replace(".", "__"): self.program, "code": code}
+        ).exclude(pk=self.instance.pk)
+        if same.exists():
+            raise forms.ValidationError(
+                f"Dit programma heeft al een {self.label} met nummer {code}. Kies een ander nummer."
+            )
+        return code
+
+
+class GoalForm(StructureForm):
+    label = "doelstelling"
+    program_attr = "program"
+
+    class Meta:
+        model = Goal
+        fields = ["code", "title"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 3})}
+        labels = {"title": "Doelstelling (wat willen we bereiken?)"}
+
+
+class SubgoalForm(StructureForm):
+    label = "subdoel"
+    program_attr = "goal.program"
+
+    class Meta:
+        model = Subgoal
+        fields = ["code", "title", "activity_heading"]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 3}),
+            "activity_heading": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ActivityStructureForm(StructureForm):
+    label = "activiteit"
+    program_attr = "subgoal.goal.program"
+
+    class Meta:
+        model = Activity
+        fields = ["code", "plan"]
+        widgets = {"plan": forms.Textarea(attrs={"rows": 5})}
+        labels = {"plan": "Wat gaan we ervoor doen? (het plan)"}
+
+
+class IndicatorTableForm(StructureForm):
+    label = "indicatortabel"
+    program_attr = "goal.program"
+
+    class Meta:
+        model = IndicatorTable
+        fields = ["kind", "budget_label"]
+        help_texts = {
+            "budget_label": "Zoals het verslag de kolom met de streefwaarde noemt, "
+            "bijvoorbeeld Begroot of Begroting."
+        }
+
+
+class IndicatorStructureForm(StructureForm):
+    label = "indicator"
+    program_attr = "table.goal.program"
+
+    class Meta:
+        model = Indicator
+        fields = ["code", "name", "unit", "source", "direction", "mandatory"]
+        widgets = {"name": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "unit": "Bijvoorbeeld ‘aantal’, ‘%’ of ‘per 10.000 inwoners’.",
+            "source": "Waar de waarden vandaan komen, bijvoorbeeld CBS of waarstaatjegemeente.nl.",
+            "direction": "Bepaalt of een realisatie de streefwaarde haalt; "
+            "zonder richting geeft de site geen oordeel.",
+        }
+
+
+class RemoveForm(forms.Form):
+    """Removing an item names the version it was shown at: a stale page removes nothing."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

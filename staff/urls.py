@@ -4,7 +4,7 @@ from django.urls import path
 
 from readmodel import converters  # noqa: F401 - registers <kind:…>, <code:…> and <sheetfmt:…>
 
-from . import import_views, views
+from . import import_views, structure, views
 
 app_name = "staff"
 
@@ -35,4 +35,19 @@ urlpatterns = [
         import_views.template_download,
         name="import-template",
     ),
+]
+
+_structure = _program + "opbouw/"
+_item = _structure + "<slug:soort>/<int:pk>/"
+urlpatterns += [
+    path(_structure, structure.structure, name="structure"),
+    path(_structure + "nieuw/<slug:soort>/", structure.add_item, name="structure-add"),
+    path(
+        _structure + "nieuw/<slug:soort>/onder/<int:parent>/",
+        structure.add_item,
+        name="structure-add-under",
+    ),
+    path(_item, structure.edit_item, name="structure-edit"),
+    path(_item + "verplaats/", structure.move_item, name="structure-move"),
+    path(_item + "verwijder/", structure.remove_item, name="structure-remove"),
 ]

@@ -67,6 +67,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reports": reports,
         "progress": worklist.progress_by_report(reports, request.user),
         "can_manage": request.user.has_perm("programs.change_report_status"),
+        "structure_ids": {
+            program.pk
+            for report in reports
+            for program in report.programs.all()
+            if request.user.has_perm("programs.edit_structure", program)
+        },
     }
     return render(request, "staff/dashboard.html", context)
 
@@ -88,6 +94,9 @@ def worklist_view(request: HttpRequest, kind: str, year: int) -> HttpResponse:
         "activity_table": activity_table,
         "indicator_table": indicator_table,
         "summary": worklist.summary(programs),
+        "structure_slugs": {
+            p.slug for p in programs if request.user.has_perm("programs.edit_structure", p)
+        },
     }
     return render(request, "staff/worklist.html", context)
 

@@ -111,6 +111,13 @@ ROLES = {
     "staff:budget-line": {FINANCE},
     "staff:investment": {FINANCE},
     "staff:import": EVERY_ROLE,
+    # the structure of a program in a concept: its own policy staff
+    "staff:structure": {POLICY},
+    "staff:structure-add": {POLICY},
+    "staff:structure-add-under": {POLICY},
+    "staff:structure-edit": {POLICY},
+    "staff:structure-move": {POLICY},
+    "staff:structure-remove": {POLICY},
     # the indicator template: policy staff, finance and the griffie import indicator values
     "staff:import-template": EVERY_ROLE,
 }
@@ -235,7 +242,18 @@ def routes(concept_2024: Report) -> list[Route]:
     line = BudgetLine.objects.filter(program__report=concept_2024, program__slug="sociaal").first()
     program = concept_2024.programs.get(slug="sociaal")
     section = program.developments.first() or program.developments.create(title="Nieuw", body="")
+    goal = program.goals.first()
+    structure = {
+        f"staff:structure-{page}:{param}": value
+        for page in ("add", "add-under", "edit", "move", "remove")
+        for param, value in {
+            "soort": "subdoel" if page == "add-under" else "doelstelling",
+            "pk": goal.pk,
+            "parent": goal.pk,
+        }.items()
+    }
     extra = {
+        **structure,
         "pk": line.pk,
         "staff:development:pk": section.pk,
         "staff:move-development:pk": section.pk,

@@ -94,6 +94,8 @@ STAFF_PAGES = {
         "/beheer/jaarstukken/2024/sociaal/activiteit/1.1.1/",
         "/beheer/jaarstukken/2024/sociaal/indicator/5.3.1/",
         "/beheer/jaarstukken/2024/sociaal/ontwikkelingen/",
+        "/beheer/jaarstukken/2024/sociaal/opbouw/",
+        "/beheer/jaarstukken/2024/sociaal/opbouw/nieuw/doelstelling/",
         "/jaarstukken/2024/sociaal/",
     ],
     "financien": [
