@@ -33,6 +33,8 @@ PAGES = [
     "/beleid/projecten/organisatorische-borging-ontheemden/",
     "/beleid/raadsstukken/2024-04-25-besluit-verlenging-samen-diemen/",
     "/beleid/onderwerpen/samen-diemen/",
+    "/accounts/login/",
+    "/accounts/password_reset/",
 ]
 
 
@@ -96,6 +98,7 @@ STAFF_PAGES = {
         "/beheer/jaarstukken/2024/sociaal/ontwikkelingen/",
         "/beheer/jaarstukken/2024/sociaal/opbouw/",
         "/beheer/jaarstukken/2024/sociaal/opbouw/nieuw/doelstelling/",
+        "/accounts/password_change/",
         "/jaarstukken/2024/sociaal/",
     ],
     "financien": [
