@@ -11,8 +11,13 @@ from . import views
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
     path("tweede-factor/", views.verify, name="second-factor"),
     path("tweede-factor/instellen/", views.setup, name="second-factor-setup"),
     path("tweede-factor/herstelcodes/", views.recovery_codes, name="recovery-codes"),
-    *(p for p in django_account_urls.urlpatterns if getattr(p, "name", None) != "login"),
+    *(
+        p
+        for p in django_account_urls.urlpatterns
+        if getattr(p, "name", None) not in ("login", "logout")
+    ),
 ]

@@ -17,7 +17,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, LogoutView
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -210,3 +210,18 @@ def _show_codes(
     )
     add_never_cache_headers(response)
     return response
+
+
+class SignOutView(LogoutView):
+    """Signing out is a POST, as Django requires; a GET (the footer's link, which carries
+    no form so that public pages stay the same for every request and keep their ETag)
+    shows the one button that does it."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect("login")
+        response = render(request, "registration/logout_confirm.html")
+        add_never_cache_headers(response)
+        return response

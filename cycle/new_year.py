@@ -1,10 +1,12 @@
 """Starting the report of a new year from the last one."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 
 from indicators.models import (
+    Footnote,
     Indicator,
     IndicatorComponent,
     IndicatorTable,
@@ -12,7 +14,7 @@ from indicators.models import (
     ValueKind,
 )
 from investments.models import BudgetLine, Investment, InvestmentStatus
-from programs.models import Activity, Goal, Program, Report, ReportStatus, Subgoal
+from programs.models import Activity, Goal, Program, Report, ReportKind, ReportStatus, Subgoal
 
 # Where an indicator value of the source goes in the copy: (year, kind), or None to leave it.
 ValueRule = Callable[[IndicatorValue], tuple[int, str] | None]
@@ -20,41 +22,72 @@ ValueRule = Callable[[IndicatorValue], tuple[int, str] | None]
 
 @transaction.atomic
 def start_new_year(*, source: Report) -> Report:
-    """A concept report for the next year, started from `source`.
+    """A concept report for the year after `source`'s, of the same kind.
 
-    Goals, subgoals, activities (with their plans), indicators, their breakdowns
-    and targets are copied; realisations of the new year start empty; the
-    realised values of `source`'s year move into the "Realisatie (year-1)"
-    column. Development sections, footnotes and carry-overs belong to one
-    year and start empty; budget lines keep their categories with last year's
-    result as "Rekening (year-1)"; investments still running carry on.
+    Its structure (goals, subgoals, activities with their plans, indicator tables,
+    indicators and their breakdowns) follows the adopted Programmabegroting of the new
+    year when an annual report is started and there is one: its targets become the
+    targets, its primary budget the "Begroting primitief". Otherwise the structure is
+    `source`'s and every target of the new year starts empty: a target nobody set for
+    the new year must not be published as one. In an annual report the realisations of
+    `source`'s year become the "Realisatie (year-1)" column, matched by program and code.
+    Realisations of the new year, development sections, footnotes and carry-overs belong
+    to one year and start empty (what_was_left_behind lists the footnotes); budget lines
+    keep their categories with last year's result as "Rekening (year-1)"; investments
+    still running carry on.
     """
     year = source.year + 1
-    new = Report(kind=source.kind, year=year, status=ReportStatus.CONCEPT)
+    structure = source
+    if source.kind == ReportKind.JAARSTUKKEN:
+        structure = (
+            Report.objects.filter(
+                kind=ReportKind.PROGRAMMABEGROTING, year=year, status=ReportStatus.ADOPTED
+            ).first()
+            or source
+        )
+    new = Report(
+        kind=source.kind,
+        year=year,
+        status=ReportStatus.CONCEPT,
+        started_from=source,
+        structure_from=structure,
+    )
     new.full_clean()
     new.save()
 
-    def carried(value: IndicatorValue) -> tuple[int, str] | None:
-        if value.year != source.year:
+    def targets_of_the_year(value: IndicatorValue) -> tuple[int, str] | None:
+        if structure == source or value.year != year or value.kind != ValueKind.BUDGET:
             return None
-        # Last year's realisation becomes "Realisatie (year-1)"; its target is the starting
-        # point for this year's target, which staff adjust to the new budget.
-        target_year = source.year if value.kind == ValueKind.REALISATION else year
-        return target_year, value.kind
+        return year, ValueKind.BUDGET
 
-    for program in source.programs.all():
-        copy = copy_program(program, new, carried)
+    realised = _realisations(source) if source.kind == ReportKind.JAARSTUKKEN else {}
+    lines_before = {
+        (line.program.slug, line.nature, line.kind, line.label): line
+        for line in BudgetLine.objects.filter(program__report=source).select_related("program")
+    }
+    for program in structure.programs.all():
+        copy = copy_program(program, new, targets_of_the_year)
+        _carry_realisations(copy, realised, source.year)
         for line in program.budget_lines.all():
+            before = lines_before.get((program.slug, line.nature, line.kind, line.label))
+            planned = line.begroting_primitief if structure != source else 0
             BudgetLine.objects.create(
                 program=copy,
                 nature=line.nature,
                 kind=line.kind,
                 label=line.label,
                 order=line.order,
-                rekening_vorig=line.rekening,
+                rekening_vorig=before.rekening if before else 0,
+                begroting_primitief=planned,
+                begroting_totaal=planned,
             )
-        running = program.investments.exclude(
-            status__in=[InvestmentStatus.SETTLED, InvestmentStatus.CANCELLED]
+        previous = source.programs.filter(slug=program.slug).first()
+        running = (
+            previous.investments.exclude(
+                status__in=[InvestmentStatus.SETTLED, InvestmentStatus.CANCELLED]
+            )
+            if previous
+            else []
         )
         for item in running:
             Investment.objects.create(
@@ -67,6 +100,74 @@ def start_new_year(*, source: Report) -> Report:
                 order=item.order,
             )
     return new
+
+
+# (program slug, indicator code, component label or None) -> the realised value.
+Realised = dict[tuple[str, str, str | None], IndicatorValue]
+
+
+def _realisations(report: Report) -> Realised:
+    values = IndicatorValue.objects.filter(
+        indicator__table__goal__program__report=report,
+        year=report.year,
+        kind=ValueKind.REALISATION,
+    ).select_related("indicator__table__goal__program", "component")
+    return {
+        (
+            value.indicator.table.goal.program.slug,
+            value.indicator.code,
+            value.component.label if value.component else None,
+        ): value
+        for value in values
+    }
+
+
+def _carry_realisations(program: Program, realised: Realised, year: int) -> None:
+    """Last year's realisations into the copy's previous-year column, by code and label."""
+    if not realised:
+        return
+    indicators = Indicator.objects.filter(table__goal__program=program).prefetch_related(
+        "components"
+    )
+    for indicator in indicators:
+        parts: list[IndicatorComponent | None] = [None, *indicator.components.all()]
+        for part in parts:
+            found = realised.get((program.slug, indicator.code, part.label if part else None))
+            if found is None:
+                continue
+            value = IndicatorValue(
+                indicator=indicator, component=part, year=year, kind=ValueKind.REALISATION
+            )
+            value.set_value(found.as_value())
+            value.save()
+
+
+def what_was_left_behind(report: Report) -> list[dict[str, Any]]:
+    """The footnotes of the report `report` was started from, none of which came along.
+
+    Per footnote: its program, number, text and the figures and names it was attached
+    to, so staff can add again what still holds for the new year's figures.
+    """
+    source = report.started_from
+    if source is None:
+        return []
+    footnotes = (
+        Footnote.objects.filter(program__report=source)
+        .select_related("program")
+        .prefetch_related("values__indicator", "values__component", "indicators", "tables")
+        .order_by("program__order", "number")
+    )
+    left = []
+    for note in footnotes:
+        places = [
+            f"{value.indicator.code} {value.get_kind_display().lower()} {value.year}"
+            + (f" ({value.component.label})" if value.component else "")
+            for value in note.values.all()
+        ]
+        places += [f"naam van {indicator.code}" for indicator in note.indicators.all()]
+        places += [f"tabel: {table}" for table in note.tables.all()]
+        left.append({"program": note.program, "note": note, "places": places})
+    return left
 
 
 def copy_program(program: Program, report: Report, values: ValueRule) -> Program:

@@ -80,6 +80,25 @@ class Report(ConcurrentTransitionMixin, models.Model):
     # keyed by it. Never written by an ordinary save, so a stale copy of the report in
     # memory cannot set it back to a number that was used before.
     content_version = models.PositiveIntegerField("inhoudsversie", default=1, editable=False)
+    # A report started from earlier ones (cycle/new_year.py) remembers them: the report whose
+    # realisations became its previous-year column, and the one its structure and targets
+    # follow (an adopted Programmabegroting of the same year, or that same earlier report).
+    started_from = models.ForeignKey(
+        "self",
+        verbose_name="begonnen op basis van",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    structure_from = models.ForeignKey(
+        "self",
+        verbose_name="opbouw overgenomen uit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = ReportQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["content_version"])

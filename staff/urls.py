@@ -16,6 +16,7 @@ urlpatterns = [
     path(_report + "werklijst/", views.worklist_view, name="worklist"),
     path(_report + "status/", views.report_status, name="status"),
     path(_report + "nieuw-jaar/", views.start_new_year, name="new-year"),
+    path(_report + "begonnen/", views.new_year_result, name="new-year-result"),
     path(_program + "activiteit/<code:code>/", views.edit_activity, name="activity"),
     path(_program + "indicator/<code:code>/", views.edit_indicator, name="indicator"),
     path(_program + "ontwikkelingen/", views.developments, name="developments"),

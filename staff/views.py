@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
@@ -581,4 +581,21 @@ def start_new_year(request: HttpRequest, kind: str, year: int) -> HttpResponse:
         return redirect("staff:dashboard")
     new = new_year.start_new_year(source=source)
     messages.success(request, f"{new.title} is begonnen als concept, op basis van {source.title}.")
-    return redirect("staff:dashboard")
+    return redirect("staff:new-year-result", new.kind, new.year)
+
+
+@login_required
+def new_year_result(request: HttpRequest, kind: str, year: int) -> HttpResponse:
+    """How a report was started: from what, with which targets, and what it left behind."""
+    _require(request, "programs.use_staff_pages")
+    report = get_object_or_404(
+        Report.objects.select_related("started_from", "structure_from"), kind=kind, year=year
+    )
+    if report.started_from is None:
+        raise Http404("Dit verslag is niet begonnen op basis van een eerder verslag.")
+    context = {
+        "report": report,
+        "follows_budget": report.structure_from not in (None, report.started_from),
+        "left_behind": new_year.what_was_left_behind(report),
+    }
+    return render(request, "staff/new_year_result.html", context)

@@ -238,14 +238,23 @@ def summary(programs: QuerySet[Program]) -> list[dict[str, Any]]:
     realised = IndicatorValue.objects.filter(
         indicator=OuterRef("pk"), year=report.year, kind=indicator_value_kind(report)
     )
+    # An annual report reports against the year's targets: one without a target (a new
+    # year started without an adopted budget) is missing something too.
+    target = IndicatorValue.objects.filter(
+        indicator=OuterRef("pk"), year=report.year, kind=ValueKind.BUDGET
+    )
     inds = {
         row["table__goal__program"]: row
         for row in Indicator.objects.filter(table__goal__program__in=programs)
-        .annotate(has_value=Exists(realised))
+        .annotate(has_value=Exists(realised), has_target=Exists(target))
         .values("table__goal__program")
-        .annotate(total=Count("pk"), filled=Count("pk", filter=Q(has_value=True)))
+        .annotate(
+            total=Count("pk"),
+            filled=Count("pk", filter=Q(has_value=True)),
+            without_target=Count("pk", filter=Q(has_target=False)),
+        )
     }
-    empty = {"total": 0, "filled": 0}
+    empty = {"total": 0, "filled": 0, "without_target": 0}
     return [
         {"program": p, "activities": acts.get(p.pk, empty), "indicators": inds.get(p.pk, empty)}
         for p in programs

@@ -101,6 +101,7 @@ ROLES = {
     "staff:worklist": EVERY_ROLE,
     "staff:status": {ADMINISTRATOR},
     "staff:new-year": {ADMINISTRATOR},
+    "staff:new-year-result": EVERY_ROLE,
     "staff:activity": {POLICY},
     "staff:indicator": {POLICY},
     "staff:developments": {POLICY},

@@ -498,7 +498,7 @@ def test_text_that_could_start_a_formula_is_neutralised(
         order=99,
     )
     indicator = Indicator.objects.get(table__goal__program=program, code="3.1.3")
-    value = IndicatorValue.objects.get(indicator=indicator, year=2024, kind="begroot")
+    value = IndicatorValue(indicator=indicator, year=2024, kind="begroot")
     value.state, value.text, value.number = "text", "+31 20 123", None
     value.save()
     client.force_login(finance)

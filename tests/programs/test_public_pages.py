@@ -214,7 +214,8 @@ def test_the_trend_joins_every_published_report_holding_the_code(
     client: Client, concept_2024: Report
 ) -> None:
     # 2024 was started from 2023: 3.1.3 came along with 2023's realisation as its
-    # "Realisatie 2023" and 2023's target as its "Begroot 2024".
+    # "Realisatie 2023"; staff set its target and realisation for 2024.
+    _set_value(concept_2024, "3.1.3", 2024, "begroot", "70%")
     _set_value(concept_2024, "3.1.3", 2024, "realisatie", "75,2%")
     # A later report's previous-year figure differs from the original: the year's own
     # report wins.
@@ -235,6 +236,7 @@ def test_the_trend_joins_every_published_report_holding_the_code(
 def test_a_drafts_values_stay_out_of_the_trend_for_anonymous_readers(
     client: Client, concept_2024: Report, staff_reader: User
 ) -> None:
+    _set_value(concept_2024, "3.1.3", 2024, "begroot", "70%")
     _set_value(concept_2024, "3.1.3", 2024, "realisatie", "75,2%")
 
     html = page(client, TREND)

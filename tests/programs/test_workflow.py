@@ -1,5 +1,6 @@
 """The report's life: statuses, concurrent saves, the new year, corrections of published values."""
 
+import re
 import threading
 from datetime import date
 
@@ -9,12 +10,17 @@ from django.db import connections
 from django.test import Client
 
 from cycle.new_year import start_new_year
+from diemen_sociaal.lib.values import parse_value
 from indicators.models import Footnote, Indicator, IndicatorValue
 from investments.models import BudgetLine, Investment
 from programs.models import Activity, DevelopmentSection, Report
 from programs.services import StatusChangeRefused, change_status
 
 pytestmark = pytest.mark.django_db
+
+
+def text_of(response) -> str:  # noqa: ANN001
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
 def test_a_report_goes_from_concept_to_adopted_in_order(concept_2024: Report) -> None:
@@ -89,11 +95,13 @@ def test_a_new_year_copies_the_structure_and_starts_realisations_empty(
     assert indicators.count() == 44
     values = IndicatorValue.objects.filter(indicator__table__goal__program__report=concept_2024)
     assert not values.filter(year=2024, kind="realisatie").exists()
-    # Last year's realisations are carried into "Realisatie 2023"; last year's targets seed this year's.
+    # Last year's realisations are carried into "Realisatie 2023". Without an adopted
+    # Programmabegroting 2024 nobody set a 2024 target: none is invented from 2023's.
     assert values.get(indicator__code="3.1.3", year=2023, kind="realisatie").display == "73,6%"
-    assert values.get(indicator__code="3.3.9", year=2024, kind="begroot").display.startswith(
-        "Minimaal 90%"
-    )
+    assert not values.filter(year=2024, kind="begroot").exists()
+    assert (concept_2024.started_from, concept_2024.structure_from) == (
+        Report.objects.get(kind="jaarstukken", year=2023),
+    ) * 2
     assert values.get(indicator__code="5.3.1", year=2023, component__label="Roken").display == "17%"
     assert not DevelopmentSection.objects.filter(program__report=concept_2024).exists()
     assert not Footnote.objects.filter(program__report=concept_2024).exists()
@@ -104,6 +112,57 @@ def test_a_new_year_copies_the_structure_and_starts_realisations_empty(
         Investment.objects.filter(program__report=concept_2024).values_list("number", flat=True)
     )
     assert numbers == {"760123", "760124"}
+
+
+def test_without_a_budget_the_worklist_counts_the_empty_targets_and_the_start_lists_the_footnotes(
+    client: Client, administrator: User, report_2023: Report
+) -> None:
+    client.force_login(administrator)
+    response = client.post("/beheer/jaarstukken/2023/nieuw-jaar/")
+    assert response["Location"] == "/beheer/jaarstukken/2024/begonnen/"
+    text = text_of(client.get(response["Location"]))
+    assert (
+        "Er was geen vastgestelde Programmabegroting 2024, dus de streefwaarden 2024 zijn leeg"
+        in (text)
+    )
+    footnotes = Footnote.objects.filter(program__report=report_2023).count()
+    assert f"{footnotes} voetnoten uit Jaarstukken 2023" in text
+    # The caveat of 3.1.1's realisation 2023, which now stands in the 2024 report's
+    # previous-year column, is named with the figure it belonged to.
+    assert "Aantal betreft 2022, aantal 2023 is nog niet beschikbaar" in text
+    assert "3.1.1 realisatie 2023" in text
+    worklist = text_of(client.get("/beheer/jaarstukken/2024/werklijst/"))
+    assert "0 van 44 indicatoren ingevuld (44 zonder streefwaarde 2024)" in worklist
+
+
+def test_a_new_year_follows_the_adopted_budget_of_that_year(
+    budget_2023: Report, report_2023: Report
+) -> None:
+    budget = start_new_year(source=budget_2023)  # Programmabegroting 2024
+    assert budget.kind == "programmabegroting" and budget.year == 2024
+    values = IndicatorValue.objects.filter(indicator__table__goal__program__report=budget)
+    assert not values.exists()  # a budget's targets are set anew every year
+    indicator = Indicator.objects.get(table__goal__program__report=budget, code="3.1.4")
+    target = IndicatorValue(indicator=indicator, year=2024, kind="begroot")
+    target.set_value(parse_value("420"))
+    target.save()
+    Indicator.objects.create(
+        table=indicator.table, code="7.1.1", name="Een indicator die de begroting invoert.", order=9
+    )
+    line = BudgetLine.objects.get(program__report=budget, nature="structureel", kind="lasten")
+    line.begroting_primitief = -25_000_000
+    line.save()
+    Report.objects.filter(pk=budget.pk).update(status="vastgesteld", adopted_on=date(2023, 11, 9))
+
+    annual = start_new_year(source=report_2023)
+    assert annual.structure_from == budget and annual.started_from == report_2023
+    values = IndicatorValue.objects.filter(indicator__table__goal__program__report=annual)
+    assert values.get(indicator__code="3.1.4", year=2024, kind="begroot").display == "420"
+    assert values.filter(year=2024, kind="begroot").count() == 1  # only what the budget set
+    assert values.get(indicator__code="3.1.3", year=2023, kind="realisatie").display == "73,6%"
+    assert Indicator.objects.filter(table__goal__program__report=annual, code="7.1.1").exists()
+    line = BudgetLine.objects.get(program__report=annual, nature="structureel", kind="lasten")
+    assert (line.rekening_vorig, line.begroting_primitief) == (-24_273_000, -25_000_000)
 
 
 def test_the_griffie_starts_a_new_year_once(
