@@ -77,15 +77,24 @@ def neutralise(text: str) -> str:
 
     >>> neutralise("=1+1")
     "'=1+1"
+
+    Text that already looks neutralised (quotes before a formula character) gets one
+    more quote, so that `restore` gives back exactly what was there.
     """
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if _starts_a_formula(text) else text
 
 
 def restore(text: str) -> str:
-    """Undo `neutralise`: a quote followed by a formula character is dropped again."""
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
+    """Undo `neutralise`: one quote before a formula character, or before quotes that
+    come before one, is dropped again."""
+    if text.startswith("'") and _starts_a_formula(text[1:]):
         return text[1:]
     return text
+
+
+def _starts_a_formula(text: str) -> bool:
+    """A formula character first, possibly after quotes."""
+    return text.lstrip("'").startswith(FORMULA_STARTS)
 
 
 def plain_number(value: Decimal | int) -> str:

@@ -33,6 +33,21 @@ def test_harmless_text_is_left_as_it_is(text: str) -> None:
     assert restore(text) == text
 
 
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("'=", "''="),
+        ("''+31", "'''+31"),
+        ("'", "'"),
+        ("'s-Gravenhage", "'s-Gravenhage"),
+    ],
+)
+def test_text_that_looks_neutralised_already_keeps_its_own_quote(text: str, written: str) -> None:
+    assert neutralise(text) == written
+    assert restore(written) == text
+
+
 @given(st.text())
 def test_neutralising_can_always_be_undone(text: str) -> None:
     assert restore(neutralise(text)) == text
