@@ -11,7 +11,7 @@ PYTHON ?= $(shell scripts/find-python.sh)
 .PHONY: run test serve backup restore bench setup system db seed lint lock clean
 
 run: setup db seed
-	@echo "Demo accounts (local demo only!): beleid / financien / griffie, password: demo"
+	@echo "Demo accounts (local demo only!): beleid / financien / control / griffie, password: demo"
 	scripts/with-worker.sh $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The suite runs in one process per core (pytest-xdist); TEST_PROCESSES=0 runs it in this one.

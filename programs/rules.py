@@ -1,6 +1,7 @@
 """Who may do what: one set of predicates for every page, form, import and action.
 
-A person's rights come from their role (a group: Beleid, Financiën, Griffie) and, for
+A person's rights come from their role (a group: Beleid, Financiën, P&C-control,
+Griffie) and, for
 policy staff, the programs they are assigned to; Django's is_staff flag only opens the
 admin site and decides nothing here. Rights over content are per program and inherited
 by everything in it (goals, subgoals, activities, indicators, money), so those checks
@@ -17,11 +18,22 @@ from .models import Program, ReportStatus
 POLICY_GROUP = "Beleid"
 FINANCE_GROUP = "Financiën"
 ADMIN_GROUP = "Griffie"
+CONTROL_GROUP = "P&C-control"
 
 
 @rules.predicate
 def is_administrator(user: object) -> bool:
     return bool(getattr(user, "is_superuser", False)) or _in_group(user, ADMIN_GROUP)
+
+
+@rules.predicate
+def is_controller(user: object) -> bool:
+    return _in_group(user, CONTROL_GROUP)
+
+
+@rules.predicate
+def is_superuser(user: object) -> bool:
+    return bool(getattr(user, "is_superuser", False))
 
 
 @rules.predicate
@@ -67,21 +79,22 @@ def _in_group(user: Any, name: str) -> bool:
     return name in groups
 
 
-is_staff_member = is_administrator | is_finance | is_policy_officer
+is_staff_member = is_administrator | is_finance | is_policy_officer | is_controller
 
-# The worklist: finance and the griffie follow every program, policy staff their own.
-follows_every_program = is_administrator | is_finance
+# The worklist: finance, the controller and the griffie follow every program, policy staff
+# their own.
+follows_every_program = is_administrator | is_finance | is_controller
 
 # Drafts (concepts, reports in review) are seen by staff in a role, in pages, search and PDFs.
 may_see_drafts = is_staff_member
 
 # The roles that publish and administer need a second factor when it is required
 # (settings.SECOND_FACTOR_REQUIRED; accounts/policy.py); superusers count as administrators.
-needs_second_factor = is_administrator | is_finance
+needs_second_factor = is_administrator | is_finance | is_controller
 
-# Imports: finance and the griffie every kind into every program; policy staff only
+# Imports: finance, the controller and the griffie every kind into every program; policy staff only
 # indicator values, and only into the programs they may edit by hand.
-may_import_money = is_finance | is_administrator
+may_import_money = is_finance | is_controller | is_administrator
 may_import_indicator_values = may_import_money | is_policy_officer
 
 
@@ -98,7 +111,12 @@ rules.add_perm("programs.edit_policy_content", is_policy_officer & is_assigned_t
 rules.add_perm("programs.edit_structure", is_policy_officer & is_assigned_to & report_is_concept)
 # Finance: budget lines, investments and carry-overs of every program.
 rules.add_perm("programs.edit_money", is_finance & report_is_open)
-# The administrator (griffie): statuses, a new year, users and assignments.
-rules.add_perm("programs.change_report_status", is_administrator)
+# The P&C controller runs the cycle: starts a year's report, takes it through review and
+# offers it to the council. The griffie records what is the council's: the adoption; and
+# keeps users and assignments in the admin. A superuser may do both.
+runs_the_cycle = is_controller | is_superuser
+rules.add_perm("programs.run_cycle", runs_the_cycle)
+rules.add_perm("programs.record_adoption", is_administrator)
+rules.add_perm("programs.change_report_status", runs_the_cycle | is_administrator)
 rules.add_perm("programs.use_staff_pages", is_staff_member)
 rules.add_perm("programs.view_drafts", may_see_drafts)

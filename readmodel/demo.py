@@ -32,6 +32,11 @@ ROLE_GROUPS = {
     "Financiën": [
         ("policy", "financing"),
     ],
+    # The P&C controller runs the cycle in the staff pages; in the admin, the assignments of
+    # people to programs.
+    "P&C-control": [
+        ("programs", "programassignment"),
+    ],
     # Users, roles and assignments; statuses change through the status page, not the admin.
     # The register of council documents is the griffie's.
     "Griffie": [
@@ -44,7 +49,8 @@ ROLE_GROUPS = {
 }
 DEMO_USERS = [
     ("beleid", "Beleid", "Beleidsmedewerker", "Sociaal"),
-    ("financien", "Financiën", "Controller", "Financiën"),
+    ("financien", "Financiën", "Financieel adviseur", "Sociaal domein"),
+    ("control", "P&C-control", "P&C-controller", "Diemen"),
     ("griffie", "Griffie", "Griffier", "Diemen"),
 ]
 APPS = ("programs", "indicators", "investments", "policy")

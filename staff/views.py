@@ -66,7 +66,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "reports": reports,
         "progress": worklist.progress_by_report(reports, request.user),
-        "can_manage": request.user.has_perm("programs.change_report_status"),
+        "can_change_status": request.user.has_perm("programs.change_report_status"),
+        "can_run_cycle": request.user.has_perm("programs.run_cycle"),
         "structure_ids": {
             program.pk
             for report in reports
@@ -546,6 +547,9 @@ def report_status(request: HttpRequest, kind: str, year: int) -> HttpResponse:
     report = get_object_or_404(Report, kind=kind, year=year)
     form = staff_forms.StatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        refusal = _transition_refusal(request, form.cleaned_data["transition"])
+        if refusal:
+            raise PermissionDenied(refusal)
         # The status the user saw, so a change by someone else in between is caught.
         seen = form.cleaned_data["seen_status"]
         if seen != report.status:
@@ -564,17 +568,38 @@ def report_status(request: HttpRequest, kind: str, year: int) -> HttpResponse:
         return redirect(request.path)
     context = {
         "report": report,
-        "transitions": services.available_transitions(report),
+        "transitions": [
+            (name, label)
+            for name, label in services.available_transitions(report)
+            if not _transition_refusal(request, name)
+        ],
+        "waiting_for_others": [
+            label
+            for name, label in services.available_transitions(report)
+            if _transition_refusal(request, name)
+        ],
         "form": form,
         "history": list(report.history.select_related("history_user")[:20]),
     }
     return render(request, "staff/status.html", context)
 
 
+def _transition_refusal(request: HttpRequest, transition: str) -> str:
+    """Why this user may not take this step ("" if they may): the council's step is the
+    griffie's, the others the controller's."""
+    if transition == "adopt":
+        if request.user.has_perm("programs.record_adoption"):
+            return ""
+        return "De vaststelling door de raad legt de griffie vast."
+    if request.user.has_perm("programs.run_cycle"):
+        return ""
+    return "Review en aanbieding aan de raad doet de P&C-controller."
+
+
 @login_required
 @require_POST
 def start_new_year(request: HttpRequest, kind: str, year: int) -> HttpResponse:
-    _require(request, "programs.change_report_status")
+    _require(request, "programs.run_cycle")
     source = get_object_or_404(Report, kind=kind, year=year)
     if Report.objects.filter(kind=kind, year=year + 1).exists():
         messages.error(request, f"{ReportKind(kind).label} {year + 1} bestaat al.")

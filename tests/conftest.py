@@ -177,7 +177,13 @@ def other_policy_officer(db: None) -> User:
 
 @pytest.fixture
 def finance(db: None) -> User:
-    return _user("controller", "Financiën")
+    return _user("financien-sociaal", "Financiën")
+
+
+@pytest.fixture
+def controller(db: None) -> User:
+    """The P&C controller: runs the cycle, offers reports to the council."""
+    return _user("pc-controller", "P&C-control")
 
 
 @pytest.fixture

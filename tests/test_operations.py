@@ -541,7 +541,7 @@ def test_make_serve_runs_gunicorn_with_workers_static_files_and_https_only(
     )
     assert refused.returncode != 0
     assert "(diemen_sociaal.E003) Demo-accounts met het bekende wachtwoord" in refused.stderr
-    assert "beleid, financien, griffie" in refused.stderr
+    assert "beleid, control, financien, griffie" in refused.stderr
     _manage(["close_demo_users"], env)
 
     with log.open("w") as out:

@@ -92,15 +92,16 @@ PUBLIC = {
 SIGNED_IN = {"password_change", "password_change_done", "recovery-codes"}
 
 POLICY, OTHER_POLICY, FINANCE, ADMINISTRATOR = "beleid", "beleid-ander", "financien", "griffie"
-EVERY_ROLE = {POLICY, OTHER_POLICY, FINANCE, ADMINISTRATOR}
+CONTROLLER = "control"
+EVERY_ROLE = {POLICY, OTHER_POLICY, FINANCE, CONTROLLER, ADMINISTRATOR}
 
 # Staff pages outside the admin: which roles may use them (for program Sociaal of the draft
 # Jaarstukken 2024). Every other role must get 403. A new staff page must be added here.
 ROLES = {
     "staff:dashboard": EVERY_ROLE,
     "staff:worklist": EVERY_ROLE,
-    "staff:status": {ADMINISTRATOR},
-    "staff:new-year": {ADMINISTRATOR},
+    "staff:status": {CONTROLLER, ADMINISTRATOR},
+    "staff:new-year": {CONTROLLER},
     "staff:new-year-result": EVERY_ROLE,
     "staff:activity": {POLICY},
     "staff:indicator": {POLICY},
@@ -270,7 +271,11 @@ def routes(concept_2024: Report) -> list[Route]:
 
 @pytest.fixture
 def clients(
-    policy_officer: User, other_policy_officer: User, finance: User, administrator: User
+    policy_officer: User,
+    other_policy_officer: User,
+    finance: User,
+    controller: User,
+    administrator: User,
 ) -> dict[str, Client]:
     outsider = User.objects.create_user("buitenstaander", password="geheim-wachtwoord-1")
     roleless = User.objects.create_user("zonder-rol", password="geheim-wachtwoord-1", is_staff=True)
@@ -278,6 +283,7 @@ def clients(
         POLICY: policy_officer,
         OTHER_POLICY: other_policy_officer,
         FINANCE: finance,
+        CONTROLLER: controller,
         ADMINISTRATOR: administrator,
         "outsider": outsider,
         "roleless": roleless,

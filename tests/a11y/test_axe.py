@@ -105,6 +105,7 @@ STAFF_PAGES = {
         "/beheer/jaarstukken/2024/sociaal/financien/",
         "/beheer/jaarstukken/2024/sociaal/investering/760124/",
     ],
+    "control": ["/beheer/jaarstukken/2024/status/", "/beheer/jaarstukken/2024/begonnen/"],
     "griffie": ["/beheer/jaarstukken/2024/status/"],
 }
 

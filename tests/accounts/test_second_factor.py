@@ -191,17 +191,18 @@ def test_with_debug_off_the_second_factor_is_required() -> None:
 @pytest.mark.django_db
 @required
 def test_the_roles_that_publish_and_administer_need_it_and_no_others(
-    administrator: User, finance: User, policy_officer: User
+    administrator: User, finance: User, policy_officer: User, controller: User
 ) -> None:
     superuser = User.objects.create_superuser("hoofd", password="geheim-wachtwoord-1")
     flag_only = User.objects.create_user("alleen-vlag", is_staff=True)
     needs = {
         u.username: must_have_second_factor(u)
-        for u in (administrator, finance, policy_officer, superuser, flag_only)
+        for u in (administrator, finance, controller, policy_officer, superuser, flag_only)
     }
     assert needs == {
         "griffier": True,
-        "controller": True,
+        "financien-sociaal": True,
+        "pc-controller": True,
         "beleid-sociaal": False,
         "hoofd": True,
         "alleen-vlag": False,
@@ -254,7 +255,7 @@ def test_the_griffie_resets_a_lost_second_factor_from_the_user_list(
         {"action": "reset_second_factor", "_selected_action": [finance.pk]},
         follow=True,
     ).content.decode()
-    assert "Tweede factor vergeten voor controller;" in done
+    assert "Tweede factor vergeten voor financien-sociaal;" in done
     assert not TOTPDevice.objects.filter(user=finance).exists()
     assert not StaticToken.objects.filter(device__user=finance).exists()
     assert TOTPDevice.objects.filter(user=administrator).exists()  # only whom was chosen

@@ -18,8 +18,8 @@ LOGIN = RequestFactory().post("/accounts/login/")
 def test_demo_accounts_exist_once_per_role_with_password_demo() -> None:
     call_command("create_demo_users")
     call_command("create_demo_users")
-    assert User.objects.count() == 3
-    for name in ("beleid", "financien", "griffie"):
+    assert User.objects.count() == 4
+    for name in ("beleid", "financien", "control", "griffie"):
         assert authenticate(LOGIN, username=name, password="demo") is not None
     beleid = User.objects.get(username="beleid")
     assert beleid.has_perm("policy.change_project")
@@ -30,8 +30,14 @@ def test_demo_accounts_exist_once_per_role_with_password_demo() -> None:
     assert financien.has_perm("policy.change_financing")
     assert not financien.has_perm("investments.change_budgetline")
     assert not financien.has_perm("programs.change_activity")
+    control = User.objects.get(username="control")
+    assert control.has_perm("programs.run_cycle")
+    assert control.has_perm("programs.add_programassignment")
+    assert not control.has_perm("programs.record_adoption")
+    assert not control.has_perm("programs.edit_money")
     griffie = User.objects.get(username="griffie")
-    assert griffie.has_perm("programs.change_report_status")
+    assert griffie.has_perm("programs.record_adoption")
+    assert not griffie.has_perm("programs.run_cycle")
     assert griffie.has_perm("auth.change_user")
     assert not griffie.has_perm("programs.edit_money")
 

@@ -144,17 +144,47 @@ def test_finance_edits_money_but_not_realisations(
     assert investment.realised == 162_000
 
 
-def test_the_administrator_changes_status_but_edits_no_content(
-    client: Client, administrator: User, concept_2024: Report
+def test_the_controller_runs_the_cycle_and_the_griffie_records_the_adoption_neither_edits(
+    client: Client, controller: User, administrator: User, concept_2024: Report
 ) -> None:
-    as_user(client, administrator)
-    assert client.get(BASE + "activiteit/1.1.1/").status_code == 403
     line = BudgetLine.objects.filter(program__report__year=2024).first()
-    assert client.get(BASE + f"begrotingsregel/{line.pk}/").status_code == 403
     url = "/beheer/jaarstukken/2024/status/"
-    client.post(url, {"transition": "submit_for_review", "seen_status": "concept"})
+    for user in (controller, administrator):
+        as_user(client, user)
+        assert client.get(BASE + "activiteit/1.1.1/").status_code == 403
+        assert client.get(BASE + f"begrotingsregel/{line.pk}/").status_code == 403
+
+    # The griffie sees where the report is, and that the next step is not theirs.
+    as_user(client, administrator)
+    page = text_of(client.get(url))
+    assert "Ter review aanbieden" not in page
+    assert "De volgende stap (ter review aanbieden) is niet aan u" in page
+    refused = client.post(url, {"transition": "submit_for_review", "seen_status": "concept"})
+    assert refused.status_code == 403
+    assert (
+        "Review en aanbieding aan de raad doet de P&amp;C-controller." in refused.content.decode()
+    )
     concept_2024.refresh_from_db()
-    assert concept_2024.status == "in_review"
+    assert concept_2024.status == "concept"
+
+    as_user(client, controller)
+    client.post(url, {"transition": "submit_for_review", "seen_status": "concept"})
+    client.post(url, {"transition": "offer_to_council", "seen_status": "in_review"})
+    concept_2024.refresh_from_db()
+    assert concept_2024.status == "aangeboden"
+    refused = client.post(
+        url, {"transition": "adopt", "seen_status": "aangeboden", "adopted_on": "2025-07-03"}
+    )
+    assert refused.status_code == 403
+    assert "De vaststelling door de raad legt de griffie vast." in refused.content.decode()
+
+    as_user(client, administrator)
+    assert "Vastgesteld door de raad" in text_of(client.get(url))
+    client.post(
+        url, {"transition": "adopt", "seen_status": "aangeboden", "adopted_on": "2025-07-03"}
+    )
+    concept_2024.refresh_from_db()
+    assert concept_2024.status == "vastgesteld"
 
 
 def test_policy_staff_cannot_change_a_status(

@@ -52,9 +52,9 @@ def test_two_simultaneous_status_changes_leave_one_result(concept_2024: Report) 
 
 
 def test_the_status_page_refuses_a_stale_form(
-    client: Client, administrator: User, concept_2024: Report
+    client: Client, controller: User, concept_2024: Report
 ) -> None:
-    client.force_login(administrator)
+    client.force_login(controller)
     url = "/beheer/jaarstukken/2024/status/"
     client.post(url, {"transition": "submit_for_review", "seen_status": "concept"})
     response = client.post(url, {"transition": "reopen", "seen_status": "concept"}, follow=True)
@@ -63,14 +63,19 @@ def test_the_status_page_refuses_a_stale_form(
 
 
 def test_offering_to_the_council_publishes_and_adoption_freezes(
-    client: Client, administrator: User, policy_officer: User, concept_2024: Report
+    client: Client,
+    controller: User,
+    administrator: User,
+    policy_officer: User,
+    concept_2024: Report,
 ) -> None:
     assert Client().get("/jaarstukken/2024/sociaal/").status_code == 404
-    client.force_login(administrator)
+    client.force_login(controller)
     url = "/beheer/jaarstukken/2024/status/"
     for step, seen in (("submit_for_review", "concept"), ("offer_to_council", "in_review")):
         client.post(url, {"transition": step, "seen_status": seen})
     assert Client().get("/jaarstukken/2024/sociaal/").status_code == 200
+    client.force_login(administrator)
     client.post(
         url, {"transition": "adopt", "seen_status": "aangeboden", "adopted_on": "2025-07-03"}
     )
@@ -115,9 +120,9 @@ def test_a_new_year_copies_the_structure_and_starts_realisations_empty(
 
 
 def test_without_a_budget_the_worklist_counts_the_empty_targets_and_the_start_lists_the_footnotes(
-    client: Client, administrator: User, report_2023: Report
+    client: Client, controller: User, report_2023: Report
 ) -> None:
-    client.force_login(administrator)
+    client.force_login(controller)
     response = client.post("/beheer/jaarstukken/2023/nieuw-jaar/")
     assert response["Location"] == "/beheer/jaarstukken/2024/begonnen/"
     text = text_of(client.get(response["Location"]))
@@ -165,10 +170,10 @@ def test_a_new_year_follows_the_adopted_budget_of_that_year(
     assert (line.rekening_vorig, line.begroting_primitief) == (-24_273_000, -25_000_000)
 
 
-def test_the_griffie_starts_a_new_year_once(
-    client: Client, administrator: User, report_2023: Report
+def test_the_controller_starts_a_new_year_once(
+    client: Client, controller: User, report_2023: Report
 ) -> None:
-    client.force_login(administrator)
+    client.force_login(controller)
     client.post("/beheer/jaarstukken/2023/nieuw-jaar/")
     response = client.post("/beheer/jaarstukken/2023/nieuw-jaar/", follow=True)
     assert "Jaarstukken 2024 bestaat al." in response.content.decode()

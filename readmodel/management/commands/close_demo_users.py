@@ -7,9 +7,9 @@ from readmodel.demo import close_demo_users
 
 class Command(BaseCommand):
     help = (
-        "Close the demo accounts (beleid, financien, griffie) that still have the password "
-        "'demo': no password and inactive, their history kept. Production refuses to start "
-        "while one is open."
+        "Close the demo accounts (beleid, financien, control, griffie) that still have the "
+        "password 'demo': no password and inactive, their history kept. Production refuses "
+        "to start while one is open."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -8,8 +8,8 @@ from readmodel.demo import create_demo_users, start_demo_year
 
 class Command(BaseCommand):
     help = (
-        "Create the local demo accounts beleid, financien and griffie (password: demo) and a "
-        "concept Jaarstukken 2024 started from 2023 for them to work on."
+        "Create the local demo accounts beleid, financien, control and griffie (password: "
+        "demo) and a concept Jaarstukken 2024 started from 2023 for them to work on."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
