@@ -106,9 +106,12 @@ def may_import_into(user: object, program: Program, *, money: bool) -> bool:
 
 # Policy staff: realisations, indicator values, developments and the reasoning of carry-overs.
 rules.add_perm("programs.edit_policy_content", is_policy_officer & is_assigned_to & report_is_open)
-# Policy staff of a program build its structure (goals, subgoals, activities, indicator
-# tables, indicators) while the report is a concept.
-rules.add_perm("programs.edit_structure", is_policy_officer & is_assigned_to & report_is_concept)
+# Policy staff of a program, and the controller, build its structure (goals, subgoals,
+# activities, indicator tables, indicators) while the report is a concept.
+rules.add_perm(
+    "programs.edit_structure",
+    (is_policy_officer & is_assigned_to | is_controller) & report_is_concept,
+)
 # Finance: budget lines, investments and carry-overs of every program.
 rules.add_perm("programs.edit_money", is_finance & report_is_open)
 # The P&C controller runs the cycle: starts a year's report, takes it through review and

@@ -4,7 +4,9 @@ from operator import attrgetter
 from typing import Any, ClassVar
 
 from django import forms
+from django.contrib.auth.models import User
 from django.db import models
+from django.urls import Resolver404, resolve
 
 from diemen_sociaal.lib.dutch import DutchNumberError, format_number, parse_number
 from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
@@ -12,7 +14,15 @@ from diemen_sociaal.validators import LongText, long_text_hint
 from indicators.models import Indicator, IndicatorTable, IndicatorValue
 from indicators.services import COLUMN_OFFSETS, CellInput
 from investments.models import BudgetLine, CarryOver, Investment
-from programs.models import Activity, DevelopmentSection, Goal, Subgoal
+from programs.models import (
+    Activity,
+    DevelopmentSection,
+    Goal,
+    Program,
+    Report,
+    ReportKind,
+    Subgoal,
+)
 from programs.services import TRANSITIONS
 
 
@@ -388,3 +398,94 @@ class RemoveForm(forms.Form):
     """Removing an item names the version it was shown at: a stale page removes nothing."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+# --- the controller: reports, their programs, who works on them --------------------------------
+
+
+class NewReportForm(forms.ModelForm):
+    """A report of any kind and year, started empty (a new year from the last one is the
+    other way in, on the dashboard)."""
+
+    class Meta:
+        model = Report
+        fields = ["kind", "year"]
+        help_texts = {"year": "Het jaar waarover het verslag gaat, bijvoorbeeld 2025."}
+
+    def clean_year(self) -> int:
+        year = int(self.cleaned_data["year"])
+        if not 1990 <= year <= 2100:
+            raise forms.ValidationError("Vul een jaar tussen 1990 en 2100 in.")
+        return year
+
+    def validate_unique(self) -> None:
+        kind, year = self.cleaned_data.get("kind"), self.cleaned_data.get("year")
+        if kind and year and Report.objects.filter(kind=kind, year=year).exists():
+            self.add_error("year", f"{ReportKind(kind).label} {year} bestaat al.")
+
+
+class ProgramForm(VersionedForm):
+    """A program of a report: its code in the address is chosen once, like an item's code."""
+
+    class Meta:
+        model = Program
+        fields = ["slug", "name", "portfolio_holder"]
+        labels = {"slug": "Code in het adres"}
+        error_messages = {
+            "slug": {
+                "invalid": "Gebruik alleen letters, cijfers en streepjes, zonder spaties, "
+                "zoals zorg-en-welzijn."
+            }
+        }
+        help_texts = {
+            "slug": "Kleine letters, cijfers en streepjes, zoals sociaal of zorg-en-welzijn. "
+            "Het programma is er over de jaren aan te herkennen; toewijzingen van "
+            "medewerkers volgen het.",
+            "portfolio_holder": "De wethouder(s), zoals het verslag ze noemt.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = bool(self.instance.pk)
+        if self.instance.pk:
+            self.fields["slug"].disabled = True
+            self.fields[
+                "slug"
+            ].help_text = "De code ligt vast: adressen, trends en toewijzingen volgen haar."
+
+    def clean_slug(self) -> str:
+        slug = str(self.cleaned_data["slug"])
+        report = self.instance.report
+        same = Program.objects.filter(report=report, slug=slug).exclude(pk=self.instance.pk)
+        if same.exists():
+            raise forms.ValidationError(f"{report.title} heeft al een programma met code {slug}.")
+        # The chapter's address must be the chapter's: /jaarstukken/2025/pdf/ is the
+        # whole report's PDF, so "pdf" cannot name a program.
+        try:
+            chapter = resolve(f"/{report.kind}/{report.year}/{slug}/").view_name
+        except Resolver404:
+            chapter = ""
+        if chapter != "programs:chapter":
+            raise forms.ValidationError(
+                f"De code {slug} is al in gebruik door de site zelf. Kies een andere code."
+            )
+        return slug
+
+
+class AssignmentForm(forms.Form):
+    """Who among policy staff works on a program (by its code, so for every year)."""
+
+    users = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Beleidsmedewerkers",
+    )
+
+    def __init__(self, *args: Any, policy_staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["users"]
+        field.queryset = policy_staff
+        field.label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
+        )

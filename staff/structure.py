@@ -100,7 +100,10 @@ def _program(request: HttpRequest, kind: str, year: int, slug: str) -> Program:
     report = program.report
     if report.status == ReportStatus.ADOPTED:
         raise PermissionDenied(frozen_message(report.title))
-    if request.user.has_perm("programs.edit_policy_content", program):
+    user = request.user
+    if user.has_perm("programs.edit_policy_content", program) or user.has_perm(
+        "programs.run_cycle"
+    ):
         raise PermissionDenied(
             f"De opbouw van {report.title} ligt vast zolang het verslag "
             f"‘{report.get_status_display()}’ is: doelstellingen, activiteiten en indicatoren "

@@ -4,7 +4,7 @@ from django.urls import path
 
 from readmodel import converters  # noqa: F401 - registers <kind:…>, <code:…> and <sheetfmt:…>
 
-from . import import_views, structure, views
+from . import import_views, reports, structure, views
 
 app_name = "staff"
 
@@ -51,4 +51,13 @@ urlpatterns += [
     path(_item, structure.edit_item, name="structure-edit"),
     path(_item + "verplaats/", structure.move_item, name="structure-move"),
     path(_item + "verwijder/", structure.remove_item, name="structure-remove"),
+]
+
+_programs = _report + "programmas/"
+urlpatterns += [
+    path("verslag/nieuw/", reports.new_report, name="new-report"),
+    path(_programs, reports.programs, name="programs"),
+    path(_programs + "<slug:program>/", reports.edit_program, name="program-edit"),
+    path(_programs + "<slug:program>/verplaats/", reports.move_program, name="program-move"),
+    path(_programs + "<slug:program>/toewijzen/", reports.assign, name="program-assign"),
 ]

@@ -114,12 +114,18 @@ ROLES = {
     "staff:investment": {FINANCE},
     "staff:import": EVERY_ROLE,
     # the structure of a program in a concept: its own policy staff
-    "staff:structure": {POLICY},
-    "staff:structure-add": {POLICY},
-    "staff:structure-add-under": {POLICY},
-    "staff:structure-edit": {POLICY},
-    "staff:structure-move": {POLICY},
-    "staff:structure-remove": {POLICY},
+    "staff:structure": {POLICY, CONTROLLER},
+    "staff:structure-add": {POLICY, CONTROLLER},
+    "staff:structure-add-under": {POLICY, CONTROLLER},
+    "staff:structure-edit": {POLICY, CONTROLLER},
+    "staff:structure-move": {POLICY, CONTROLLER},
+    "staff:structure-remove": {POLICY, CONTROLLER},
+    # the controller: reports from scratch, programs, assignments
+    "staff:new-report": {CONTROLLER},
+    "staff:programs": {CONTROLLER},
+    "staff:program-edit": {CONTROLLER},
+    "staff:program-move": {CONTROLLER},
+    "staff:program-assign": {CONTROLLER},
     # the indicator template: policy staff, finance and the griffie import indicator values
     "staff:import-template": EVERY_ROLE,
 }

@@ -105,7 +105,12 @@ STAFF_PAGES = {
         "/beheer/jaarstukken/2024/sociaal/financien/",
         "/beheer/jaarstukken/2024/sociaal/investering/760124/",
     ],
-    "control": ["/beheer/jaarstukken/2024/status/", "/beheer/jaarstukken/2024/begonnen/"],
+    "control": [
+        "/beheer/jaarstukken/2024/status/",
+        "/beheer/jaarstukken/2024/begonnen/",
+        "/beheer/jaarstukken/2024/programmas/",
+        "/beheer/verslag/nieuw/",
+    ],
     "griffie": ["/beheer/jaarstukken/2024/status/"],
 }
 
