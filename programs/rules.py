@@ -114,6 +114,8 @@ rules.add_perm(
 )
 # Finance: budget lines, investments and carry-overs of every program.
 rules.add_perm("programs.edit_money", is_finance & report_is_open)
+# ... and adds or removes them while the report is a concept.
+rules.add_perm("programs.add_money", is_finance & report_is_concept)
 # The P&C controller runs the cycle: starts a year's report, takes it through review and
 # offers it to the council. The griffie records what is the council's: the adoption; and
 # keeps users and assignments in the admin. A superuser may do both.

@@ -1,5 +1,6 @@
 """Forms of the staff pages. Dutch input in, typed values out, messages in Dutch."""
 
+import re
 from operator import attrgetter
 from typing import Any, ClassVar
 
@@ -489,3 +490,81 @@ class AssignmentForm(forms.Form):
         field.label_from_instance = lambda user: (
             f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
         )
+
+
+# --- finance adds and removes money items in a concept ------------------------------------------
+
+
+class NewCarryOverForm(CarryOverForm):
+    class Meta(CarryOverForm.Meta):
+        fields = ["title", "amount", "reasoning"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+
+
+INVESTMENT_NUMBER = re.compile(r"\A[0-9A-Za-z][0-9A-Za-z.\-]*\Z")
+
+
+class NewInvestmentForm(InvestmentForm):
+    class Meta(InvestmentForm.Meta):
+        fields = ["number", "name", "budget", "realised", "status", "explanation"]
+        help_texts = {"number": "Het kredietnummer uit de administratie, zoals 760124."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+
+    def clean_number(self) -> str:
+        number = str(self.cleaned_data["number"]).strip()
+        if not INVESTMENT_NUMBER.match(number):
+            raise forms.ValidationError(
+                "Een kredietnummer bestaat uit cijfers, letters, punten en streepjes."
+            )
+        program = self.instance.program
+        if Investment.objects.filter(program=program, number=number).exists():
+            raise forms.ValidationError(
+                f"{program.heading} heeft al een investering met kredietnummer {number}."
+            )
+        return number
+
+
+class NewBudgetLineForm(BudgetLineForm):
+    """A new line of "Wat heeft het gekost?": its category, then the amounts it has."""
+
+    class Meta(BudgetLineForm.Meta):
+        fields = [
+            "nature",
+            "kind",
+            "label",
+            "rekening_vorig",
+            "begroting_primitief",
+            "begroting_totaal",
+            "rekening",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        program = self.instance.program
+        same = BudgetLine.objects.filter(
+            program=program,
+            nature=data.get("nature"),
+            kind=data.get("kind"),
+            label=str(data.get("label", "")).strip(),
+        )
+        if same.exists():
+            self.add_error("label", "Deze regel bestaat al (zelfde aard, soort en omschrijving).")
+        return data
+
+
+class NewPlannedBudgetLineForm(NewBudgetLineForm):
+    begroting_primitief = EuroField(label="Begroting (€)", required=False)
+    rekening_vorig = begroting_totaal = rekening = None  # type: ignore[assignment]
+
+    class Meta(NewBudgetLineForm.Meta):
+        fields = ["nature", "kind", "label", "begroting_primitief"]

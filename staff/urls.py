@@ -4,7 +4,7 @@ from django.urls import path
 
 from readmodel import converters  # noqa: F401 - registers <kind:…>, <code:…> and <sheetfmt:…>
 
-from . import import_views, reports, structure, views
+from . import import_views, money, reports, structure, views
 
 app_name = "staff"
 
@@ -60,4 +60,13 @@ urlpatterns += [
     path(_programs + "<slug:program>/", reports.edit_program, name="program-edit"),
     path(_programs + "<slug:program>/verplaats/", reports.move_program, name="program-move"),
     path(_programs + "<slug:program>/toewijzen/", reports.assign, name="program-assign"),
+]
+
+urlpatterns += [
+    path(_program + "financien/nieuw/<slug:soort>/", money.add_item, name="money-add"),
+    path(
+        _program + "financien/<slug:soort>/<int:pk>/verwijder/",
+        money.remove_item,
+        name="money-remove",
+    ),
 ]

@@ -349,6 +349,7 @@ def money(request: HttpRequest, kind: str, year: int, program: str) -> HttpRespo
         "carry_overs": list(CarryOver.objects.filter(program=found)),
         "investments": list(Investment.objects.filter(program=found)),
         "can_money": can_money,
+        "can_add": request.user.has_perm("programs.add_money", found),
     }
     return render(request, "staff/money.html", context)
 

@@ -112,6 +112,8 @@ ROLES = {
     "staff:carry-over": {POLICY, FINANCE},
     "staff:budget-line": {FINANCE},
     "staff:investment": {FINANCE},
+    "staff:money-add": {FINANCE},
+    "staff:money-remove": {FINANCE},
     "staff:import": EVERY_ROLE,
     # the structure of a program in a concept: its own policy staff
     "staff:structure": {POLICY, CONTROLLER},
@@ -260,8 +262,14 @@ def routes(concept_2024: Report) -> list[Route]:
             "parent": goal.pk,
         }.items()
     }
+    money = {
+        "staff:money-add:soort": "overheveling",
+        "staff:money-remove:soort": "begrotingsregel",
+        "staff:money-remove:pk": line.pk,
+    }
     extra = {
         **structure,
+        **money,
         "pk": line.pk,
         "staff:development:pk": section.pk,
         "staff:move-development:pk": section.pk,
