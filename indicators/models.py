@@ -121,7 +121,8 @@ class Indicator(ReportContent, Versioned):
     )
     code = models.CharField("nummer", max_length=20, validators=[item_code])
     name = models.TextField("naam", validators=[LongText()])
-    unit = models.CharField("eenheid", max_length=40, blank=True)
+    # "per 10.000 inwoners", "% 12 t/m 21 jaar": units as municipalities print them.
+    unit = models.CharField("eenheid", max_length=100, blank=True)
     # BBV (Besluit begroting en verantwoording) indicators every municipality must report;
     # the source marks them "(verplicht)".
     mandatory = models.BooleanField("verplicht (BBV)", default=False)

@@ -16,8 +16,9 @@ from enum import StrEnum
 
 from .dutch import NUMBER_PATTERN, DutchNumberError, format_number, parse_number
 
-# Canonical spelling of the not-known markers, keyed by their lower-case form.
-NOT_KNOWN_LABELS = {"nb": "NB", "n.n.b.": "N.n.b.", "-": "-"}
+# The not-known markers, by their lower-case form. A value keeps the spelling it was
+# given (Diemen prints "N.n.b.", other municipalities "n.n.b." or "nb").
+NOT_KNOWN_MARKERS = frozenset({"nb", "n.n.b.", "-"})
 
 _NUMERIC_RE = re.compile(
     rf"^(?P<n1>[-−–]?\s*(?:{NUMBER_PATTERN}))\s*(?P<pct>%)?"
@@ -72,9 +73,8 @@ def parse_value(raw: str) -> Value:
         raise InvalidValue("Vul een waarde in, of NB als de waarde niet bekend is.")
     if len(text) > MAX_TEXT_LENGTH:
         raise InvalidValue(f"Een waarde mag hoogstens {MAX_TEXT_LENGTH} tekens lang zijn.")
-    label = NOT_KNOWN_LABELS.get(text.lower())
-    if label:
-        return Value(ValueState.NOT_KNOWN, text=label)
+    if text.lower() in NOT_KNOWN_MARKERS:
+        return Value(ValueState.NOT_KNOWN, text=text)
     if not (text[0].isdigit() or text[0] in "-−–"):
         return Value(ValueState.TEXT, text=text)
     match = _NUMERIC_RE.match(text)

@@ -43,6 +43,8 @@ def marks(numbers: list[int], prefix: str = "voetnoot") -> str:
         return ""
     return format_html_join(
         "",
-        '<sup class="footnote-mark"><a href="#{}-{}" aria-label="voetnoot {}">{}</a></sup>',
+        # The space keeps a copied or extracted figure apart from its mark: "157 4",
+        # never "1574" (the very defect of the source PDFs).
+        '<sup class="footnote-mark"> <a href="#{}-{}" aria-label="voetnoot {}">{}</a></sup>',
         ((prefix, n, n, n) for n in numbers),
     )

@@ -20,7 +20,8 @@ def test_a_percentage_keeps_its_decimals() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "label"), [("NB", "NB"), ("nb", "NB"), ("N.n.b.", "N.n.b."), ("-", "-")]
+    ("text", "label"),
+    [("NB", "NB"), ("nb", "nb"), ("N.n.b.", "N.n.b."), ("n.n.b.", "n.n.b."), ("-", "-")],
 )
 def test_not_known_markers_are_kept_as_the_source_writes_them(text: str, label: str) -> None:
     value = parse_value(text)

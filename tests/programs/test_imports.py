@@ -310,7 +310,7 @@ def test_indicator_values_are_read_with_the_shared_parser(
     ).exists()
     confirm(client, preview)
     assert value_2024("3.1.3").display == "74,1%"
-    assert value_2024("2.3.1").state == "not_known" and value_2024("2.3.1").text == "NB"
+    assert value_2024("2.3.1").state == "not_known" and value_2024("2.3.1").text == "nb"
     assert value_2024("2.2.1").display == "14/215 per week"
     assert value_2024("5.3.1", component="Roken").display == "16%"
     assert value_2024("3.1.1").number == 1141, "1.141 is one thousand one hundred forty-one"

@@ -438,3 +438,12 @@ def test_a_program_whose_name_says_programma_is_not_called_programma_twice(
     assert "Programma Programma" not in whole and "programma Programma" not in whole
     goal = client.get("/jaarstukken/2024/sociaal/doelstelling/3/").content.decode()
     assert "Jaarstukken 2024 · Programma 1 Samenleven · doelstelling 3" in goal
+
+
+def test_a_figure_and_its_footnote_mark_stay_apart_in_the_extracted_text(
+    chapter: PdfReader,
+) -> None:
+    """The source PDF reads "1574" for 157 with note 4; the product's PDF must not."""
+    whole = " ".join(texts(chapter))
+    assert "157 4" in whole and "1574" not in whole
+    assert "73,6% 3" in whole and "73,6%3" not in whole

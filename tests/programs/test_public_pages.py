@@ -419,3 +419,22 @@ def test_pages_of_unadopted_reports_are_never_cached(client: Client, report_2023
     with CaptureQueriesContext(connection) as queries:
         client.get(CHAPTER)
     assert len(queries) == 20  # the adoption check, then the full page
+
+
+def test_copying_a_figure_does_not_glue_it_to_its_footnote_mark(
+    client: Client, report_2023: Report
+) -> None:
+    """What a browser copies is the text: "157 4", not "1574" as in the source PDF."""
+    text = " ".join(re.sub(r"<[^>]+>", "", page(client, CHAPTER)).split())  # tags, no spaces
+    assert "157 4" in text and "1574" not in text
+    assert "73,6% 3" in text and "73,6%3" not in text
+
+
+def test_the_indicator_page_says_its_unit_and_that_the_verdict_is_the_sites_own(
+    client: Client, report_2023: Report
+) -> None:
+    text = text_of(page(client, CHAPTER + "indicator/3.1.3/"))
+    assert "Eenheid %" in text
+    assert "afgeleid door deze site uit streefwaarde, realisatie en richting" in text
+    overview = text_of(page(client, CHAPTER + "overzicht/"))
+    assert "Dit oordeel leidt deze site zelf af; het verslag geeft het niet." in overview
