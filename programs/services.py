@@ -59,7 +59,12 @@ TRANSITIONS: dict[str, tuple[str, str]] = {
 
 @transaction.atomic
 def change_status(
-    *, report: Report, transition: str, adopted_on: date | None = None, adopted_by: str = "Raad"
+    *,
+    report: Report,
+    transition: str,
+    adopted_on: date | None = None,
+    adopted_by: str = "Raad",
+    reason: str = "",
 ) -> Report:
     """Move a report one step through concept → in review → offered → adopted.
 
@@ -77,6 +82,8 @@ def change_status(
             method(on=adopted_on, by=adopted_by or "Raad")
         else:
             method()
+        if reason:
+            report._change_reason = reason  # type: ignore[attr-defined]  # simple_history
         report.save()
     except TransitionNotAllowed as error:
         raise StatusChangeRefused(

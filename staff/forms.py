@@ -283,6 +283,14 @@ class StatusForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    # Offering or adopting an incomplete report: said out loud, with a reason in the history.
+    go_on = forms.BooleanField(label="Toch doorgaan, hoewel er nog iets ontbreekt", required=False)
+    reason = forms.CharField(
+        label="Reden",
+        required=False,
+        max_length=100,
+        help_text="Komt in de geschiedenis van het verslag; hoogstens 100 tekens.",
+    )
 
 
 # --- a program's structure: goals, subgoals, activities, indicator tables, indicators ----------

@@ -548,7 +548,8 @@ def report_status(request: HttpRequest, kind: str, year: int) -> HttpResponse:
     report = get_object_or_404(Report, kind=kind, year=year)
     form = staff_forms.StatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        refusal = _transition_refusal(request, form.cleaned_data["transition"])
+        transition = form.cleaned_data["transition"]
+        refusal = _transition_refusal(request, transition)
         if refusal:
             raise PermissionDenied(refusal)
         # The status the user saw, so a change by someone else in between is caught.
@@ -556,19 +557,41 @@ def report_status(request: HttpRequest, kind: str, year: int) -> HttpResponse:
         if seen != report.status:
             messages.error(request, "Iemand anders heeft de status intussen gewijzigd.")
             return redirect(request.path)
+        gaps = worklist.gaps(report) if transition in GATES else []
+        if gaps and not (form.cleaned_data["go_on"] and form.cleaned_data["reason"].strip()):
+            form.add_error(
+                "reason" if form.cleaned_data["go_on"] else "go_on",
+                "Er ontbreekt nog iets (zie boven). Vink aan dat u toch doorgaat en geef een "
+                "reden; die komt in de geschiedenis.",
+            )
+            return _status_page(request, report, form, status=400)
         try:
             services.change_status(
                 report=report,
-                transition=form.cleaned_data["transition"],
+                transition=transition,
                 adopted_on=form.cleaned_data.get("adopted_on"),
+                reason=form.cleaned_data["reason"].strip() if gaps else "",
             )
         except StatusChangeRefused as refused:
             messages.error(request, str(refused))
         else:
             messages.success(request, f"{report.title}: {report.get_status_display().lower()}.")
         return redirect(request.path)
+    return _status_page(request, report, form)
+
+
+# The steps that put a report before the council or close it: both ask first whether
+# anything is still missing.
+GATES = ("offer_to_council", "adopt")
+
+
+def _status_page(
+    request: HttpRequest, report: Report, form: staff_forms.StatusForm, status: int = 200
+) -> HttpResponse:
     context = {
         "report": report,
+        "gaps": worklist.gaps(report),
+        "gates": GATES,
         "transitions": [
             (name, label)
             for name, label in services.available_transitions(report)
@@ -582,7 +605,7 @@ def report_status(request: HttpRequest, kind: str, year: int) -> HttpResponse:
         "form": form,
         "history": list(report.history.select_related("history_user")[:20]),
     }
-    return render(request, "staff/status.html", context)
+    return render(request, "staff/status.html", context, status=status)
 
 
 def _transition_refusal(request: HttpRequest, transition: str) -> str:

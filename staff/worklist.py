@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from indicators.models import Indicator, IndicatorValue, ValueKind
-from programs.models import Activity, Program, Report, ReportStatus
+from programs.models import Activity, Program, ProgramAssignment, Report, ReportStatus
 from programs.rules import follows_every_program
 
 MISSING, FILLED, CHANGED = "ontbreekt", "ingevuld", "gewijzigd"
@@ -263,3 +263,47 @@ def summary(programs: QuerySet[Program]) -> list[dict[str, Any]]:
 
 def progress_by_report(reports: list[Report], user: Any) -> dict[int, list[dict[str, Any]]]:
     return {report.pk: summary(programs_for(user, report)) for report in reports}
+
+
+def gaps(report: Report) -> list[dict[str, Any]]:
+    """What is still missing in a report, per program, with who works on it.
+
+    The counts are `summary`'s, so the worklist, the dashboard and the gates before
+    offering and adopting give one answer. Empty when nothing is missing.
+    """
+    programs = Program.objects.filter(report=report).select_related("report")
+    people: dict[str, list[str]] = {}
+    assignments = ProgramAssignment.objects.filter(
+        program_slug__in=programs.values("slug")
+    ).select_related("user")
+    for assignment in assignments.order_by("user__username"):
+        user = assignment.user
+        people.setdefault(assignment.program_slug, []).append(
+            user.get_full_name() or user.get_username()
+        )
+    doing = "met een plan" if report.is_budget else "ingevuld"
+    found = []
+    for row in summary(programs):
+        activities, indicators = row["activities"], row["indicators"]
+        missing = []
+        if activities["filled"] < activities["total"]:
+            missing.append(
+                f"{activities['total'] - activities['filled']} van {activities['total']} "
+                f"activiteiten niet {doing}"
+            )
+        if indicators["filled"] < indicators["total"]:
+            missing.append(
+                f"{indicators['total'] - indicators['filled']} van {indicators['total']} "
+                "indicatoren zonder " + ("streefwaarde" if report.is_budget else "realisatie")
+            )
+        if not report.is_budget and indicators["without_target"]:
+            missing.append(f"{indicators['without_target']} zonder streefwaarde {report.year}")
+        if missing:
+            found.append(
+                {
+                    "program": row["program"],
+                    "missing": missing,
+                    "people": people.get(row["program"].slug, []),
+                }
+            )
+    return found

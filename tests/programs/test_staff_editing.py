@@ -169,7 +169,15 @@ def test_the_controller_runs_the_cycle_and_the_griffie_records_the_adoption_neit
 
     as_user(client, controller)
     client.post(url, {"transition": "submit_for_review", "seen_status": "concept"})
-    client.post(url, {"transition": "offer_to_council", "seen_status": "in_review"})
+    client.post(
+        url,
+        {
+            "transition": "offer_to_council",
+            "seen_status": "in_review",
+            "go_on": "on",
+            "reason": "Proef",
+        },
+    )
     concept_2024.refresh_from_db()
     assert concept_2024.status == "aangeboden"
     refused = client.post(
@@ -181,7 +189,14 @@ def test_the_controller_runs_the_cycle_and_the_griffie_records_the_adoption_neit
     as_user(client, administrator)
     assert "Vastgesteld door de raad" in text_of(client.get(url))
     client.post(
-        url, {"transition": "adopt", "seen_status": "aangeboden", "adopted_on": "2025-07-03"}
+        url,
+        {
+            "transition": "adopt",
+            "seen_status": "aangeboden",
+            "adopted_on": "2025-07-03",
+            "go_on": "on",
+            "reason": "Proef",
+        },
     )
     concept_2024.refresh_from_db()
     assert concept_2024.status == "vastgesteld"

@@ -72,12 +72,20 @@ def test_offering_to_the_council_publishes_and_adoption_freezes(
     assert Client().get("/jaarstukken/2024/sociaal/").status_code == 404
     client.force_login(controller)
     url = "/beheer/jaarstukken/2024/status/"
+    # The concept is empty: going on anyway is said out loud, with a reason.
+    anyway = {"go_on": "on", "reason": "Proef met een lege concept"}
     for step, seen in (("submit_for_review", "concept"), ("offer_to_council", "in_review")):
-        client.post(url, {"transition": step, "seen_status": seen})
+        client.post(url, {"transition": step, "seen_status": seen, **anyway})
     assert Client().get("/jaarstukken/2024/sociaal/").status_code == 200
     client.force_login(administrator)
     client.post(
-        url, {"transition": "adopt", "seen_status": "aangeboden", "adopted_on": "2025-07-03"}
+        url,
+        {
+            "transition": "adopt",
+            "seen_status": "aangeboden",
+            "adopted_on": "2025-07-03",
+            **anyway,
+        },
     )
     assert Report.objects.get(pk=concept_2024.pk).adopted_on == date(2025, 7, 3)
     client.force_login(policy_officer)
@@ -318,3 +326,52 @@ def test_many_editors_at_once_lose_nothing_and_never_fail(report_2023: Report) -
         stored = activities.get(code=code)
         assert (stored.realisation, stored.version) == (f"Eigen {code}.", 2)
         assert stored.history.count() == 2
+
+
+def test_offering_or_adopting_an_incomplete_report_asks_first_and_records_why(
+    client: Client,
+    controller: User,
+    administrator: User,
+    policy_officer: User,
+    concept_2024: Report,
+) -> None:
+    client.force_login(controller)
+    url = "/beheer/jaarstukken/2024/status/"
+    client.post(url, {"transition": "submit_for_review", "seen_status": "concept"})
+    page = text_of(client.get(url))
+    assert "Nog niet compleet" in page
+    assert (
+        "Sociaal: 31 van 31 activiteiten niet ingevuld, 44 van 44 indicatoren zonder "
+        "realisatie, 44 zonder streefwaarde 2024 — beleid-sociaal"
+    ) in page
+
+    offer = {"transition": "offer_to_council", "seen_status": "in_review"}
+    refused = client.post(url, offer)
+    assert refused.status_code == 400
+    assert "Vink aan dat u toch doorgaat en geef een reden" in text_of(refused)
+    assert client.post(url, {**offer, "go_on": "on", "reason": " "}).status_code == 400
+    assert Report.objects.get(pk=concept_2024.pk).status == "in_review"
+
+    reason = "College besloot 14 april; cijfers volgen bij nota van wijziging"
+    client.post(url, {**offer, "go_on": "on", "reason": reason})
+    assert Report.objects.get(pk=concept_2024.pk).status == "aangeboden"
+    record = Report.history.filter(id=concept_2024.pk).first()
+    assert record is not None and record.history_change_reason == reason
+    assert f"(reden: {reason})" in text_of(client.get(url))
+
+    # The griffie is asked the same before recording the adoption.
+    client.force_login(administrator)
+    adopt = {"transition": "adopt", "seen_status": "aangeboden", "adopted_on": "2025-07-03"}
+    assert client.post(url, adopt).status_code == 400
+    assert Report.objects.get(pk=concept_2024.pk).status == "aangeboden"
+
+
+def test_the_seeds_2023_report_lacks_only_the_target_the_source_left_empty(
+    report_2023: Report,
+) -> None:
+    from staff.worklist import gaps
+
+    found = gaps(report_2023)
+    assert [(gap["program"].slug, gap["missing"]) for gap in found] == [
+        ("sociaal", ["1 zonder streefwaarde 2023"])
+    ]
