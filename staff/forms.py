@@ -11,7 +11,7 @@ from django.urls import Resolver404, resolve
 
 from diemen_sociaal.lib.dutch import DutchNumberError, format_number, parse_number
 from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
-from diemen_sociaal.validators import LongText, long_text_hint
+from diemen_sociaal.validators import LongText, item_code, long_text_hint
 from indicators.models import Indicator, IndicatorTable, IndicatorValue
 from indicators.services import COLUMN_OFFSETS, CellInput
 from investments.models import BudgetLine, CarryOver, Investment
@@ -576,3 +576,28 @@ class NewPlannedBudgetLineForm(NewBudgetLineForm):
 
     class Meta(NewBudgetLineForm.Meta):
         fields = ["nature", "kind", "label", "begroting_primitief"]
+
+
+class RenumberForm(forms.Form):
+    """A new number for an item: an explicit act, because trends and links follow numbers."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    code = forms.CharField(label="Nieuw nummer", max_length=20, validators=[item_code])
+    understood = forms.BooleanField(
+        label="Ik begrijp dat de trend hier splitst: eerdere jaren blijven bij het oude nummer."
+    )
+
+    def __init__(self, *args: Any, item: Any, same_kind: Any, label: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.item, self.same_kind, self.label = item, same_kind, label
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"]).strip()
+        if code == self.item.code:
+            raise forms.ValidationError(f"{code} is het huidige nummer.")
+        if self.same_kind.filter(code=code).exclude(pk=self.item.pk).exists():
+            raise forms.ValidationError(
+                f"Dit programma heeft al een {self.label} met nummer {code}. Kies een ander "
+                "nummer, of geef dat onderdeel eerst een ander nummer."
+            )
+        return code

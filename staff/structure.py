@@ -27,6 +27,7 @@ from programs.models import (
     Activity,
     Goal,
     Program,
+    ReportKind,
     ReportStatus,
     Subgoal,
     Versioned,
@@ -296,3 +297,72 @@ def _activities(activities: Any) -> str:
     filled = activities.exclude(realisation="").count()
     text = _count(total, "activiteit", "activiteiten")
     return f"{text}, waarvan {filled} met een ingevulde realisatie" if filled else text
+
+
+@login_required
+def renumber_item(
+    request: HttpRequest, kind: str, year: int, program: str, soort: str, pk: int
+) -> HttpResponse:
+    """Give an item another number, saying first which trends that splits or joins."""
+    found = _program(request, kind, year, program)
+    item_kind = _kind(soort)
+    if item_kind.model is IndicatorTable:
+        raise Http404("Een indicatortabel heeft geen nummer.")
+    item = _item(item_kind, found, pk)
+    manager = item_kind.model._default_manager
+    same_kind = manager.filter(**{item_kind.program_path: found})
+    form = staff_forms.RenumberForm(
+        request.POST or None,
+        initial={"version": item.version},
+        item=item,
+        same_kind=same_kind,
+        label=item_kind.label,
+    )
+    if request.method == "POST" and form.is_valid():
+        old, new = item.code, form.cleaned_data["code"]
+        with transaction.atomic():
+            current: Any = manager.select_for_update().filter(pk=item.pk).first()
+            if current is None or current.version != form.cleaned_data["version"]:
+                messages.error(
+                    request,
+                    f"{item_kind.title(item)} is niet hernummerd: iemand anders heeft het "
+                    "intussen gewijzigd. Bekijk hieronder wat er nu staat en besluit opnieuw.",
+                )
+                return redirect(request.path)
+            current.code = new
+            current.version += 1
+            current.save()
+        messages.success(
+            request,
+            f"{item_kind.label.capitalize()} {old} heet nu {new}. Eerdere verslagen houden "
+            f"{old}; de trend van {new} begint hier.",
+        )
+        return redirect(_structure_url(found, _anchor(item_kind, item)))
+    code = form.data.get("code", "") if form.is_bound else ""
+    context = {
+        "report": found.report,
+        "program": found,
+        "kind": item_kind,
+        "item": item,
+        "title": item_kind.title(item),
+        "form": form,
+        "keeps_old": _other_years(item_kind, found, item.code),
+        "joins_new": _other_years(item_kind, found, code) if code else [],
+        "back": _structure_url(found, _anchor(item_kind, item)),
+    }
+    return render(
+        request, "staff/structure_renumber.html", context, status=400 if form.errors else 200
+    )
+
+
+def _other_years(item_kind: ItemKind, program: Program, code: str) -> list[str]:
+    """The other reports of this program that hold an item of this kind with `code`."""
+    path = item_kind.program_path
+    rows = (
+        item_kind.model._default_manager.filter(**{"code": code, f"{path}__slug": program.slug})
+        .exclude(**{path: program})
+        .values_list(f"{path}__report__kind", f"{path}__report__year")
+        .distinct()
+    )
+    labels = dict(ReportKind.choices)
+    return [f"{labels[kind]} {year}" for kind, year in sorted(rows, key=lambda row: row[1])]

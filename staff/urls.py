@@ -51,6 +51,7 @@ urlpatterns += [
     path(_item, structure.edit_item, name="structure-edit"),
     path(_item + "verplaats/", structure.move_item, name="structure-move"),
     path(_item + "verwijder/", structure.remove_item, name="structure-remove"),
+    path(_item + "nummer/", structure.renumber_item, name="structure-renumber"),
 ]
 
 _programs = _report + "programmas/"

@@ -122,6 +122,7 @@ ROLES = {
     "staff:structure-edit": {POLICY, CONTROLLER},
     "staff:structure-move": {POLICY, CONTROLLER},
     "staff:structure-remove": {POLICY, CONTROLLER},
+    "staff:structure-renumber": {POLICY, CONTROLLER},
     # the controller: reports from scratch, programs, assignments
     "staff:new-report": {CONTROLLER},
     "staff:programs": {CONTROLLER},
@@ -255,7 +256,7 @@ def routes(concept_2024: Report) -> list[Route]:
     goal = program.goals.first()
     structure = {
         f"staff:structure-{page}:{param}": value
-        for page in ("add", "add-under", "edit", "move", "remove")
+        for page in ("add", "add-under", "edit", "move", "remove", "renumber")
         for param, value in {
             "soort": "subdoel" if page == "add-under" else "doelstelling",
             "pk": goal.pk,

@@ -270,3 +270,50 @@ def test_the_structure_page_needs_the_same_queries_whatever_the_size(staff: Clie
     table = IndicatorTable.objects.create(goal=goal, kind="effect", order=9)
     Indicator.objects.create(table=table, code="1.9.1", name="Nog een indicator.", order=1)
     assert count() == before
+
+
+def indicator_2024(code: str) -> Indicator:
+    return Indicator.objects.get(
+        table__goal__program__report__year=2024, table__goal__program__slug="sociaal", code=code
+    )
+
+
+def test_renumbering_is_an_explicit_act_that_says_which_trend_it_splits(
+    staff: Client, report_2023: Report
+) -> None:
+    indicator = indicator_2024("3.1.4")
+    url = f"{BASE}indicator/{indicator.pk}/nummer/"
+    page = text_of(staff.get(url))
+    assert "Jaarstukken 2023 houdt indicator 3.1.4: die trend stopt bij het vorige jaar." in page
+
+    # Without saying so it understood, nothing changes; a number in use is refused.
+    posted = {"version": indicator.version, "code": "3.1.10"}
+    response = staff.post(url, posted)
+    assert response.status_code == 400 and "Dit veld is verplicht." in text_of(response)
+    taken = staff.post(url, {**posted, "code": "3.1.3", "understood": "on"})
+    assert "Dit programma heeft al een indicator met nummer 3.1.3." in text_of(taken)
+    assert indicator_2024("3.1.4").pk == indicator.pk
+
+    response = staff.post(url, {**posted, "understood": "on"})
+    assert response.status_code == 302
+    assert indicator_2024("3.1.10").pk == indicator.pk
+    assert staff.get("/jaarstukken/2024/sociaal/indicator/3.1.10/").status_code == 200
+    assert staff.get("/jaarstukken/2024/sociaal/indicator/3.1.4/").status_code == 404
+    trend = text_of(staff.get("/jaarstukken/2023/sociaal/indicator/3.1.4/"))
+    assert "Jaarstukken 2024" not in trend.split("per jaar", 1)[1]
+
+
+def test_a_number_that_earlier_years_used_for_another_item_is_named_before_it_is_taken(
+    staff: Client, report_2023: Report
+) -> None:
+    gone = indicator_2024("3.1.5")
+    staff.post(f"{BASE}indicator/{gone.pk}/verwijder/", {"version": gone.version})
+    indicator = indicator_2024("3.1.4")
+    response = staff.post(
+        f"{BASE}indicator/{indicator.pk}/nummer/", {"version": indicator.version, "code": "3.1.5"}
+    )
+    assert response.status_code == 400  # not yet ticked
+    assert (
+        "Let op: Jaarstukken 2023 heeft al een indicator 3.1.5; dit onderdeel sluit dan aan "
+        "op die trend." in text_of(response)
+    )
