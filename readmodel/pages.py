@@ -378,7 +378,11 @@ def indicator_context(program: Program, code: str, user: Any) -> dict[str, Any]:
         raise Http404("Deze indicator bestaat niet in dit programma.")
     row = _indicator_row(current, program.report.year)
     used = _footnote_numbers(row)
+    # Later reports of this program without the code: the indicator was dropped there.
+    last_year = max(i.table.goal.program.report.year for i in same_code)
+    dropped = list(reports.filter(year__gt=last_year, programs__slug=program.slug).order_by("year"))
     return {
+        "dropped_in": dropped,
         "report": program.report,
         "program": program,
         "indicator": current,
