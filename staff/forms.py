@@ -1,6 +1,7 @@
 """Forms of the staff pages. Dutch input in, typed values out, messages in Dutch."""
 
 import re
+from decimal import Decimal
 from operator import attrgetter
 from typing import Any, ClassVar
 
@@ -10,9 +11,9 @@ from django.db import models
 from django.urls import Resolver404, resolve
 
 from diemen_sociaal.lib.dutch import DutchNumberError, format_number, parse_number
-from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
+from diemen_sociaal.lib.values import InvalidValue, Value, ValueState, format_value, parse_value
 from diemen_sociaal.validators import LongText, item_code, long_text_hint
-from indicators.models import Indicator, IndicatorTable, IndicatorValue
+from indicators.models import Indicator, IndicatorTable, IndicatorValue, ValueKind
 from indicators.services import COLUMN_OFFSETS, CellInput
 from investments.models import BudgetLine, CarryOver, Investment
 from programs.models import (
@@ -181,6 +182,7 @@ class IndicatorValuesForm(forms.Form):
         validators=[LongText()],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    plausible = forms.BooleanField(label="Ja, deze waarden kloppen: toch opslaan", required=False)
 
     def __init__(
         self,
@@ -229,6 +231,8 @@ class IndicatorValuesForm(forms.Form):
         if not self.is_bound:
             self.initial["version"] = indicator.version
         self._component_ids = [cid for cid, _ in parts]
+        self._stored = stored
+        self.warnings: list[str] = []
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -239,7 +243,62 @@ class IndicatorValuesForm(forms.Form):
                 value = self._parse(name, data.get(name, ""))
                 notes = self._footnotes(f"{name}__voetnoten", data.get(f"{name}__voetnoten", ""))
                 self.cells.append(CellInput(column, component_id, value, notes))
+        if not self.errors:
+            self.warnings = self._implausible()
+            if self.warnings and not data.get("plausible"):
+                self.add_error(
+                    "plausible",
+                    "Controleer deze waarden; kloppen ze, vink dan aan dat u ze toch opslaat.",
+                )
         return data
+
+    def _implausible(self) -> list[str]:
+        """What looks like a typing error in the changed cells, compared with the other
+        values of the same indicator and part: text where numbers are, a number without %
+        where percentages are, a realisation more than three times larger or smaller than
+        the year before."""
+        year = self.indicator.table.goal.program.report.year
+        warnings = []
+        for cell in self.cells:
+            if cell.value is None or cell.value.state == ValueState.NOT_KNOWN:
+                continue
+            offset, kind = COLUMN_OFFSETS[cell.column]
+            key = (cell.component_id, year + offset, kind)
+            before = self._stored.get(key)
+            if before is not None and format_value(before.as_value()) == format_value(cell.value):
+                continue  # unchanged: asked before, or the source's own
+            others = [
+                v.as_value()
+                for k, v in self._stored.items()
+                if k[0] == cell.component_id and k != key
+            ]
+            typed = format_value(cell.value)
+            numbers = [o for o in others if o.state == ValueState.NUMBER]
+            texts = [o for o in others if o.state == ValueState.TEXT]
+            percent_unit = "%" in self.indicator.unit
+            if cell.value.state == ValueState.TEXT:
+                if (numbers or percent_unit) and not texts:
+                    warnings.append(
+                        f"‘{typed}’ is geen getal, terwijl deze indicator getallen heeft."
+                    )
+                continue
+            if not cell.value.percent and (
+                percent_unit or (numbers and all(o.percent for o in numbers))
+            ):
+                warnings.append(
+                    f"{typed} staat zonder %, terwijl deze indicator percentages heeft."
+                )
+            if kind == ValueKind.REALISATION and cell.value.number:
+                earlier = self._stored.get((cell.component_id, year + offset - 1, kind))
+                if earlier is not None and earlier.number:
+                    ratio = abs(cell.value.number / earlier.number)
+                    if ratio > 3 or ratio < Decimal(1) / 3:
+                        warnings.append(
+                            f"{typed} is {format_number(round(ratio, 1), 1)} keer "
+                            f"{format_value(earlier.as_value())}, de realisatie van "
+                            f"{year + offset - 1}."
+                        )
+        return warnings
 
     def _parse(self, name: str, raw: str) -> Value | None:
         if not raw.strip():

@@ -440,7 +440,7 @@ def _indicator_conflict(
     stored = staff_forms.IndicatorValuesForm(indicator=current)
     rows = []
     for name, field in form.fields.items():
-        if name in ("version", "new_footnote"):
+        if name in ("version", "new_footnote", "plausible"):
             continue
         mine, theirs = form.cleaned_data.get(name, ""), stored.initial.get(name, "")
         rows.append(

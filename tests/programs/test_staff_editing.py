@@ -501,7 +501,7 @@ def test_the_indicator_history_costs_the_same_queries_however_long_it_is(
 
     as_user(client, policy_officer)
     url = BASE + "indicator/4.2.3/"
-    base = {"realisatie_vorig__totaal": "62", "begroot__totaal": "54"}
+    base = {"realisatie_vorig__totaal": "62", "begroot__totaal": "54", "plausible": "on"}
 
     def history_queries() -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -690,3 +690,41 @@ def test_a_text_longer_than_the_maximum_is_refused_with_the_text_kept_in_the_for
     response = client.post(url, {"realisation": "y" * 101, "version": 2})
     assert "het maximum is 100." in text_of(response)
     assert activity_2024("4.2.3").realisation == "x" * 20_000
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "warning"),
+    [
+        ("3.1.3", "abc", "‘abc’ is geen getal, terwijl deze indicator getallen heeft."),
+        ("3.1.3", "?", "‘?’ is geen getal, terwijl deze indicator getallen heeft."),
+        ("3.1.3", "73,6", "73,6 staat zonder %, terwijl deze indicator percentages heeft."),
+        ("3.1.4", "1.141", "1.141 is 4,6 keer 248, de realisatie van 2023."),
+    ],
+)
+def test_a_value_that_looks_like_a_typing_error_is_saved_only_when_confirmed(
+    client: Client, policy_officer: User, concept_2024: Report, code: str, typed: str, warning: str
+) -> None:
+    as_user(client, policy_officer)
+    url = BASE + f"indicator/{code}/"
+    response = client.post(url, {"version": 1, "realisatie__totaal": typed})
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "Klopt dit? Het lijkt op een tikfout:" in text and warning in text
+    assert f'value="{typed}"' in response.content.decode().replace("&#x27;", "'")  # kept
+    values = IndicatorValue.objects.filter(
+        indicator__code=code, indicator__table__goal__program__report__year=2024, year=2024
+    )
+    assert not values.filter(kind="realisatie").exists()
+
+    confirmed = client.post(url, {"version": 1, "realisatie__totaal": typed, "plausible": "on"})
+    assert confirmed.status_code == 302
+    assert values.get(kind="realisatie").display == typed
+
+
+@pytest.mark.parametrize(("code", "typed"), [("3.1.3", "74,1%"), ("3.1.4", "251"), ("3.1.4", "NB")])
+def test_a_plausible_value_is_saved_without_questions(
+    client: Client, policy_officer: User, concept_2024: Report, code: str, typed: str
+) -> None:
+    as_user(client, policy_officer)
+    response = client.post(BASE + f"indicator/{code}/", {"version": 1, "realisatie__totaal": typed})
+    assert response.status_code == 302
