@@ -14,10 +14,11 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import BigIntegerField, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from cycle import new_year
+from diemen_sociaal.lib.dutch import format_euros
 from indicators.models import Indicator, IndicatorValue
 from indicators.services import COLUMN_OFFSETS, save_indicator_values
 from investments.models import BudgetLine, CarryOver, Investment
@@ -113,6 +115,8 @@ def _edit(
 ) -> HttpResponse:
     """Show and save one versioned item; a stale save shows the conflict page instead."""
     back = _return_url(request, back)
+    if request.method == "POST" and RESTORE_PARAM in request.POST:
+        return _restore(request, obj=obj, form_class=form_class, title=title)
     form = form_class(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
         try:
@@ -133,8 +137,46 @@ def _edit(
         "title": title,
         "back": back,
         "history": _history(obj),
+        "object_version": obj.version,
+        "restore_param": RESTORE_PARAM,
     }
     return render(request, "staff/edit.html", context, status=400 if form.errors else 200)
+
+
+RESTORE_PARAM = "terugzetten"
+# An item's identity is never put back: a number changes only by renumbering, on purpose.
+NEVER_RESTORED = ("code", "slug")
+
+
+def _restore(
+    request: HttpRequest, *, obj: Versioned, form_class: type[staff_forms.VersionedForm], title: str
+) -> HttpResponse:
+    """Put back what an earlier version of the item said, as a new version of its own."""
+    try:
+        history_id = int(request.POST[RESTORE_PARAM])
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        messages.error(request, "Deze versie bestaat niet.")
+        return redirect(request.get_full_path())
+    record = get_object_or_404(obj.history, history_id=history_id)  # type: ignore[attr-defined]
+    names = [name for name in form_class._meta.fields or () if name not in NEVER_RESTORED]
+
+    def apply(current: Any) -> None:
+        for name in names:
+            setattr(current, name, getattr(record, name))
+
+    try:
+        services.save_versioned(model=type(obj), pk=obj.pk, version=version, apply=apply)
+    except Conflict:
+        messages.error(
+            request,
+            "Niet teruggezet: iemand anders heeft dit intussen gewijzigd. Bekijk de "
+            "geschiedenis opnieuw en kies dan.",
+        )
+        return redirect(request.get_full_path())
+    when = timezone.localtime(record.history_date).strftime("%d-%m-%Y %H:%M")
+    messages.success(request, f"{title}: de versie van {when} is teruggezet.")
+    return redirect(request.get_full_path())
 
 
 def _conflict(
@@ -189,16 +231,36 @@ def _history(obj: Any) -> list[dict[str, Any]]:
             for change in delta.changes:
                 if change.field == "version":
                     continue
+                field = obj._meta.get_field(change.field)
+                old, new = _shown(field, change.old), _shown(field, change.new)
                 changes.append(
                     {
-                        "field": obj._meta.get_field(change.field).verbose_name,
-                        "old": change.old,
-                        "new": change.new,
-                        "diff": _text_diff(str(change.old or ""), str(change.new or "")),
+                        "field": field.verbose_name,
+                        "old": old,
+                        "new": new,
+                        "diff": _text_diff(old, new),
                     }
                 )
-        entries.append({"record": record, "changes": changes, "created": older is None})
+        entries.append(
+            {
+                "record": record,
+                "changes": changes,
+                "created": older is None,
+                # The newest is what stands now; an earlier one can be put back.
+                "restorable": bool(records) and record is not records[0],
+            }
+        )
     return entries
+
+
+def _shown(field: Any, value: Any) -> str:
+    """A stored value as the forms show it: amounts as euros (an import's 1500000 reads
+    € 1.500.000), empty as nothing."""
+    if value is None:
+        return ""
+    if isinstance(field, BigIntegerField) and isinstance(value, int):
+        return format_euros(value)
+    return str(value)
 
 
 def _text_diff(old: str, new: str) -> SafeString:

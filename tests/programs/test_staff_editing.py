@@ -728,3 +728,53 @@ def test_a_plausible_value_is_saved_without_questions(
     as_user(client, policy_officer)
     response = client.post(BASE + f"indicator/{code}/", {"version": 1, "realisatie__totaal": typed})
     assert response.status_code == 302
+
+
+def test_an_earlier_version_can_be_put_back_as_a_new_version(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    as_user(client, policy_officer)
+    url = BASE + "activiteit/1.1.1/"
+    client.post(url, {"realisation": "Eerste tekst.", "version": 1})
+    client.post(url, {"realisation": "Tweede tekst.", "version": 2})
+    activity = activity_2024("1.1.1")
+    first = activity.history.filter(realisation="Eerste tekst.").get()
+    page = client.get(url).content.decode()
+    assert f'name="terugzetten" value="{first.history_id}"' in page
+    newest = activity.history.first()
+    assert newest is not None
+    assert f'name="terugzetten" value="{newest.history_id}"' not in page  # what stands now
+
+    # A page opened before someone else's save puts nothing back.
+    stale = client.post(url, {"terugzetten": first.history_id, "version": 2}, follow=True)
+    assert "Niet teruggezet: iemand anders heeft dit intussen gewijzigd." in text_of(stale)
+    assert activity_2024("1.1.1").realisation == "Tweede tekst."
+
+    before = activity.history.count()
+    done = client.post(url, {"terugzetten": first.history_id, "version": 3}, follow=True)
+    assert "is teruggezet." in text_of(done)
+    restored = activity_2024("1.1.1")
+    assert (restored.realisation, restored.version) == ("Eerste tekst.", 4)
+    assert restored.history.count() == before + 1  # the history keeps every version
+
+
+def test_the_history_shows_amounts_as_the_forms_do(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    as_user(client, finance)
+    line = BudgetLine.objects.get(program__report__year=2024, nature="structureel", kind="lasten")
+    url = BASE + f"begrotingsregel/{line.pk}/"
+    client.post(
+        url,
+        {
+            "version": line.version,
+            "rekening_vorig": "-24.273.000",
+            "begroting_primitief": "-1.500.000",
+            "begroting_totaal": "",
+            "rekening": "",
+        },
+    )
+    history = text_of(client.get(url))
+    # The word diff of "€ 0" and "€ -1.500.000" keeps the euro sign once.
+    assert "begroting primitief (€): € 0 -1.500.000" in history
+    assert "-1500000" not in history
