@@ -58,7 +58,9 @@ ADD, CHANGE, SAME = "toevoegen", "wijzigen", "ongewijzigd"
 # The value is read from "waarde" (the display text) with the shared parser; the other
 # value columns of the download (getal, staat, ...) are for readers and are not imported.
 INDICATOR_REQUIRED = ("verslagjaar", "programma", "indicator", "kolom", "waarde")
-INDICATOR_OPTIONAL = ("onderdeel", "jaar")
+# "bij_download": the value as the template was downloaded. A row whose stored value has
+# changed since (a colleague's edit) is refused instead of silently undoing that edit.
+INDICATOR_OPTIONAL = ("onderdeel", "jaar", "bij_download")
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ KINDS: dict[str, Kind] = {
             "kolom",
             "jaar",
             "waarde",
+            "bij_download",
         ),
     ),
 }
@@ -525,6 +528,15 @@ class IndicatorValidator(Validator):
             raise RowProblem("waarde", str(error)) from error
         old = stored.display if stored else ""
         new = format_value(value)
+        downloaded = record.get("bij_download")
+        if downloaded is not None and _canonical(downloaded) != old and new != old:
+            raise RowProblem(
+                "waarde",
+                f"{key} is na uw download gewijzigd: nu ‘{old or 'leeg'}’, bij uw download "
+                f"‘{downloaded or 'leeg'}’. Importeren zou die wijziging ongedaan maken. "
+                "Download een nieuw sjabloon, of maak de cel leeg om de huidige waarde te "
+                "houden.",
+            )
         return Change(
             row=number,
             action=ADD if stored is None else CHANGE if old != new else SAME,
@@ -744,7 +756,21 @@ def template_rows(report: Report, kind: str, user: Any) -> list[dict[str, Any]]:
         program.report = report
         if may_edit(user, kind, program):
             rows += builders[kind](program)
+    if kind == INDICATORS:
+        for row in rows:
+            row["bij_download"] = row["waarde"]
     return rows
+
+
+def _canonical(text: str) -> str:
+    """A value as the product writes it, so "73,6 %" typed in a file equals "73,6%"."""
+    text = text.strip()
+    if not text:
+        return ""
+    try:
+        return format_value(parse_value(text))
+    except InvalidValue:
+        return text
 
 
 def render_template(report: Report, kind: str, fmt: str, user: Any) -> datarows.Rendered:

@@ -179,6 +179,7 @@ def test_a_template_shows_the_expected_columns_and_the_current_rows(
         "realisatie",
         2024,
         None,
+        None,  # bij_download: empty when downloaded
     ] in cells
 
 
@@ -1151,3 +1152,45 @@ def test_the_import_pages_have_no_wcag_violations(
             if problems:
                 found[name] = problems
     assert found == {}
+
+
+def test_a_template_downloaded_before_a_colleagues_edit_does_not_undo_it(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    client.force_login(policy_officer)
+    content = client.get(IMPORT + "sjabloon-indicatoren.csv").content.decode()
+    rows = list(csv.reader(io.StringIO(content)))
+    header = rows[0]
+    at = {name: header.index(name) for name in ("indicator", "kolom", "waarde", "bij_download")}
+
+    # A colleague corrects 3.1.3's "Realisatie 2023" after the download ...
+    colleague = Client()
+    colleague.force_login(policy_officer)
+    url = "/beheer/jaarstukken/2024/sociaal/indicator/3.1.3/"
+    colleague.post(url, {"version": 1, "realisatie_vorig__totaal": "73,9%", "plausible": "on"})
+    assert previous_2023("3.1.3").display == "73,9%"
+
+    # ... and the file, downloaded before, says 73,6% was there and puts 74%.
+    for row in rows[1:]:
+        if row[at["indicator"]] == "3.1.3" and row[at["kolom"]] == "realisatie_vorig":
+            assert row[at["bij_download"]] == "73,6%"
+            row[at["waarde"]] = "74%"
+    preview = upload(client, "indicatoren", dutch_csv(rows))
+    text = text_of(preview)
+    assert (
+        "sociaal · 3.1.3 · realisatie_vorig is na uw download gewijzigd: nu ‘73,9%’, bij uw "
+        "download ‘73,6%’. Importeren zou die wijziging ongedaan maken."
+    ) in text
+    assert 'name="token"' not in preview.content.decode()  # nothing can be confirmed
+    assert previous_2023("3.1.3").display == "73,9%"
+
+
+def previous_2023(code: str) -> IndicatorValue:
+    """The "Realisatie 2023" column of the Jaarstukken 2024."""
+    return IndicatorValue.objects.get(
+        indicator__table__goal__program__report__year=2024,
+        indicator__code=code,
+        year=2023,
+        kind="realisatie",
+        component=None,
+    )
