@@ -83,8 +83,8 @@ KINDS: dict[str, Kind] = {
         name=BUDGET,
         label="begrotingsregels",
         required=("verslagjaar", "programma", "aard", "soort", "omschrijving", *AMOUNTS),
-        optional=("budgetresultaat",),
-        template=("verslagjaar", "programma", "aard", "soort", "omschrijving", *AMOUNTS),
+        optional=("budgetresultaat", "versie"),
+        template=("verslagjaar", "programma", "aard", "soort", "omschrijving", *AMOUNTS, "versie"),
     ),
     INVESTMENTS: Kind(
         name=INVESTMENTS,
@@ -98,7 +98,7 @@ KINDS: dict[str, Kind] = {
             "realisatie",
             "status",
         ),
-        optional=("toelichting", "vrije_ruimte"),
+        optional=("toelichting", "vrije_ruimte", "versie"),
         informative=("status_omschrijving",),
         template=(
             "verslagjaar",
@@ -109,6 +109,7 @@ KINDS: dict[str, Kind] = {
             "realisatie",
             "status",
             "toelichting",
+            "versie",
         ),
     ),
     INDICATORS: Kind(
@@ -368,6 +369,23 @@ class Validator:
 COLUMN_NAMES = {"name": "naam", "realised": "realisatie", "explanation": "toelichting"}
 
 
+def _not_stale(record: dict[str, str], target: Any, fields: list[Any], key: str) -> None:
+    """A row that would change what a colleague saved after the template was downloaded
+    ("versie" is the row's version then) is refused: importing would undo their edit."""
+    downloaded = record.get("versie", "").strip()
+    if not downloaded or target is None or not fields:
+        return
+    if not downloaded.isdigit():
+        raise RowProblem("versie", "Laat de kolom versie staan zoals het sjabloon hem gaf.")
+    if int(downloaded) < target.version:
+        raise RowProblem(
+            "versie",
+            f"{key} is na uw download gewijzigd (nu versie {target.version}, in uw bestand "
+            f"versie {downloaded}). Importeren zou die wijziging ongedaan maken. Download een "
+            "nieuw sjabloon en neem uw wijzigingen daarin over.",
+        )
+
+
 def _show_money(name: str, value: Any) -> str:
     return format_euros(value) if isinstance(value, int) else str(value)
 
@@ -410,6 +428,7 @@ class BudgetValidator(Validator):
         target = self.lines.get(key)
         data = {"nature": nature, "kind": kind, "label": label, **amounts}
         fields = self.compare(target, amounts, _show_money)
+        _not_stale(record, target, fields, f"{program.slug} · {label} ({nature}, {kind})")
         return Change(
             row=number,
             action=ADD if target is None else CHANGE if fields else SAME,
@@ -452,6 +471,7 @@ class InvestmentValidator(Validator):
         target = self.items.get(key)
         shown = {name: value for name, value in data.items() if name != "number"}
         fields = self.compare(target, shown, _show_money)
+        _not_stale(record, target, fields, f"{program.slug} · krediet {credit}")
         return Change(
             row=number,
             action=ADD if target is None else CHANGE if fields else SAME,
@@ -759,6 +779,17 @@ def template_rows(report: Report, kind: str, user: Any) -> list[dict[str, Any]]:
     if kind == INDICATORS:
         for row in rows:
             row["bij_download"] = row["waarde"]
+    elif kind == BUDGET:
+        lines = BudgetLine.objects.filter(program__report=report).select_related("program")
+        versions = {(b.program.slug, b.nature, b.kind, b.label): b.version for b in lines}
+        for row in rows:
+            key = (row["programma"], row["aard"], row["soort"], row["omschrijving"])
+            row["versie"] = versions.get(key)
+    else:
+        items = Investment.objects.filter(program__report=report).select_related("program")
+        numbers = {(i.program.slug, i.number): i.version for i in items}
+        for row in rows:
+            row["versie"] = numbers.get((row["programma"], row["kredietnummer"]))
     return rows
 
 

@@ -161,7 +161,7 @@ def test_a_template_shows_the_expected_columns_and_the_current_rows(
         'attachment; filename="sjabloon-begroting-jaarstukken-2024.csv"'
     )
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == BUDGET_HEADER
+    assert rows[0] == [*BUDGET_HEADER, "versie"]  # the version each line had when downloaded
     assert rows[1][:5] == ["2024", "sociaal", "structureel", "lasten", "Structurele lasten"]
     assert rows[1][5] == "-24273000"  # last year's result as "rekening vorig jaar"
     response = client.get(IMPORT + "sjabloon-indicatoren.xlsx")
@@ -358,7 +358,7 @@ def test_unknown_and_missing_columns_are_reported_on_the_header_row(
     assert (
         "1",
         "bedrag",
-        "Onbekende kolom ‘bedrag’. Gebruik de kolommen van het sjabloon: verslagjaar, programma, aard, soort, omschrijving, rekening_vorig, begroting_primitief, begroting_totaal, rekening.",
+        "Onbekende kolom ‘bedrag’. Gebruik de kolommen van het sjabloon: verslagjaar, programma, aard, soort, omschrijving, rekening_vorig, begroting_primitief, begroting_totaal, rekening, versie.",
     ) in errors
     assert ("1", "aard", "De kolom ‘aard’ staat twee keer in het bestand.") in errors
     assert ("1", "rekening", "De kolom ‘rekening’ ontbreekt.") in errors
@@ -1194,3 +1194,35 @@ def previous_2023(code: str) -> IndicatorValue:
         kind="realisatie",
         component=None,
     )
+
+
+def test_a_budget_template_downloaded_before_a_colleagues_edit_does_not_undo_it(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    content = client.get(IMPORT + "sjabloon-begroting.csv").content.decode()
+    rows = list(csv.reader(io.StringIO(content)))
+    line = structural_expenses()
+    url = f"/beheer/jaarstukken/2024/sociaal/begrotingsregel/{line.pk}/"
+    colleague = Client()
+    colleague.force_login(finance)
+    colleague.post(
+        url,
+        {
+            "version": line.version,
+            "rekening_vorig": "-24.273.000",
+            "begroting_primitief": "-25.000.000",
+            "begroting_totaal": "",
+            "rekening": "",
+        },
+    )
+    at = rows[0].index("begroting_primitief")
+    for row in rows[1:]:
+        if row[4] == "Structurele lasten":
+            row[at] = "-26000000"
+    preview = upload(client, "begroting", dutch_csv(rows))
+    assert "sociaal · Structurele lasten (structureel, lasten) is na uw download gewijzigd" in (
+        text_of(preview)
+    )
+    assert 'name="token"' not in preview.content.decode()
+    assert structural_expenses().begroting_primitief == -25_000_000
