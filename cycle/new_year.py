@@ -33,8 +33,9 @@ def start_new_year(*, source: Report) -> Report:
     `source`'s year become the "Realisatie (year-1)" column, matched by program and code.
     Realisations of the new year, development sections, footnotes and carry-overs belong
     to one year and start empty (what_was_left_behind lists the footnotes); budget lines
-    keep their categories with last year's result as "Rekening (year-1)"; investments
-    still running carry on.
+    keep their categories with last year's result as "Rekening (year-1)", every amount
+    nobody gave left empty (not 0); investments still running carry on, their
+    realisation up to the new year empty until finance enters it.
     """
     year = source.year + 1
     structure = source
@@ -70,14 +71,15 @@ def start_new_year(*, source: Report) -> Report:
         _carry_realisations(copy, realised, source.year)
         for line in program.budget_lines.all():
             before = lines_before.get((program.slug, line.nature, line.kind, line.label))
-            planned = line.begroting_primitief if structure != source else 0
+            # Without an adopted budget of the year nobody has set its amounts yet.
+            planned = line.begroting_primitief if structure != source else None
             BudgetLine.objects.create(
                 program=copy,
                 nature=line.nature,
                 kind=line.kind,
                 label=line.label,
                 order=line.order,
-                rekening_vorig=before.rekening if before else 0,
+                rekening_vorig=before.rekening if before else None,
                 begroting_primitief=planned,
                 begroting_totaal=planned,
             )
@@ -95,7 +97,8 @@ def start_new_year(*, source: Report) -> Report:
                 number=item.number,
                 name=item.name,
                 budget=item.budget,
-                realised=item.realised,
+                # "Realisatie t/m" the new year is finance's to enter, not last year's.
+                realised=None,
                 status=item.status,
                 order=item.order,
             )

@@ -40,10 +40,10 @@ class BudgetLine(ReportContent, Versioned):
     kind = models.CharField("soort", max_length=20, choices=BudgetKind.choices)
     label = models.CharField("omschrijving", max_length=200)
     order = models.PositiveSmallIntegerField("volgorde", default=0)
-    rekening_vorig = models.BigIntegerField("rekening vorig jaar (€)", default=0)
-    begroting_primitief = models.BigIntegerField("begroting primitief (€)", default=0)
-    begroting_totaal = models.BigIntegerField("begroting totaal (€)", default=0)
-    rekening = models.BigIntegerField("rekening (€)", default=0)
+    rekening_vorig = models.BigIntegerField("rekening vorig jaar (€)", null=True, blank=True)
+    begroting_primitief = models.BigIntegerField("begroting primitief (€)", null=True, blank=True)
+    begroting_totaal = models.BigIntegerField("begroting totaal (€)", null=True, blank=True)
+    rekening = models.BigIntegerField("rekening (€)", null=True, blank=True)
 
     objects = BudgetLineQuerySet.as_manager()
     history = HistoricalRecords()
@@ -70,7 +70,7 @@ class BudgetLine(ReportContent, Versioned):
         )
 
     @property
-    def budgetresultaat(self) -> int:
+    def budgetresultaat(self) -> int | None:
         return self.amounts.budgetresultaat
 
 
@@ -114,7 +114,8 @@ class Investment(ReportContent, Versioned):
     number = models.CharField("kredietnummer", max_length=20)
     name = models.CharField("naam", max_length=300)
     budget = models.BigIntegerField("budget (€)")
-    realised = models.BigIntegerField("realisatie t/m rapportagejaar (€)", default=0)
+    # None until finance enters it: a new year's credit has no realisation yet.
+    realised = models.BigIntegerField("realisatie t/m rapportagejaar (€)", null=True, blank=True)
     status = models.CharField("status", max_length=1, choices=InvestmentStatus.choices)
     explanation = models.TextField("toelichting", blank=True, validators=[LongText()])
     order = models.PositiveSmallIntegerField("volgorde", default=0)
@@ -135,5 +136,5 @@ class Investment(ReportContent, Versioned):
         return f"{self.number} {self.name}"
 
     @property
-    def free_room(self) -> int:
-        return self.budget - self.realised
+    def free_room(self) -> int | None:
+        return None if self.realised is None else self.budget - self.realised

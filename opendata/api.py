@@ -25,7 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from diemen_sociaal.lib.costs import CostRow
+from diemen_sociaal.lib.costs import SHOWN, CostRow
 from diemen_sociaal.validators import ITEM_CODE
 from indicators.models import DirectionChoices, Indicator, IndicatorKind
 from investments.models import BudgetKind, BudgetLine, BudgetNature, Investment, InvestmentStatus
@@ -197,15 +197,11 @@ class Shapes:
         return self.url(name, program.report.kind, program.report.year, program.slug, *args)
 
     def balance(self, row: CostRow) -> Json:
-        amounts = row.amounts
-        return {
-            "omschrijving": row.label,
-            "rekening_vorig": amounts.rekening_vorig,
-            "begroting_primitief": amounts.begroting_primitief,
-            "begroting_totaal": amounts.begroting_totaal,
-            "rekening": amounts.rekening,
-            "budgetresultaat": amounts.budgetresultaat,
-        }
+        return (
+            {"omschrijving": row.label}
+            | {column: row[column].value for column in SHOWN}
+            | {"lege_regels": {column: row[column].empty for column in SHOWN}}
+        )
 
     def goal(self, program: Program, view: pages.GoalView) -> Json:
         goal = view.goal
@@ -486,7 +482,10 @@ def _nullable(kind: str) -> Json:
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
 URI = {"type": "string", "format": "uri"}
-EUROS = {"type": "integer", "description": "Hele euro's; negatief is een last."}
+EUROS = {
+    "type": ["integer", "null"],
+    "description": "Hele euro's; negatief is een last; null is nog niet ingevuld (niet nul).",
+}
 
 
 def _page_schema(item: str) -> Json:
@@ -528,7 +527,10 @@ def _schemas() -> Json:
         "begroting_primitief": EUROS,
         "begroting_totaal": EUROS,
         "rekening": EUROS,
-        "budgetresultaat": {**EUROS, "description": "Berekend: rekening − begroting_totaal."},
+        "budgetresultaat": {
+            **EUROS,
+            "description": "Berekend: rekening − begroting_totaal; null als een van beide leeg is.",
+        },
     }
     return {
         "Fout": _object({"fout": STRING}),
@@ -546,7 +548,17 @@ def _schemas() -> Json:
                 "saldi": {"type": "array", "items": _ref("Saldo")},
             }
         ),
-        "Saldo": _object({"omschrijving": STRING} | amounts),
+        "Saldo": _object(
+            {"omschrijving": STRING}
+            | amounts
+            | {
+                "lege_regels": {
+                    **_object({column: INTEGER for column in amounts}),
+                    "description": "Per kolom het aantal regels zonder bedrag; het saldo "
+                    "telt alleen de ingevulde regels op.",
+                }
+            }
+        ),
         "Doelstelling": _object(
             {
                 "code": STRING,
@@ -622,9 +634,12 @@ def _schemas() -> Json:
             {
                 "kredietnummer": STRING,
                 "naam": STRING,
-                "budget": EUROS,
+                "budget": {**EUROS, "type": "integer", "description": "Hele euro's."},
                 "realisatie": EUROS,
-                "vrije_ruimte": {**EUROS, "description": "Berekend: budget − realisatie."},
+                "vrije_ruimte": {
+                    **EUROS,
+                    "description": "Berekend: budget − realisatie; null zolang die leeg is.",
+                },
                 "status": {"type": "string", "enum": list(InvestmentStatus.values)},
                 "status_omschrijving": STRING,
                 "toelichting": STRING,

@@ -116,28 +116,27 @@ class CarryOverForm(VersionedForm):
         widgets = {"reasoning": forms.Textarea(attrs={"rows": 8})}
 
 
+# An empty amount stays empty ("nog niet ingevuld"); nil is typed as 0.
+NOT_YET = "Leeg laten zolang het bedrag er nog niet is; 0 is nul."
+
+
 class BudgetLineForm(VersionedForm):
-    rekening_vorig = EuroField(label="Rekening vorig jaar (€)", required=False)
-    begroting_primitief = EuroField(label="Begroting primitief (€)", required=False)
-    begroting_totaal = EuroField(label="Begroting totaal (€)", required=False)
-    rekening = EuroField(label="Rekening (€)", required=False)
+    rekening_vorig = EuroField(label="Rekening vorig jaar (€)", required=False, help_text=NOT_YET)
+    begroting_primitief = EuroField(
+        label="Begroting primitief (€)", required=False, help_text=NOT_YET
+    )
+    begroting_totaal = EuroField(label="Begroting totaal (€)", required=False, help_text=NOT_YET)
+    rekening = EuroField(label="Rekening (€)", required=False, help_text=NOT_YET)
 
     class Meta:
         model = BudgetLine
         fields = ["rekening_vorig", "begroting_primitief", "begroting_totaal", "rekening"]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for name in self._meta.fields or ():
-            if data.get(name) is None and name not in self.errors:
-                data[name] = 0  # an empty amount is nil, shown as "-"
-        return data
-
 
 class PlannedBudgetLineForm(BudgetLineForm):
     """A budget line of a Programmabegroting: the budget itself, nothing realised yet."""
 
-    begroting_primitief = EuroField(label="Begroting (€)", required=False)
+    begroting_primitief = EuroField(label="Begroting (€)", required=False, help_text=NOT_YET)
     rekening_vorig = begroting_totaal = rekening = None  # type: ignore[assignment]
 
     class Meta:
@@ -147,7 +146,11 @@ class PlannedBudgetLineForm(BudgetLineForm):
 
 class InvestmentForm(VersionedForm):
     budget = EuroField(label="Budget (€)")
-    realised = EuroField(label="Realisatie t/m het verslagjaar (€)")
+    realised = EuroField(
+        label="Realisatie t/m het verslagjaar (€)",
+        required=False,
+        help_text=NOT_YET,
+    )
 
     class Meta:
         model = Investment
@@ -156,9 +159,8 @@ class InvestmentForm(VersionedForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for name in ("budget", "realised"):
-            if data.get(name) is None and name not in self.errors:
-                self.add_error(name, "Vul een bedrag in.")
+        if data.get("budget") is None and "budget" not in self.errors:
+            self.add_error("budget", "Vul een bedrag in.")
         return data
 
 
@@ -616,7 +618,7 @@ class NewBudgetLineForm(BudgetLineForm):
         self.fields["version"].required = False
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         program = self.instance.program
         same = BudgetLine.objects.filter(
             program=program,
@@ -630,7 +632,7 @@ class NewBudgetLineForm(BudgetLineForm):
 
 
 class NewPlannedBudgetLineForm(NewBudgetLineForm):
-    begroting_primitief = EuroField(label="Begroting (€)", required=False)
+    begroting_primitief = EuroField(label="Begroting (€)", required=False, help_text=NOT_YET)
     rekening_vorig = begroting_totaal = rekening = None  # type: ignore[assignment]
 
     class Meta(NewBudgetLineForm.Meta):

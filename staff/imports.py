@@ -34,6 +34,7 @@ from django.db import DatabaseError, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from diemen_sociaal.lib import spreadsheets
+from diemen_sociaal.lib.costs import Amounts
 from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, parse_number
 from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
 from indicators.models import Indicator, IndicatorComponent, IndicatorValue
@@ -316,6 +317,10 @@ class Validator:
             if not required:
                 return None
             raise RowProblem(column, "Vul een bedrag in hele euro's in (0 als het nul is).")
+        if not text.replace("€", "").strip():
+            raise RowProblem(
+                column, f"‘{text}’ is geen bedrag; laat de cel leeg als het er nog niet is."
+            )
         try:
             number, _decimals = parse_number(text.replace("€", "").strip())
         except DutchNumberError as error:
@@ -340,15 +345,25 @@ class Validator:
         return value
 
     @staticmethod
-    def computed(record: dict[str, str], column: str, expected: int, formula: str) -> None:
-        """A computed column may be left in the file, but must agree with the row."""
+    def computed(record: dict[str, str], column: str, expected: int | None, formula: str) -> None:
+        """A computed column may be left in the file, but must agree with the row.
+
+        `expected` is None when a term is empty: then the column must be empty too.
+        """
         found = Validator.amount(record, column, required=False)
-        if found is not None and found != expected:
+        if found is None or found == expected:
+            return
+        if expected is None:
             raise RowProblem(
                 column,
-                f"{column} wordt berekend ({formula} = {expected}) en wordt niet ingelezen; "
-                f"het bestand zegt {found}. Pas de bedragen aan, niet deze kolom.",
+                f"{column} wordt berekend ({formula}) en is leeg zolang een van beide leeg is; "
+                f"het bestand zegt {found}. Maak deze kolom leeg of vul de bedragen in.",
             )
+        raise RowProblem(
+            column,
+            f"{column} wordt berekend ({formula} = {expected}) en wordt niet ingelezen; "
+            f"het bestand zegt {found}. Pas de bedragen aan, niet deze kolom.",
+        )
 
     @staticmethod
     def compare(
@@ -387,6 +402,8 @@ def _not_stale(record: dict[str, str], target: Any, fields: list[Any], key: str)
 
 
 def _show_money(name: str, value: Any) -> str:
+    if value is None:
+        return "(leeg)"
     return format_euros(value) if isinstance(value, int) else str(value)
 
 
@@ -416,11 +433,12 @@ class BudgetValidator(Validator):
         nature = _choice(record["aard"], BudgetNature, "aard")
         kind = _choice(record["soort"], BudgetKind, "soort")
         label = self.text(record, "omschrijving", 200)
-        amounts = {column: self.amount(record, column) for column in AMOUNTS}
+        # An empty cell is an amount not yet known, stored empty; 0 is nil.
+        amounts = {column: self.amount(record, column, required=False) for column in AMOUNTS}
         self.computed(
             record,
             "budgetresultaat",
-            amounts["rekening"] - amounts["begroting_totaal"],
+            Amounts(**amounts).budgetresultaat,
             "rekening − begroting_totaal",
         )
         key = (program.pk, nature, kind, label)
@@ -458,14 +476,13 @@ class InvestmentValidator(Validator):
             "number": credit,
             "name": self.text(record, "naam", 300),
             "budget": self.amount(record, "budget"),
-            "realised": self.amount(record, "realisatie"),
+            "realised": self.amount(record, "realisatie", required=False),
             "status": _choice(record["status"], InvestmentStatus, "status"),
         }
         if "toelichting" in record:
             data["explanation"] = record["toelichting"]
-        self.computed(
-            record, "vrije_ruimte", data["budget"] - data["realised"], "budget − realisatie"
-        )
+        free_room = None if data["realised"] is None else data["budget"] - data["realised"]
+        self.computed(record, "vrije_ruimte", free_room, "budget − realisatie")
         key = (program.pk, credit)
         self.unique(key, number, "kredietnummer", f"krediet {credit}")
         target = self.items.get(key)

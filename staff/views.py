@@ -255,9 +255,9 @@ def _history(obj: Any) -> list[dict[str, Any]]:
 
 def _shown(field: Any, value: Any) -> str:
     """A stored value as the forms show it: amounts as euros (an import's 1500000 reads
-    € 1.500.000), empty as nothing."""
+    € 1.500.000), an empty amount as "(leeg)" (it is not € 0), other empty values as nothing."""
     if value is None:
-        return ""
+        return "(leeg)" if isinstance(field, BigIntegerField) else ""
     if isinstance(field, BigIntegerField) and isinstance(value, int):
         return format_euros(value)
     return str(value)

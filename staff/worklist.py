@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from indicators.models import Indicator, IndicatorValue, ValueKind
+from investments.models import BudgetLine, Investment
 from programs.models import Activity, Program, ProgramAssignment, Report, ReportStatus
 from programs.rules import follows_every_program
 
@@ -254,11 +255,53 @@ def summary(programs: QuerySet[Program]) -> list[dict[str, Any]]:
             without_target=Count("pk", filter=Q(has_target=False)),
         )
     }
+    money = _money_lines(programs, report)
     empty = {"total": 0, "filled": 0, "without_target": 0}
     return [
-        {"program": p, "activities": acts.get(p.pk, empty), "indicators": inds.get(p.pk, empty)}
+        {
+            "program": p,
+            "activities": acts.get(p.pk, empty),
+            "indicators": inds.get(p.pk, empty),
+            "money": money.get(p.pk, empty),
+        }
         for p in programs
     ]
+
+
+def _money_lines(programs: QuerySet[Program], report: Report) -> dict[int, dict[str, int]]:
+    """Per program: how many budget lines and investments have the year's amounts.
+
+    A budget needs its "Begroting"; an annual report its budget and "Rekening" of the
+    year, and each running investment its realisation. An empty amount is missing,
+    nil (0) is not.
+    """
+    if report.is_budget:
+        missing = Q(begroting_primitief__isnull=True)
+    else:
+        missing = (
+            Q(begroting_primitief__isnull=True)
+            | Q(begroting_totaal__isnull=True)
+            | Q(rekening__isnull=True)
+        )
+    found: dict[int, dict[str, int]] = {}
+    lines = (
+        BudgetLine.objects.filter(program__in=programs)
+        .values("program")
+        .annotate(total=Count("pk"), empty=Count("pk", filter=missing))
+    )
+    for row in lines:
+        found[row["program"]] = {"total": row["total"], "filled": row["total"] - row["empty"]}
+    if not report.is_budget:
+        credits = (
+            Investment.objects.filter(program__in=programs)
+            .values("program")
+            .annotate(total=Count("pk"), empty=Count("pk", filter=Q(realised__isnull=True)))
+        )
+        for row in credits:
+            counts = found.setdefault(row["program"], {"total": 0, "filled": 0})
+            counts["credits"] = row["total"]
+            counts["credits_empty"] = row["empty"]
+    return found
 
 
 def progress_by_report(reports: list[Report], user: Any) -> dict[int, list[dict[str, Any]]]:
@@ -298,6 +341,16 @@ def gaps(report: Report) -> list[dict[str, Any]]:
             )
         if not report.is_budget and indicators["without_target"]:
             missing.append(f"{indicators['without_target']} zonder streefwaarde {report.year}")
+        money = row["money"]
+        if money["filled"] < money["total"]:
+            missing.append(
+                f"{money['total'] - money['filled']} van {money['total']} begrotingsregels "
+                "met een leeg bedrag"
+            )
+        if money.get("credits_empty"):
+            missing.append(
+                f"{money['credits_empty']} van {money['credits']} investeringen zonder realisatie"
+            )
         if missing:
             found.append(
                 {

@@ -78,12 +78,21 @@ def round_to_thousands(euros: int) -> int:
     return int((Decimal(euros) / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+NOT_ENTERED = "nog niet ingevuld"
+
+
 def format_thousands(euros: int | None) -> str:
     """An amount in euros shown in thousands, as the cost tables do; nil is '-'.
 
+    An amount nobody entered is not nil and says so.
+
     >>> format_thousands(-23_175_000)
     '-23.175'
+    >>> format_thousands(0), format_thousands(None)
+    ('-', 'nog niet ingevuld')
     """
+    if euros is None:
+        return NOT_ENTERED
     if not euros:
         return "-"
     thousands = round_to_thousands(euros)

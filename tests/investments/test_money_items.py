@@ -139,7 +139,7 @@ def test_a_new_budget_line_joins_the_cost_table_and_can_be_removed_again(
     )
     assert response.status_code == 302
     line = BudgetLine.objects.get(program__report=concept_2024, label="Jongerenhuis")
-    assert (line.begroting_primitief, line.rekening) == (-50_000, 0)
+    assert (line.begroting_primitief, line.rekening) == (-50_000, None)
 
     confirm = money.get(MONEY + f"begrotingsregel/{line.pk}/verwijder/")
     assert "Begrotingsregel Jongerenhuis (incidenteel) verwijderen?" in text_of(confirm)

@@ -67,7 +67,8 @@ def test_thousands_round_half_away_from_zero() -> None:
 def test_amounts_show_in_thousands_with_a_dash_for_nil() -> None:
     assert format_thousands(-23_175_000) == "-23.175"
     assert format_thousands(0) == "-"
-    assert format_thousands(None) == "-"
+    # Not entered is not nil.
+    assert format_thousands(None) == "nog niet ingevuld"
     assert format_euros(100_000) == "€ 100.000"
 
 

@@ -207,8 +207,9 @@ def test_a_valid_budget_file_is_previewed_and_stored_only_after_confirmation(
     text = text_of(response)
     assert "Toevoegen: 1 Wijzigen: 1 Ongewijzigd: 0 Niet in het bestand, blijft staan: 7" in text
     assert "sociaal · Nieuwe lasten jeugd (incidenteel, lasten)" in text
-    assert "begroting_totaal: € 0" in text and "begroting_totaal: € -25.500.000" in text
-    assert structural_expenses().rekening == 0, "nothing is stored before confirmation"
+    assert "begroting_primitief: (leeg); begroting_totaal: (leeg); rekening: (leeg)" in text
+    assert "begroting_totaal: € -25.500.000" in text
+    assert structural_expenses().rekening is None, "nothing is stored before confirmation"
     assert not BudgetLine.objects.filter(label="Nieuwe lasten jeugd").exists()
 
     done = confirm(client, response)
@@ -379,7 +380,7 @@ def test_every_wrong_row_is_shown_with_its_row_number_column_and_a_dutch_message
         ["2024", "sociaal", "permanent", "baten", "Structurele baten", "0", "0", "0", "0"],
         ["2024", "sociaal", "structureel", "baten", "Structurele baten", "1,234.5", "0", "0", "0"],
         ["2024", "sociaal", "structureel", "baten", "Structurele baten", "0", "12,50", "0", "0"],
-        ["2024", "sociaal", "structureel", "baten", "Structurele baten", "0", "0", "", "0"],
+        ["2024", "sociaal", "structureel", "baten", "Structurele baten", "0", "0", "€", "0"],
         ["2024", "sociaal", "structureel", "baten", "", "0", "0", "0", "0"],
     ]
     response = upload(client, "begroting", dutch_csv(rows))
@@ -405,7 +406,7 @@ def test_every_wrong_row_is_shown_with_its_row_number_column_and_a_dutch_message
             "begroting_primitief",
             "‘12,50’ heeft centen (de komma is het decimaalteken); bedragen worden in hele euro's ingelezen.",
         ),
-        ("9", "begroting_totaal", "Vul een bedrag in hele euro's in (0 als het nul is)."),
+        ("9", "begroting_totaal", "‘€’ is geen bedrag; laat de cel leeg als het er nog niet is."),
         ("10", "omschrijving", "Vul de kolom ‘omschrijving’ in."),
     ]
 
@@ -637,7 +638,7 @@ def test_a_broken_xlsx_shows_the_cells_with_bad_numbers_and_stores_nothing(
         ("6", "begroting_primitief", "‘1000000000000000’ is te groot voor een bedrag."),
         ("7", "rekening", NOT_A_NUMBER.format("31-12-2024")),
     ]
-    assert structural_expenses().rekening == 0
+    assert structural_expenses().rekening is None
     assert BudgetLine.objects.filter(program__report=concept_2024).count() == 8
 
 
@@ -690,7 +691,7 @@ def test_an_xlsx_with_an_entity_expansion_is_refused_and_nothing_is_stored(
         )
     ]
     assert "lollol" not in response.content.decode()
-    assert structural_expenses().rekening == 0
+    assert structural_expenses().rekening is None
 
 
 @pytest.mark.parametrize("name", ["dimension A1:XFD1048576", "two million shared strings"])
@@ -840,7 +841,7 @@ def test_a_report_adopted_between_preview_and_confirmation_is_not_changed(
     Report.objects.filter(pk=concept_2024.pk).update(status=ReportStatus.ADOPTED)
     response = client.post(IMPORT, {"token": token_of(preview)})
     assert response.status_code == 403
-    assert structural_expenses().rekening == 0
+    assert structural_expenses().rekening is None
     # The service refuses too, and the models are the last line of defence behind it.
     table = imports.spreadsheets.read_table(budget_file(), "x.csv")
     with pytest.raises(imports.ImportRefused, match="vastgesteld door de raad"):
@@ -850,7 +851,7 @@ def test_a_report_adopted_between_preview_and_confirmation_is_not_changed(
     plan = imports.build_plan(report=concept_2024, kind="begroting", table=table, user=finance)
     with pytest.raises(FrozenReportError):
         imports.WRITERS["begroting"](plan, finance)
-    assert structural_expenses().rekening == 0
+    assert structural_expenses().rekening is None
 
 
 def indicator_file(program: str = "sociaal", value: str = "1%") -> bytes:
@@ -942,7 +943,7 @@ def test_a_tampered_token_is_refused(client: Client, finance: User, concept_2024
     preview = upload(client, "begroting", budget_file())
     response = client.post(IMPORT, {"token": token_of(preview)[:-2] + "xx"}, follow=True)
     assert "Dit voorbeeld is verlopen" in text_of(response)
-    assert structural_expenses().rekening == 0
+    assert structural_expenses().rekening is None
 
 
 # All or nothing ----------------------------------------------------------------------------
@@ -995,7 +996,7 @@ def test_a_budget_import_that_fails_halfway_stores_none_of_its_rows(
     assert response.status_code == 200
     assert WRITE_FAILED in text_of(response)
     line = structural_expenses()
-    assert (line.rekening, line.begroting_totaal, line.version) == (0, 0, 1)
+    assert (line.rekening, line.begroting_totaal, line.version) == (None, None, 1)
     assert not BudgetLine.objects.filter(label__startswith="Nieuwe").exists()
     assert BudgetLine.history.count() == records
 
@@ -1064,7 +1065,7 @@ def test_the_service_rolls_back_whatever_stops_it(
             user=finance,
             expected=plan.digest,
         )
-    assert structural_expenses().rekening == 0
+    assert structural_expenses().rekening is None
     assert not BudgetLine.objects.filter(label="Nieuwe lasten jeugd").exists()
 
 

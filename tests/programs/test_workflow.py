@@ -119,12 +119,19 @@ def test_a_new_year_copies_the_structure_and_starts_realisations_empty(
     assert not DevelopmentSection.objects.filter(program__report=concept_2024).exists()
     assert not Footnote.objects.filter(program__report=concept_2024).exists()
     line = BudgetLine.objects.get(program__report=concept_2024, nature="structureel", kind="lasten")
-    assert (line.rekening_vorig, line.rekening) == (-24_273_000, 0)
+    # Last year's result carries over; this year's amounts nobody gave yet stay empty.
+    assert (line.rekening_vorig, line.begroting_primitief, line.rekening) == (
+        -24_273_000,
+        None,
+        None,
+    )
     # The settled credit (A) is not carried on; those in progress are.
     numbers = set(
         Investment.objects.filter(program__report=concept_2024).values_list("number", flat=True)
     )
     assert numbers == {"760123", "760124"}
+    # Their realisation up to 2024 is finance's to enter, not 2023's figure again.
+    assert not Investment.objects.filter(program__report=concept_2024, realised__isnull=False)
 
 
 def test_without_a_budget_the_worklist_counts_the_empty_targets_and_the_start_lists_the_footnotes(
@@ -342,7 +349,8 @@ def test_offering_or_adopting_an_incomplete_report_asks_first_and_records_why(
     assert "Nog niet compleet" in page
     assert (
         "Sociaal: 31 van 31 activiteiten niet ingevuld, 44 van 44 indicatoren zonder "
-        "realisatie, 44 zonder streefwaarde 2024 — beleid-sociaal"
+        "realisatie, 44 zonder streefwaarde 2024, 8 van 8 begrotingsregels met een leeg "
+        "bedrag, 2 van 2 investeringen zonder realisatie — beleid-sociaal"
     ) in page
 
     offer = {"transition": "offer_to_council", "seen_status": "in_review"}
