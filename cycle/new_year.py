@@ -1,6 +1,6 @@
 """Starting the report of a new year from the last one."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -111,13 +111,13 @@ Realised = dict[tuple[str, str, str | None], IndicatorValue]
 
 def _realisations(report: Report) -> Realised:
     values = IndicatorValue.objects.filter(
-        indicator__table__goal__program__report=report,
+        indicator__table__program__report=report,
         year=report.year,
         kind=ValueKind.REALISATION,
-    ).select_related("indicator__table__goal__program", "component")
+    ).select_related("indicator__table__program", "component")
     return {
         (
-            value.indicator.table.goal.program.slug,
+            value.indicator.table.program.slug,
             value.indicator.code,
             value.component.label if value.component else None,
         ): value
@@ -129,9 +129,7 @@ def _carry_realisations(program: Program, realised: Realised, year: int) -> None
     """Last year's realisations into the copy's previous-year column, by code and label."""
     if not realised:
         return
-    indicators = Indicator.objects.filter(table__goal__program=program).prefetch_related(
-        "components"
-    )
+    indicators = Indicator.objects.filter(table__program=program).prefetch_related("components")
     for indicator in indicators:
         parts: list[IndicatorComponent | None] = [None, *indicator.components.all()]
         for part in parts:
@@ -204,16 +202,27 @@ def copy_program(program: Program, report: Report, values: ValueRule) -> Program
                 Activity.objects.create(
                     subgoal=new_sub, code=act.code, plan=act.plan, order=act.order
                 )
-        for table in goal.indicator_tables.all():
-            new_table = IndicatorTable.objects.create(
-                goal=new_goal,
-                kind=table.kind,
-                budget_label=table.budget_label,
-                order=table.order,
-            )
-            for ind in table.indicators.all():
-                _copy_indicator(ind, new_table, values)
+        _copy_tables(goal.indicator_tables.all(), copy, new_goal, values)
+    own = program.indicator_tables.filter(goal__isnull=True).prefetch_related(
+        "indicators__components", "indicators__values__component"
+    )
+    _copy_tables(own, copy, None, values)
     return copy
+
+
+def _copy_tables(
+    tables: Iterable[IndicatorTable], program: Program, goal: Goal | None, values: ValueRule
+) -> None:
+    for table in tables:
+        new_table = IndicatorTable.objects.create(
+            program=program,
+            goal=goal,
+            kind=table.kind,
+            budget_label=table.budget_label,
+            order=table.order,
+        )
+        for ind in table.indicators.all():
+            _copy_indicator(ind, new_table, values)
 
 
 def _copy_indicator(ind: Indicator, table: IndicatorTable, values: ValueRule) -> None:

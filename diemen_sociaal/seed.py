@@ -134,6 +134,8 @@ def _load_program(report: Report, data: dict[str, Any], order: int) -> None:
     }
     for i, goal_data in enumerate(data.get("goals", []), start=1):
         _load_goal(program, goal_data, i, footnotes, report.year)
+    # Tables directly under the program, such as the BBV policy indicators.
+    _load_tables(program, None, data, footnotes, report.year)
     _load_money(program, data)
 
 
@@ -165,9 +167,20 @@ def _load_goal(
                     order=j,
                 )
             )
+    _load_tables(program, goal, data, footnotes, year)
+
+
+def _load_tables(
+    program: Program,
+    goal: Goal | None,
+    data: dict[str, Any],
+    footnotes: dict[int, Footnote],
+    year: int,
+) -> None:
     for i, table_data in enumerate(data.get("indicator_tables", []), start=1):
         table = _saved(
             IndicatorTable(
+                program=program,
                 goal=goal,
                 kind=table_data["kind"],
                 budget_label=table_data.get("budget_label") or "Begroot",

@@ -37,11 +37,11 @@ class IndicatorInline(FrozenAwareInline, admin.TabularInline):
 
 @admin.register(IndicatorTable)
 class IndicatorTableAdmin(FrozenAwareAdmin):
-    list_display = ("__str__", "budget_label", "goal")
-    list_filter = ("goal__program__report", "kind")
+    list_display = ("__str__", "budget_label", "program", "goal")
+    list_filter = ("program__report", "kind")
     # A table is found by its goal ("3"), the goal's words, or an indicator in it ("3.1.4").
     search_fields = ("goal__code", "goal__title", "budget_label", "indicators__code")
-    list_select_related = ("goal__program__report",)
+    list_select_related = ("program__report", "goal")
     inlines = [TableFootnoteInline, IndicatorInline]
 
 
@@ -71,22 +71,22 @@ class ValueInline(FrozenAwareInline, admin.TabularInline):
 class IndicatorAdmin(FrozenAwareAdmin):
     list_display = ("code", "name", "mandatory", "unit", "report")
     list_display_links = ("code", "name")
-    list_filter = ("table__goal__program__report", "mandatory", "table__kind", "table__goal")
+    list_filter = ("table__program__report", "mandatory", "table__kind", "table__goal")
     search_fields = ("code", "name", "source")
-    list_select_related = ("table__goal__program__report",)
+    list_select_related = ("table__program__report",)
     autocomplete_fields = ("footnotes",)
     inlines = [ComponentInline, ValueInline]
 
-    @admin.display(description="rapportage", ordering="table__goal__program__report")
+    @admin.display(description="rapportage", ordering="table__program__report")
     def report(self, obj: Indicator) -> str:
-        return str(obj.table.goal.program.report)
+        return str(obj.table.program.report)
 
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(FrozenAwareAdmin):
     form = IndicatorValueForm
     list_display = ("indicator", "component", "kind", "year", "display")
-    list_filter = ("indicator__table__goal__program__report", "kind", "year", "state")
+    list_filter = ("indicator__table__program__report", "kind", "year", "state")
     search_fields = ("indicator__code", "indicator__name", "text", "qualifier")
     list_select_related = ("indicator", "component")
     autocomplete_fields = ("indicator", "footnotes")
@@ -97,7 +97,7 @@ class IndicatorValueAdmin(FrozenAwareAdmin):
 @admin.register(TableFootnote)
 class TableFootnoteAdmin(FrozenAwareAdmin):
     list_display = ("footnote", "column", "table")
-    list_filter = ("table__goal__program__report", "column")
+    list_filter = ("table__program__report", "column")
     search_fields = ("footnote__text", "table__goal__code", "table__goal__title")
     list_select_related = ("footnote", "table__goal")
     autocomplete_fields = ("footnote",)
@@ -106,6 +106,6 @@ class TableFootnoteAdmin(FrozenAwareAdmin):
 @admin.register(IndicatorComponent)
 class IndicatorComponentAdmin(FrozenAwareAdmin):
     list_display = ("label", "indicator", "order")
-    list_filter = ("indicator__table__goal__program__report",)
+    list_filter = ("indicator__table__program__report",)
     search_fields = ("label", "indicator__code")
     list_select_related = ("indicator",)

@@ -1,10 +1,13 @@
 """Effect and performance indicators, their breakdowns, values and footnotes.
 
-An indicator belongs to a table under a goal; the table carries the column
-wording and footnotes on its headings. A value is stored in typed parts (see
-diemen_sociaal.lib.values) so that "73,6%", "NB", "14/215 per week" and a
-text target all keep their meaning and can be compared across years.
+An indicator belongs to a table under a goal or directly under a program (the BBV
+policy indicators); the table carries the column wording and footnotes on its
+headings. A value is stored in typed parts (see diemen_sociaal.lib.values) so that
+"73,6%", "NB", "14/215 per week" and a text target all keep their meaning and can be
+compared across years.
 """
+
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -54,13 +57,27 @@ class Footnote(ReportContent):
 class IndicatorKind(models.TextChoices):
     EFFECT = "effect", "Indicator maatschappelijk effect"
     PERFORMANCE = "prestatie", "Prestatie-indicatoren"
+    # The policy indicators of the Regeling beleidsindicatoren, usually one table per
+    # program, at its end rather than under a goal.
+    BBV = "bbv", "Beleidsindicatoren (BBV)"
 
 
 class IndicatorTable(ReportContent, Versioned):
-    """One indicator table under a goal, as the report prints it."""
+    """One indicator table, as the report prints it: under a goal or directly under a program."""
 
+    # Always set: the program a table belongs to, also when it hangs under a goal (then
+    # the goal's program), so "every table of a program" is one filter.
+    program = models.ForeignKey(
+        Program, verbose_name="programma", on_delete=models.CASCADE, related_name="indicator_tables"
+    )
     goal = models.ForeignKey(
-        Goal, verbose_name="doelstelling", on_delete=models.CASCADE, related_name="indicator_tables"
+        Goal,
+        verbose_name="doelstelling",
+        on_delete=models.CASCADE,
+        related_name="indicator_tables",
+        null=True,
+        blank=True,
+        help_text="Leeg: de tabel staat direct onder het programma, zoals de BBV-tabel.",
     )
     kind = models.CharField("soort", max_length=20, choices=IndicatorKind.choices)
     # The source words the budget column "Begroot" in some tables, "Begroting" in others.
@@ -71,15 +88,32 @@ class IndicatorTable(ReportContent, Versioned):
     )
 
     history = HistoricalRecords()
-    report_path = "goal__program__report"
+    report_path = "program__report"
 
     class Meta:
         verbose_name = "indicatortabel"
         verbose_name_plural = "indicatortabellen"
-        ordering = ["goal", "order", "pk"]
+        # The chapter's order: by goal, then the program's own tables (the BBV's) last.
+        ordering = ["program_id", models.F("goal__order").asc(nulls_last=True), "order", "pk"]
 
     def __str__(self) -> str:
+        if self.goal is None:
+            return f"{self.get_kind_display()} bij het programma"
         return f"{self.get_kind_display()} bij doelstelling {self.goal.code}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.goal_id is None or self.program_id is None:
+            return
+        goals = Goal.objects.filter(pk=self.goal_id).values_list("program_id", flat=True)
+        if goals.first() != self.program_id:
+            raise ValidationError({"goal": "Deze doelstelling hoort bij een ander programma."})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A table under a goal is in the goal's program; the caller need not say so twice.
+        if self.goal_id is not None and self.program_id is None:
+            self.program_id = self.goal.program_id
+        super().save(*args, **kwargs)
 
 
 class TableColumn(models.TextChoices):
@@ -138,7 +172,7 @@ class Indicator(ReportContent, Versioned):
     )
 
     history = HistoricalRecords(m2m_fields=[footnotes])
-    report_path = "table__goal__program__report"
+    report_path = "table__program__report"
 
     class Meta:
         verbose_name = "indicator"
@@ -156,8 +190,8 @@ class Indicator(ReportContent, Versioned):
         # Indicator codes are permalinks within a program, across its tables.
         if self.table_id is None:
             return
-        program = IndicatorTable.objects.filter(pk=self.table_id).values("goal__program_id")[:1]
-        clash = Indicator.objects.filter(table__goal__program_id=program, code=self.code)
+        program = IndicatorTable.objects.filter(pk=self.table_id).values("program_id")[:1]
+        clash = Indicator.objects.filter(table__program_id=program, code=self.code)
         if clash.exclude(pk=self.pk).exists():
             raise ValidationError({"code": "Dit programma heeft al een indicator met deze code."})
 
@@ -170,7 +204,7 @@ class IndicatorComponent(ReportContent, Versioned):
     order = models.PositiveSmallIntegerField("volgorde", default=0)
 
     history = HistoricalRecords()
-    report_path = "indicator__table__goal__program__report"
+    report_path = "indicator__table__program__report"
 
     class Meta:
         verbose_name = "onderdeel"
@@ -237,7 +271,7 @@ class IndicatorValue(ReportContent):
 
     objects = IndicatorValueQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[footnotes])
-    report_path = "indicator__table__goal__program__report"
+    report_path = "indicator__table__program__report"
 
     class Meta:
         verbose_name = "waarde"

@@ -36,12 +36,12 @@ def save_indicator_values(
 ) -> Indicator:
     indicator = (
         Indicator.objects.select_for_update()
-        .select_related("table__goal__program__report")
+        .select_related("table__program__report")
         .get(pk=indicator_pk)
     )
     if indicator.version != version:
         raise Conflict(indicator)
-    program = indicator.table.goal.program
+    program = indicator.table.program
     year = program.report.year
     notes = {f.number: f for f in program.footnotes.all()}
     existing = {
@@ -89,24 +89,24 @@ def _correction_note(
     indicator: Indicator, component: IndicatorComponent | None, value: IndicatorValue
 ) -> Footnote | None:
     """A footnote if this previous-year value differs from the one published for that year."""
-    program = indicator.table.goal.program
+    program = indicator.table.program
     published = (
         IndicatorValue.objects.filter(
             indicator__code=indicator.code,
-            indicator__table__goal__program__slug=program.slug,
-            indicator__table__goal__program__report__in=Report.objects.published(),
-            indicator__table__goal__program__report__kind=program.report.kind,
-            indicator__table__goal__program__report__year=value.year,
+            indicator__table__program__slug=program.slug,
+            indicator__table__program__report__in=Report.objects.published(),
+            indicator__table__program__report__kind=program.report.kind,
+            indicator__table__program__report__year=value.year,
             year=value.year,
             kind=ValueKind.REALISATION,
             component__label=component.label if component else None,
         )
-        .select_related("indicator__table__goal__program__report")
+        .select_related("indicator__table__program__report")
         .first()
     )
     if published is None or published.display == value.display:
         return None
-    source = published.indicator.table.goal.program.report
+    source = published.indicator.table.program.report
     part = f" ({component.label})" if component else ""
     text = (
         f"Realisatie {value.year}{part} van indicator {indicator.code} stond verkeerd in "

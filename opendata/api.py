@@ -233,7 +233,9 @@ class Shapes:
             "pagina": self.in_program("programs:activity", program, activity.code),
         }
 
-    def indicator(self, program: Program, goal: Goal, table: pages.TableView, row: Any) -> Json:
+    def indicator(
+        self, program: Program, goal: Goal | None, table: pages.TableView, row: Any
+    ) -> Json:
         indicator: Indicator = row.indicator
         year = program.report.year
         values = []
@@ -256,7 +258,7 @@ class Shapes:
             "verplicht": indicator.mandatory,
             "richting": indicator.direction,
             "bron": indicator.source,
-            "doelstelling": goal.code,
+            "doelstelling": goal.code if goal else None,
             "tabel": table.table.kind,
             "url": self.in_program("api:indicator", program, indicator.code),
             "pagina": self.in_program("programs:indicator", program, indicator.code),
@@ -300,13 +302,8 @@ def _activities(program: Program) -> list[tuple[Goal, Subgoal, Activity]]:
     ]
 
 
-def _indicators(program: Program) -> list[tuple[Goal, pages.TableView, Any]]:
-    return [
-        (view.goal, table, row)
-        for view in pages.goal_views(program)
-        for table in view.effect_tables + view.performance_tables
-        for row in table.rows
-    ]
+def _indicators(program: Program) -> list[tuple[Goal | None, pages.TableView, Any]]:
+    return list(pages.indicator_rows(program))
 
 
 # Views ------------------------------------------------------------------------------------
@@ -591,7 +588,10 @@ def _schemas() -> Json:
                 "verplicht": {"type": "boolean"},
                 "richting": {"type": "string", "enum": list(DirectionChoices.values)},
                 "bron": STRING,
-                "doelstelling": STRING,
+                "doelstelling": {
+                    **_nullable("string"),
+                    "description": "null: de tabel staat direct onder het programma (BBV).",
+                },
                 "tabel": {"type": "string", "enum": list(IndicatorKind.values)},
                 "url": URI,
                 "pagina": URI,

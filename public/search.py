@@ -20,6 +20,7 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.expressions import OrderBy
 from django.urls import reverse
 
 from indicators.models import Indicator
@@ -62,8 +63,9 @@ class _Source:
     program: str  # lookup path from the model to its program
     fields: tuple[tuple[str, str], ...]  # searched fields with their PostgreSQL weight
     has_code: bool
-    order: tuple[str, ...]  # chapter order within a program; must agree with _Item.position
+    order: tuple[str | OrderBy, ...]  # chapter order in a program; agrees with _Item.position
     to_item: Callable[[Any], _Item]
+    related: tuple[str, ...] = ()  # what to_item reads besides the program and report
 
 
 def _permalink(name: str, program: Program, code: str | None = None) -> str:
@@ -139,14 +141,16 @@ def _activity_item(activity: Activity) -> _Item:
 def _indicator_item(indicator: Indicator) -> _Item:
     table = indicator.table
     goal = table.goal
+    # A table directly under the program (the BBV's) follows the goals in the chapter.
+    place = (1, goal.order, goal.pk, 2) if goal is not None else (2,)
     return _Item(
         kind="Indicator",
         code=indicator.code,
         title=indicator.name,
         texts=(indicator.name,),
-        url=_permalink("programs:indicator", goal.program, indicator.code),
-        program=goal.program,
-        position=(1, goal.order, goal.pk, 2, table.order, table.pk, indicator.order, indicator.pk),
+        url=_permalink("programs:indicator", table.program, indicator.code),
+        program=table.program,
+        position=(*place, table.order, table.pk, indicator.order, indicator.pk),
     )
 
 
@@ -194,11 +198,19 @@ _SOURCES = (
     ),
     _Source(
         model=Indicator,
-        program="table__goal__program",
+        program="table__program",
         fields=(("code", "A"), ("name", "A")),
         has_code=True,
-        order=("table__goal__order", "table__goal__pk", "table__order", "table__pk", "order", "pk"),
+        order=(
+            F("table__goal__order").asc(nulls_last=True),
+            F("table__goal__pk").asc(nulls_last=True),
+            "table__order",
+            "table__pk",
+            "order",
+            "pk",
+        ),
         to_item=_indicator_item,
+        related=("table__goal",),
     ),
 )
 
@@ -231,9 +243,9 @@ def _terms(query: str) -> list[str]:
 def _search_source(
     source: _Source, query: str, terms: Sequence[str], reports: models.QuerySet[Report], limit: int
 ) -> list[tuple[tuple[Any, ...], SearchHit]]:
-    rows = source.model._default_manager.select_related(f"{source.program}__report").filter(
-        **{f"{source.program}__report__in": reports}
-    )
+    rows = source.model._default_manager.select_related(
+        f"{source.program}__report", *source.related
+    ).filter(**{f"{source.program}__report__in": reports})
     if connection.vendor == "postgresql":
         rows = _ranked_matches(rows, source, query)
     else:

@@ -162,36 +162,29 @@ def indicator_rows(program: Program, *, include_empty: bool = False) -> list[Row
     """
     year = program.report.year
     rows = []
-    for goal_view in pages.goal_views(program):
-        for table_view in goal_view.effect_tables + goal_view.performance_tables:
-            for row in table_view.rows:
-                indicator = row.indicator
-                head = {
-                    "verslagjaar": year,
-                    "programma": program.slug,
-                    "doelstelling": goal_view.goal.code,
-                    "tabel": table_view.table.kind,
-                    "indicator": indicator.code,
-                    "naam": indicator.name,
-                    "eenheid": indicator.unit or None,
-                    "verplicht": indicator.mandatory,
-                }
-                parts = [(None, row.cells)] + [(c.label, c.cells) for c in row.components]
-                for label, cells in parts:
-                    for column, cell in zip(table_view.columns, cells, strict=True):
-                        if cell is None and not include_empty:
-                            continue
-                        rows.append(
-                            head
-                            | {
-                                "onderdeel": label,
-                                "kolom": column.key.value,
-                                "jaar": year + column.offset,
-                            }
-                            | value_fields(
-                                cell.value if cell else None, cell.footnotes if cell else []
-                            )
-                        )
+    for goal, table_view, row in pages.indicator_rows(program):
+        indicator = row.indicator
+        head = {
+            "verslagjaar": year,
+            "programma": program.slug,
+            # Empty for a table directly under the program (the BBV policy indicators).
+            "doelstelling": goal.code if goal else None,
+            "tabel": table_view.table.kind,
+            "indicator": indicator.code,
+            "naam": indicator.name,
+            "eenheid": indicator.unit or None,
+            "verplicht": indicator.mandatory,
+        }
+        parts = [(None, row.cells)] + [(c.label, c.cells) for c in row.components]
+        for label, cells in parts:
+            for column, cell in zip(table_view.columns, cells, strict=True):
+                if cell is None and not include_empty:
+                    continue
+                rows.append(
+                    head
+                    | {"onderdeel": label, "kolom": column.key.value, "jaar": year + column.offset}
+                    | value_fields(cell.value if cell else None, cell.footnotes if cell else [])
+                )
     return rows
 
 

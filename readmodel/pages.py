@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from cycle.budget import budget_plans
@@ -18,6 +18,7 @@ from diemen_sociaal.lib.values import Assessment, assess
 from indicators.models import (
     Footnote,
     Indicator,
+    IndicatorKind,
     IndicatorTable,
     IndicatorValue,
     TableColumn,
@@ -138,22 +139,36 @@ def _goals(program: Program, goal_filter: dict[str, Any] | None = None) -> list[
     return list(goals)
 
 
+# The anchor word of the tables directly under a program: "tabel-programma-1".
+PROGRAM_TABLES = "programma"
+
+
 def _tables(
-    program: Program, goals: list[Goal], year: int, *, targets_only: bool = False
-) -> dict[int, list[TableView]]:
+    program: Program,
+    goals: list[Goal],
+    year: int,
+    *,
+    targets_only: bool = False,
+    with_program_tables: bool = False,
+) -> dict[int | None, list[TableView]]:
+    """The tables of these goals by goal, and (asked for) the program's own under None."""
     values = IndicatorValue.objects.select_related("component").prefetch_related("footnotes")
     indicators = Indicator.objects.prefetch_related(
         "footnotes", "components", Prefetch("values", queryset=values)
     )
     marks = TableFootnote.objects.select_related("footnote")
-    tables = IndicatorTable.objects.filter(goal__in=[g.pk for g in goals]).prefetch_related(
+    which = Q(goal__in=[g.pk for g in goals])
+    if with_program_tables:
+        which |= Q(program=program, goal__isnull=True)
+    tables = IndicatorTable.objects.filter(which).prefetch_related(
         Prefetch("indicators", queryset=indicators), Prefetch("marks", queryset=marks)
     )
     footnotes = {f.number: f for f in program.footnotes.all()}
     codes = {g.pk: g.code for g in goals}
-    by_goal: dict[int, list[TableView]] = defaultdict(list)
+    by_goal: dict[int | None, list[TableView]] = defaultdict(list)
     for table in tables:
-        anchor = f"tabel-{codes[table.goal_id]}-{table.order}"
+        place = PROGRAM_TABLES if table.goal_id is None else codes[table.goal_id]
+        anchor = f"tabel-{place}-{table.order}"
         view = _table_view(table, year, footnotes, anchor, targets_only=targets_only)
         by_goal[table.goal_id].append(view)
     return by_goal
@@ -232,9 +247,39 @@ def _footnote_numbers(row: IndicatorRow) -> set[int]:
 
 
 def goal_views(program: Program, goal_filter: dict[str, Any] | None = None) -> list[GoalView]:
+    return _views(program, goal_filter)[0]
+
+
+def chapter_views(program: Program) -> tuple[list[GoalView], list[TableView]]:
+    """The goals with their tables, and the tables directly under the program."""
+    return _views(program, None, with_program_tables=True)
+
+
+def indicator_rows(program: Program) -> list[tuple[Goal | None, TableView, IndicatorRow]]:
+    """Every indicator row of a chapter in its order: under the goals, then the program's."""
+    goals, program_tables = chapter_views(program)
+    found: list[tuple[Goal | None, TableView, IndicatorRow]] = [
+        (view.goal, table, row)
+        for view in goals
+        for table in view.effect_tables + view.performance_tables
+        for row in table.rows
+    ]
+    found += [(None, table, row) for table in program_tables for row in table.rows]
+    return found
+
+
+def _views(
+    program: Program, goal_filter: dict[str, Any] | None, *, with_program_tables: bool = False
+) -> tuple[list[GoalView], list[TableView]]:
     goals = _goals(program, goal_filter)
     targets_only = program.report.is_budget
-    tables = _tables(program, goals, program.report.year, targets_only=targets_only)
+    tables = _tables(
+        program,
+        goals,
+        program.report.year,
+        targets_only=targets_only,
+        with_program_tables=with_program_tables,
+    )
     views = []
     for goal in goals:
         goal_tables = tables.get(goal.pk, [])
@@ -246,7 +291,7 @@ def goal_views(program: Program, goal_filter: dict[str, Any] | None = None) -> l
                 performance_tables=[t for t in goal_tables if t.table.kind != "effect"],
             )
         )
-    return views
+    return views, tables.get(None, [])
 
 
 def _budget_context(program: Program) -> dict[str, Any]:
@@ -283,6 +328,11 @@ def chapter_sections(context: dict[str, Any]) -> list[Section]:
             True,  # the goals are the chapter: always there
         ),
         (
+            "indicatoren",
+            _program_tables_title(context["program_tables"]),
+            context["program_tables"],
+        ),
+        (
             "kosten",
             "Wat mag het kosten?" if budget else "Wat heeft het gekost?",
             # The balances are always computed; without a line there is nothing to show.
@@ -298,16 +348,25 @@ def chapter_sections(context: dict[str, Any]) -> list[Section]:
     ]
 
 
+def _program_tables_title(tables: list[TableView]) -> str:
+    """ "Beleidsindicatoren" when the program's own tables are the BBV's, as they usually are."""
+    if tables and all(view.table.kind == IndicatorKind.BBV for view in tables):
+        return "Beleidsindicatoren"
+    return "Indicatoren van het programma"
+
+
 def chapter_context(program: Program) -> dict[str, Any]:
     """Everything of one program chapter, in the source's order."""
     developments = list(program.developments.all())
+    goals, program_tables = chapter_views(program)
     context = {
         **_budget_context(program),
         "report": program.report,
         "program": program,
         "developments": developments,
         "see_also": extensions.development_links(developments),
-        "goals": goal_views(program),
+        "goals": goals,
+        "program_tables": program_tables,
         "cost_rows": _cost_rows(program),
         "carry_overs": list(CarryOver.objects.filter(program=program)),
         "investments": list(Investment.objects.filter(program=program)),
@@ -366,20 +425,20 @@ def indicator_context(program: Program, code: str, user: Any) -> dict[str, Any]:
     same_code = list(
         Indicator.objects.filter(
             code=code,
-            table__goal__program__slug=program.slug,
-            table__goal__program__report__in=reports,
+            table__program__slug=program.slug,
+            table__program__report__in=reports,
         )
-        .select_related("table__goal__program__report")
+        .select_related("table__program__report")
         .prefetch_related("footnotes", "components", Prefetch("values", queryset=values))
-        .order_by("table__goal__program__report__year")
+        .order_by("table__program__report__year")
     )
-    current = next((i for i in same_code if i.table.goal.program_id == program.pk), None)
+    current = next((i for i in same_code if i.table.program_id == program.pk), None)
     if current is None:
         raise Http404("Deze indicator bestaat niet in dit programma.")
     row = _indicator_row(current, program.report.year)
     used = _footnote_numbers(row)
     # Later reports of this program without the code: the indicator was dropped there.
-    last_year = max(i.table.goal.program.report.year for i in same_code)
+    last_year = max(i.table.program.report.year for i in same_code)
     dropped = list(reports.filter(year__gt=last_year, programs__slug=program.slug).order_by("year"))
     return {
         "dropped_in": dropped,
@@ -400,7 +459,7 @@ def _trend(indicators: list[Indicator]) -> list[TrendYear]:
     component_labels: list[str] = []
     for prefer_own in (True, False):
         for indicator in indicators:
-            report = indicator.table.goal.program.report
+            report = indicator.table.program.report
             for value in indicator.values.all():
                 if (value.year == report.year) != prefer_own:
                     continue

@@ -141,7 +141,9 @@ def _indicators(
 ) -> None:
     if not count:
         return
-    table = IndicatorTable.objects.create(goal=goal, kind="prestatie", order=1)
+    table = IndicatorTable.objects.create(
+        program_id=goal.program_id, goal=goal, kind="prestatie", order=1
+    )
     indicators = bulk_create_with_history(
         [
             Indicator(

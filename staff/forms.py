@@ -196,7 +196,7 @@ class IndicatorValuesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.columns = columns
-        program = indicator.table.goal.program
+        program = indicator.table.program
         year = program.report.year
         self.known_footnotes = set(program.footnotes.values_list("number", flat=True))
         stored: dict[tuple[int | None, int, str], IndicatorValue] = {
@@ -259,7 +259,7 @@ class IndicatorValuesForm(forms.Form):
         values of the same indicator and part: text where numbers are, a number without %
         where percentages are, a realisation more than three times larger or smaller than
         the year before."""
-        year = self.indicator.table.goal.program.report.year
+        year = self.indicator.table.program.report.year
         warnings = []
         for cell in self.cells:
             if cell.value is None or cell.value.state == ValueState.NOT_KNOWN:
@@ -437,7 +437,7 @@ class ActivityStructureForm(StructureForm):
 
 class IndicatorTableForm(StructureForm):
     label = "indicatortabel"
-    program_attr = "goal.program"
+    program_attr = "program"
 
     class Meta:
         model = IndicatorTable
@@ -450,7 +450,7 @@ class IndicatorTableForm(StructureForm):
 
 class IndicatorStructureForm(StructureForm):
     label = "indicator"
-    program_attr = "table.goal.program"
+    program_attr = "table.program"
 
     class Meta:
         model = Indicator

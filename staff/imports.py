@@ -504,10 +504,10 @@ class IndicatorValidator(Validator):
     kind = KINDS[INDICATORS]
 
     def load(self) -> None:
-        indicators = Indicator.objects.filter(
-            table__goal__program__report=self.report
-        ).select_related("table__goal")
-        self.indicators = {(i.table.goal.program_id, i.code): i for i in indicators}
+        indicators = Indicator.objects.filter(table__program__report=self.report).select_related(
+            "table__goal"
+        )
+        self.indicators = {(i.table.program_id, i.code): i for i in indicators}
         found = list(self.indicators.values())
         components = IndicatorComponent.objects.filter(indicator__in=found)
         self.components: dict[int, dict[str, IndicatorComponent]] = defaultdict(dict)

@@ -50,6 +50,8 @@ class ItemKind:
     # The kind it hangs under (None: the program itself) and the field that says so.
     parent: str | None
     parent_field: str
+    # May also hang directly under the program (an indicator table: the BBV's does).
+    parent_optional: bool = False
 
     @property
     def program_path(self) -> str:
@@ -77,7 +79,7 @@ KINDS = {
         ),
         ItemKind(
             "tabel", "indicatortabel", "indicatortabellen", IndicatorTable,
-            staff_forms.IndicatorTableForm, "doelstelling", "goal",
+            staff_forms.IndicatorTableForm, "doelstelling", "goal", parent_optional=True,
         ),
         ItemKind(
             "indicator", "indicator", "indicatoren", Indicator,
@@ -140,7 +142,10 @@ def structure(request: HttpRequest, kind: str, year: int, program: str) -> HttpR
             ),
         ),
     )
-    context = {"report": found.report, "program": found, "goals": goals}
+    own_tables = found.indicator_tables.filter(goal__isnull=True).prefetch_related(
+        Prefetch("indicators", queryset=Indicator.objects.annotate(filled=Count("values")))
+    )
+    context = {"report": found.report, "program": found, "goals": goals, "own_tables": own_tables}
     return render(request, "staff/structure.html", context)
 
 
@@ -156,15 +161,27 @@ def add_item(
     """A new item at the end of its parent's list."""
     found = _program(request, kind, year, program)
     item_kind = _kind(soort)
-    if (item_kind.parent is None) != (parent is None):
+    if parent is not None and item_kind.parent is None:
         raise Http404("Onder dit onderdeel hoort dit soort onderdeel niet.")
-    if item_kind.parent is None:
+    if parent is None and item_kind.parent is not None and not item_kind.parent_optional:
+        raise Http404("Dit soort onderdeel hoort onder een ander onderdeel.")
+    place: dict[str, Any] = {"order": 0}
+    if item_kind.model is IndicatorTable:
+        place["program"] = found  # also under a goal: every table names its program
+    if parent is None:
         parent_item: Any = found
+        if item_kind.parent is not None:
+            place[item_kind.parent_field] = None
+        else:
+            place[item_kind.parent_field] = found
     else:
-        parent_item = _item(KINDS[item_kind.parent], found, parent or 0)
-    siblings = item_kind.model._default_manager.filter(**{item_kind.parent_field: parent_item})
-    last = siblings.aggregate(last=models.Max("order"))["last"] or 0
-    instance = item_kind.model(**{item_kind.parent_field: parent_item, "order": last + 1})
+        parent_item = _item(KINDS[item_kind.parent or ""], found, parent)
+        place[item_kind.parent_field] = parent_item
+    siblings = item_kind.model._default_manager.filter(
+        **{key: value for key, value in place.items() if key != "order"}
+    )
+    place["order"] = (siblings.aggregate(last=models.Max("order"))["last"] or 0) + 1
+    instance = item_kind.model(**place)
     form = item_kind.form(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -176,7 +193,7 @@ def add_item(
         "program": found,
         "form": form,
         "kind": item_kind,
-        "parent": parent_item if item_kind.parent else None,
+        "parent": parent_item if parent is not None else None,
         "back": _structure_url(found),
     }
     return render(request, "staff/structure_add.html", context, status=400 if form.errors else 200)
@@ -209,8 +226,9 @@ def move_item(
     item_kind = _kind(soort)
     item = _item(item_kind, found, pk)
     parent_id = getattr(item, f"{item_kind.parent_field}_id")
+    # Within the program: tables directly under it share "no goal" with other programs'.
     siblings = item_kind.model._default_manager.filter(
-        **{f"{item_kind.parent_field}_id": parent_id}
+        **{f"{item_kind.parent_field}_id": parent_id, item_kind.program_path: found}
     )
     services.move_within(siblings, pk=item.pk, up=request.POST.get("richting") == "omhoog")
     return redirect(_structure_url(found, _anchor(item_kind, item)))

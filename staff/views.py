@@ -459,8 +459,8 @@ def edit_indicator(
     found = _program(request, kind, year, program, "programs.edit_policy_content")
     back = _return_url(request, _worklist_url(found))
     indicator = get_object_or_404(
-        Indicator.objects.select_related("table__goal__program__report"),
-        table__goal__program=found,
+        Indicator.objects.select_related("table__program__report"),
+        table__program=found,
         code=code,
     )
     # A budget sets the target of its year; an annual report fills in every column.

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import django_filters
 import django_tables2 as tables
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -99,8 +99,8 @@ def indicators(programs: QuerySet[Program]) -> QuerySet[Indicator]:
         indicator=OuterRef("pk"), year=year, kind=indicator_value_kind(report)
     )
     return (
-        Indicator.objects.filter(table__goal__program__in=programs)
-        .select_related("table__goal__program__report")
+        Indicator.objects.filter(table__program__in=programs)
+        .select_related("table__program__report")
         .annotate(has_value=Exists(realised))
         .annotate(changed=_changed_since(Indicator.history.model, since))
         .annotate(
@@ -110,7 +110,13 @@ def indicators(programs: QuerySet[Program]) -> QuerySet[Indicator]:
                 default=Value(FILLED),
             )
         )
-        .order_by("table__goal__program__order", "table__goal__order", "table__order", "order")
+        .order_by(
+            "table__program__order",
+            # The program's own tables (the BBV's) after its goals, as the chapter has them.
+            F("table__goal__order").asc(nulls_last=True),
+            "table__order",
+            "order",
+        )
     )
 
 
@@ -203,7 +209,7 @@ class IndicatorTable(tables.Table):
     # An indicator's order counts within its table, and a goal can have several tables.
     code = tables.Column(
         verbose_name="Code",
-        order_by=("table__goal__program__order", "table__goal__order", "table__order", "order"),
+        order_by=("table__program__order", "table__goal__order", "table__order", "order"),
     )
     name = tables.Column(verbose_name="Indicator")
     mandatory = tables.BooleanColumn(verbose_name="Verplicht", yesno="ja,nee")
@@ -217,7 +223,7 @@ class IndicatorTable(tables.Table):
         empty_text = "Geen indicatoren gevonden."
 
     def render_code(self, record: Indicator) -> str:
-        program = record.table.goal.program
+        program = record.table.program
         return _edit_link(
             "staff:indicator", record, program, record.code, getattr(self, "request", None)
         )
@@ -245,10 +251,10 @@ def summary(programs: QuerySet[Program]) -> list[dict[str, Any]]:
         indicator=OuterRef("pk"), year=report.year, kind=ValueKind.BUDGET
     )
     inds = {
-        row["table__goal__program"]: row
-        for row in Indicator.objects.filter(table__goal__program__in=programs)
+        row["table__program"]: row
+        for row in Indicator.objects.filter(table__program__in=programs)
         .annotate(has_value=Exists(realised), has_target=Exists(target))
-        .values("table__goal__program")
+        .values("table__program")
         .annotate(
             total=Count("pk"),
             filled=Count("pk", filter=Q(has_value=True)),

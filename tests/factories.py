@@ -39,7 +39,7 @@ def build_program(
                 Activity.objects.create(
                     subgoal=sub, code=f"{g}.{s}.{a}", plan="Plan.", realisation="Gedaan.", order=a
                 )
-        table = IndicatorTable.objects.create(goal=goal, kind="prestatie", order=1)
+        table = IndicatorTable.objects.create(program=program, goal=goal, kind="prestatie", order=1)
         table.footnotes.add(note, through_defaults={"column": "heading"})
         for i in range(1, indicators + 1):
             indicator = Indicator.objects.create(

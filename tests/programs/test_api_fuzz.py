@@ -32,7 +32,7 @@ def _dictionaries() -> dict[str, list[Any]]:
         *Activity.objects.filter(subgoal__goal__program__in=programs).values_list(
             "code", flat=True
         ),
-        *Indicator.objects.filter(table__goal__program__in=programs).values_list("code", flat=True),
+        *Indicator.objects.filter(table__program__in=programs).values_list("code", flat=True),
     }
     return {
         "soort": sorted({r.kind for r in published}),

@@ -48,7 +48,7 @@ def test_the_budget_holds_the_plans_targets_and_primary_budget_of_its_year(
     assert not Activity.objects.filter(subgoal__goal__program__report=budget_2023).exclude(
         realisation=""
     )
-    values = IndicatorValue.objects.filter(indicator__table__goal__program__report=budget_2023)
+    values = IndicatorValue.objects.filter(indicator__table__program__report=budget_2023)
     assert {(v.kind, v.year) for v in values} == {(ValueKind.BUDGET, 2023)}
     lines = BudgetLine.objects.filter(program__report=budget_2023)
     structural = lines.get(label="Structurele lasten")
@@ -174,7 +174,7 @@ def test_the_budget_worklist_asks_for_plans_and_targets(
         subgoal__goal__program__report=concept_budget, code__in=["1.1.1", "1.1.2"]
     ).update(plan="")
     IndicatorValue.objects.filter(
-        indicator__table__goal__program__report=concept_budget,
+        indicator__table__program__report=concept_budget,
         indicator__code="3.1.4",
         kind=ValueKind.BUDGET,
     ).delete()
@@ -208,7 +208,7 @@ def test_policy_staff_write_the_plan_and_the_target_only(
     response = client.post(url, {"begroot__totaal": "1.250", "version": 1})
     assert response.status_code == 302
     values = IndicatorValue.objects.filter(
-        indicator__table__goal__program__report=concept_budget, indicator__code="3.1.4"
+        indicator__table__program__report=concept_budget, indicator__code="3.1.4"
     )
     assert [(v.year, v.kind, v.display) for v in values] == [(2023, ValueKind.BUDGET, "1.250")]
 

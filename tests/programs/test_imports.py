@@ -81,7 +81,7 @@ def structural_expenses(year: int = 2024) -> BudgetLine:
 
 def value_2024(code: str, kind: str = "realisatie", component: str | None = None) -> IndicatorValue:
     return IndicatorValue.objects.get(
-        indicator__table__goal__program__report__year=2024,
+        indicator__table__program__report__year=2024,
         indicator__code=code,
         year=2024,
         kind=kind,
@@ -308,7 +308,7 @@ def test_indicator_values_are_read_with_the_shared_parser(
     preview = upload(client, "indicatoren", content)
     assert "Toevoegen: 5 Wijzigen: 0 Ongewijzigd: 1" in text_of(preview)
     assert not IndicatorValue.objects.filter(
-        indicator__table__goal__program__report=concept_2024, year=2024, kind="realisatie"
+        indicator__table__program__report=concept_2024, year=2024, kind="realisatie"
     ).exists()
     confirm(client, preview)
     assert value_2024("3.1.3").display == "74,1%"
@@ -590,7 +590,7 @@ def test_a_broken_indicator_values_file_shows_every_wrong_cell_and_stores_nothin
         ("11", "verslagjaar", "Verkeerd jaar: deze regel hoort bij 2023, dit is Jaarstukken 2024."),
     ]
     assert not IndicatorValue.objects.filter(
-        indicator__table__goal__program__report=concept_2024, year=2024, kind="realisatie"
+        indicator__table__program__report=concept_2024, year=2024, kind="realisatie"
     ).exists()
 
 
@@ -1038,7 +1038,7 @@ def test_indicator_values_that_fail_halfway_are_all_rolled_back(
     assert len(written) == 2
     assert WRITE_FAILED in text_of(response)
     assert not IndicatorValue.objects.filter(
-        indicator__table__goal__program__report=concept_2024, year=2024, kind="realisatie"
+        indicator__table__program__report=concept_2024, year=2024, kind="realisatie"
     ).exists()
     assert IndicatorValue.history.count() == records
 
@@ -1095,9 +1095,7 @@ def test_what_is_exported_can_be_imported_into_a_new_report_with_the_same_figure
         for kind in ["begroting", "investeringen", "indicatoren"]
     }
     report, _ = load_report(blank_copy_of_2023(), replace=True)
-    assert not IndicatorValue.objects.filter(
-        indicator__table__goal__program__report=report
-    ).exists()
+    assert not IndicatorValue.objects.filter(indicator__table__program__report=report).exists()
     client.force_login(finance)
     url = "/beheer/jaarstukken/2023/import/"
     for kind, content in files.items():
@@ -1189,7 +1187,7 @@ def test_a_template_downloaded_before_a_colleagues_edit_does_not_undo_it(
 def previous_2023(code: str) -> IndicatorValue:
     """The "Realisatie 2023" column of the Jaarstukken 2024."""
     return IndicatorValue.objects.get(
-        indicator__table__goal__program__report__year=2024,
+        indicator__table__program__report__year=2024,
         indicator__code=code,
         year=2023,
         kind="realisatie",

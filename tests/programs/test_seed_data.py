@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 def cell(report: Report, code: str, year: int, kind: str, component: str | None = None) -> str:
     value = IndicatorValue.objects.get(
-        indicator__table__goal__program__report=report,
+        indicator__table__program__report=report,
         indicator__code=code,
         year=year,
         kind=kind,
@@ -39,7 +39,7 @@ def cell(report: Report, code: str, year: int, kind: str, component: str | None 
 
 def marks(report: Report, code: str, year: int, kind: str, component: str | None = None) -> list:
     value = IndicatorValue.objects.get(
-        indicator__table__goal__program__report=report,
+        indicator__table__program__report=report,
         indicator__code=code,
         year=year,
         kind=kind,
@@ -56,7 +56,7 @@ def test_the_2023_chapter_has_every_level_complete(report_2023: Report) -> None:
     assert Subgoal.objects.filter(goal__program=program).count() == 17
     assert Activity.objects.filter(subgoal__goal__program=program).count() == 31
     assert IndicatorTable.objects.filter(goal__program=program).count() == 7
-    indicators = Indicator.objects.filter(table__goal__program=program)
+    indicators = Indicator.objects.filter(table__program=program)
     assert indicators.count() == 44
     assert indicators.filter(table__kind="effect").count() == 1
     assert Footnote.objects.filter(program=program).count() == 16
@@ -78,14 +78,12 @@ def test_every_value_component_and_column_mark_of_both_reports_is_loaded(seeded:
     expected = {2023: (145, 13, 3), 2020: (0, 0, 0)}
     for year, report in seeded.items():
         found = (
-            IndicatorValue.objects.filter(indicator__table__goal__program__report=report).count(),
-            IndicatorComponent.objects.filter(
-                indicator__table__goal__program__report=report
-            ).count(),
-            TableFootnote.objects.filter(table__goal__program__report=report).count(),
+            IndicatorValue.objects.filter(indicator__table__program__report=report).count(),
+            IndicatorComponent.objects.filter(indicator__table__program__report=report).count(),
+            TableFootnote.objects.filter(table__program__report=report).count(),
         )
         assert found == expected[year], year
-    values = IndicatorValue.objects.filter(indicator__table__goal__program__report=seeded[2023])
+    values = IndicatorValue.objects.filter(indicator__table__program__report=seeded[2023])
     assert values.filter(component__isnull=False).count() == 2 * 2 + 3 * 3 + 3 + 5
     assert not values.filter(indicator__code="3.3.3", kind="begroot").exists()
     assert IndicatorTable.objects.filter(goal__program__report=seeded[2020]).count() == 0
@@ -217,7 +215,7 @@ def test_breakdowns_hold_a_value_per_component(report_2023: Report) -> None:
     assert cell(r, "3.1.9", 2023, "begroot") == "5,9%"
     assert cell(r, "6.1.7", 2023, "begroot", "Hulpmiddelen") == "2.500"
     assert cell(r, "6.1.7", 2022, "realisatie") == "NB"
-    labels = Indicator.objects.get(table__goal__program__report=r, code="6.1.3").components
+    labels = Indicator.objects.get(table__program__report=r, code="6.1.3").components
     assert [c.label for c in labels.all()] == [
         "Beschermd Wonen (BW)",
         "Maatschappelijke Opvang (MO)",
@@ -227,7 +225,7 @@ def test_breakdowns_hold_a_value_per_component(report_2023: Report) -> None:
 
 def test_footnotes_sit_on_names_headings_and_columns(report_2023: Report) -> None:
     r = report_2023
-    stadspas = Indicator.objects.get(table__goal__program__report=r, code="3.1.7")
+    stadspas = Indicator.objects.get(table__program__report=r, code="3.1.7")
     assert stadspas.name == "aantal inwoners met Stadspas"
     assert list(stadspas.footnotes.values_list("number", flat=True)) == [5]
     goal5 = IndicatorTable.objects.filter(goal__program__report=r, goal__code="5")
@@ -254,7 +252,7 @@ def test_the_correction_of_a_published_value_is_recorded_as_such(report_2023: Re
 def test_mandatory_indicators_are_flagged_without_the_marker_in_their_name(
     report_2023: Report,
 ) -> None:
-    indicators = Indicator.objects.filter(table__goal__program__report=report_2023)
+    indicators = Indicator.objects.filter(table__program__report=report_2023)
     assert not indicators.filter(name__icontains="verplicht").exists()
     assert indicators.get(code="3.1.1").mandatory
     assert not indicators.get(code="3.1.2").mandatory

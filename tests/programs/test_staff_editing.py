@@ -279,7 +279,7 @@ def test_breakdowns_and_not_known_values_can_be_entered(
         indicator__code="5.3.1",
         year=2024,
         kind="realisatie",
-        indicator__table__goal__program__report__year=2024,
+        indicator__table__program__report__year=2024,
     )
     shown = {(v.component.label if v.component else None): v.display for v in values}
     assert shown == {None: "N.n.b.", "Roken": "16%", "Alcohol": "10%", "Drugs": "NB"}
@@ -638,7 +638,7 @@ def test_two_indicator_forms_opened_at_once_the_second_save_sees_both_values(
     assert re.search(r"Begroting 2024 — Totaal 54 55 ", text)
     # Nothing of mine stored.
     values = IndicatorValue.objects.filter(
-        indicator__code="4.2.3", indicator__table__goal__program__report__year=2024, year=2024
+        indicator__code="4.2.3", indicator__table__program__report__year=2024, year=2024
     )
     assert {v.kind: v.display for v in values} == {"realisatie": "61", "begroot": "54"}
     assert Footnote.objects.filter(program__report__year=2024).count() == notes_before
@@ -712,7 +712,7 @@ def test_a_value_that_looks_like_a_typing_error_is_saved_only_when_confirmed(
     assert "Klopt dit? Het lijkt op een tikfout:" in text and warning in text
     assert f'value="{typed}"' in response.content.decode().replace("&#x27;", "'")  # kept
     values = IndicatorValue.objects.filter(
-        indicator__code=code, indicator__table__goal__program__report__year=2024, year=2024
+        indicator__code=code, indicator__table__program__report__year=2024, year=2024
     )
     assert not values.filter(kind="realisatie").exists()
 

@@ -274,7 +274,7 @@ def test_the_structure_page_needs_the_same_queries_whatever_the_size(staff: Clie
 
 def indicator_2024(code: str) -> Indicator:
     return Indicator.objects.get(
-        table__goal__program__report__year=2024, table__goal__program__slug="sociaal", code=code
+        table__program__report__year=2024, table__program__slug="sociaal", code=code
     )
 
 

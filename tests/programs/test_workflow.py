@@ -104,9 +104,9 @@ def test_a_new_year_copies_the_structure_and_starts_realisations_empty(
     assert activities.count() == 31
     assert not activities.exclude(realisation="").exists()
     assert activities.get(code="4.2.3").plan.startswith("Inzetten van mentoraats-")
-    indicators = Indicator.objects.filter(table__goal__program__report=concept_2024)
+    indicators = Indicator.objects.filter(table__program__report=concept_2024)
     assert indicators.count() == 44
-    values = IndicatorValue.objects.filter(indicator__table__goal__program__report=concept_2024)
+    values = IndicatorValue.objects.filter(indicator__table__program__report=concept_2024)
     assert not values.filter(year=2024, kind="realisatie").exists()
     # Last year's realisations are carried into "Realisatie 2023". Without an adopted
     # Programmabegroting 2024 nobody set a 2024 target: none is invented from 2023's.
@@ -160,9 +160,9 @@ def test_a_new_year_follows_the_adopted_budget_of_that_year(
 ) -> None:
     budget = start_new_year(source=budget_2023)  # Programmabegroting 2024
     assert budget.kind == "programmabegroting" and budget.year == 2024
-    values = IndicatorValue.objects.filter(indicator__table__goal__program__report=budget)
+    values = IndicatorValue.objects.filter(indicator__table__program__report=budget)
     assert not values.exists()  # a budget's targets are set anew every year
-    indicator = Indicator.objects.get(table__goal__program__report=budget, code="3.1.4")
+    indicator = Indicator.objects.get(table__program__report=budget, code="3.1.4")
     target = IndicatorValue(indicator=indicator, year=2024, kind="begroot")
     target.set_value(parse_value("420"))
     target.save()
@@ -176,11 +176,11 @@ def test_a_new_year_follows_the_adopted_budget_of_that_year(
 
     annual = start_new_year(source=report_2023)
     assert annual.structure_from == budget and annual.started_from == report_2023
-    values = IndicatorValue.objects.filter(indicator__table__goal__program__report=annual)
+    values = IndicatorValue.objects.filter(indicator__table__program__report=annual)
     assert values.get(indicator__code="3.1.4", year=2024, kind="begroot").display == "420"
     assert values.filter(year=2024, kind="begroot").count() == 1  # only what the budget set
     assert values.get(indicator__code="3.1.3", year=2023, kind="realisatie").display == "73,6%"
-    assert Indicator.objects.filter(table__goal__program__report=annual, code="7.1.1").exists()
+    assert Indicator.objects.filter(table__program__report=annual, code="7.1.1").exists()
     line = BudgetLine.objects.get(program__report=annual, nature="structureel", kind="lasten")
     assert (line.rekening_vorig, line.begroting_primitief) == (-24_273_000, -25_000_000)
 
@@ -208,7 +208,7 @@ def test_correcting_a_published_value_adds_a_footnote_naming_the_report(
     }
     assert client.post(url, data).status_code == 302
     value = IndicatorValue.objects.get(
-        indicator__table__goal__program__report=concept_2024,
+        indicator__table__program__report=concept_2024,
         indicator__code="3.1.4",
         year=2023,
         kind="realisatie",
