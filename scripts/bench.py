@@ -51,38 +51,19 @@ def setup_database() -> None:
     VAR.mkdir(exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{DB}{suffix}").unlink(missing_ok=True)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    quiet = {"stdout": subprocess.DEVNULL, "check": True}
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], **quiet)
-    subprocess.run([*manage, "load_seed"], **quiet)
-    subprocess.run([*manage, "load_policy_seed"], **quiet)
-    subprocess.run([*manage, "create_demo_users"], **quiet)
+    _manage("migrate", "--noinput", "-v0")
+    _manage("load_seed")
+    _manage("load_policy_seed")
+    _manage("create_demo_users")
     # Half the size, one year: does the whole-report PDF grow linearly with its pages?
+    _manage("generate_municipality", "--programs", "5", "--years", "2", "--first-year", "2030")
+    _manage("generate_municipality", "--programs", "10", "--years", "8", "--first-year", "2010")
+
+
+def _manage(*args: str) -> None:
+    """A management command in a process of its own, quiet unless it fails."""
     subprocess.run(
-        [
-            *manage,
-            "generate_municipality",
-            "--programs",
-            "5",
-            "--years",
-            "2",
-            "--first-year",
-            "2030",
-        ],
-        **quiet,
-    )
-    subprocess.run(
-        [
-            *manage,
-            "generate_municipality",
-            "--programs",
-            "10",
-            "--years",
-            "8",
-            "--first-year",
-            "2010",
-        ],
-        **quiet,
+        [sys.executable, str(ROOT / "manage.py"), *args], stdout=subprocess.DEVNULL, check=True
     )
 
 
@@ -464,9 +445,18 @@ def child_import() -> dict[str, Any]:
     programs = list(report.programs.values_list("slug", flat=True))
     header = ["verslagjaar", "programma", "aard", "soort", "omschrijving"]
     header += ["rekening_vorig", "begroting_primitief", "begroting_totaal", "rekening"]
-    rows = [
-        [2017, programs[n % len(programs)], "incidenteel", "lasten", f"Importregel {n:05d}"]
-        + [-1000 * (n % 97), -1000 * (n % 89), -1000 * (n % 83), -1000 * (n % 79)]
+    rows: list[list[str | int]] = [
+        [
+            2017,
+            programs[n % len(programs)],
+            "incidenteel",
+            "lasten",
+            f"Importregel {n:05d}",
+            -1000 * (n % 97),
+            -1000 * (n % 89),
+            -1000 * (n % 83),
+            -1000 * (n % 79),
+        ]
         for n in range(10_000)
     ]
     content = spreadsheets.csv_bytes(header, rows)
@@ -550,12 +540,12 @@ def main() -> None:
 
 
 def write_report(
-    seed: list,
-    scale: list,
-    http: dict | None,
-    pdfs: list,
-    imported: dict,
-    bombs: list,
+    seed: list[tuple[str, float, float, int]],
+    scale: list[tuple[str, float, float, int]],
+    http: dict[str, Any] | None,
+    pdfs: list[tuple[str, dict[str, Any]]],
+    imported: dict[str, Any],
+    bombs: list[tuple[str, dict[str, Any]]],
     peak: float,
 ) -> None:
     import django
@@ -654,14 +644,14 @@ def write_report(
             f"| {name} | {row['seconds']:.2f} | {row['pages']} | {per_page:.0f} | "
             f"{row['peak_mb']:.0f} | {worker} |"
         )
-    rows = dict(pdfs)
+    pdf_rows = dict(pdfs)
     whole, bare = (
-        rows.get("whole report, 10 programs"),
-        rows.get("bare WeasyPrint, same HTML as 10 programs"),
+        pdf_rows.get("whole report, 10 programs"),
+        pdf_rows.get("bare WeasyPrint, same HTML as 10 programs"),
     )
-    chapter = rows.get("chapter 2023 (seed)")
+    chapter = pdf_rows.get("chapter 2023 (seed)")
     if whole and bare and chapter:
-        per_page = {key: row["seconds"] / row["pages"] for key, row in rows.items()}
+        per_page = {key: row["seconds"] / row["pages"] for key, row in pdf_rows.items()}
         lines += [
             "",
             f"Whole report against one piece: {bare['seconds'] / whole['seconds']:.2f} times "

@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.test import override_settings
+from pytest_django import DjangoDbBlocker, Settings
 
 from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
 from programs.models import Report, ReportKind
@@ -109,7 +110,7 @@ def _fast_password_hasher() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
     with django_db_blocker.unblock():
         for year in SEED_REPORTS:
             _seed_report(year)
@@ -208,7 +209,7 @@ def _empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _pdf_roots(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _pdf_roots(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> None:
     """PDFs a test makes go to a fresh directory, never to the project's var/."""
     root = tmp_path_factory.mktemp("pdfs")
     settings.PUBLICATION_ROOT = root / "publications"

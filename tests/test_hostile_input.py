@@ -19,6 +19,7 @@ from diemen_sociaal.lib.dutch import DutchNumberError, format_number, parse_numb
 from diemen_sociaal.lib.values import InvalidValue, Value, ValueState, format_value, parse_value
 from indicators.models import Indicator
 from programs.models import Report
+from tests.client import ClientResponse
 
 PURE = hypothesis_settings(max_examples=200, deadline=None)
 VIEWS = hypothesis_settings(
@@ -206,7 +207,7 @@ PUBLIC_PAGES = [
 ]
 
 
-def _assert_safe(response: object, payloads: list[str]) -> None:
+def _assert_safe(response: ClientResponse, payloads: list[str]) -> None:
     """No 500, and no payload with markup echoed as it was sent.
 
     A payload that every page holds anyway ("<", "<a") proves nothing: it is compared with

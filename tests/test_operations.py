@@ -435,13 +435,14 @@ def scratch_postgres(tmp_path: Path) -> Iterator[str]:
 
     db = settings.DATABASES["default"]
     name = f"diemen_backup_{uuid.uuid4().hex[:8]}"
-    params = {
-        "host": db.get("HOST") or None,
-        "port": db.get("PORT") or None,
-        "user": db.get("USER") or None,
-        "password": db.get("PASSWORD") or None,
-    }
-    admin = psycopg.connect(dbname="postgres", autocommit=True, **params)
+    admin = psycopg.connect(
+        dbname="postgres",
+        autocommit=True,
+        host=db.get("HOST") or None,
+        port=db.get("PORT") or None,
+        user=db.get("USER") or None,
+        password=db.get("PASSWORD") or None,
+    )
     admin.execute(f'CREATE DATABASE "{name}"')
     try:
         user = db.get("USER") or ""

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from django.conf import settings
@@ -23,6 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.urls import include, path
 from django.utils import timezone
+from pytest_django import Settings
 
 from diemen_sociaal.ops import client_ip
 from programs.models import Report
@@ -184,7 +185,7 @@ def test_production_settings_are_strict() -> None:
     }
 
 
-def test_passwords_are_hashed_with_argon2(db: None, settings: object) -> None:
+def test_passwords_are_hashed_with_argon2(db: None, settings: Settings) -> None:
     # The suite hashes with a fast hasher (conftest); the project's own setting is checked here.
     from diemen_sociaal import settings as project_settings
 
@@ -263,7 +264,8 @@ def test_public_and_staff_pages_need_no_inline_script_or_style(signed_in: Client
     for url in pages:
         html = signed_in.get(url).content.decode()
         for pattern in (INLINE_SCRIPT, INLINE_STYLE, STYLE_ATTRIBUTE, EVENT_HANDLER):
-            assert not pattern.search(html), f"{url}: {pattern.search(html)[0]}"
+            found = pattern.search(html)
+            assert not found, f"{url}: {found[0]}"
 
 
 def test_the_admin_puts_the_nonce_on_each_of_its_inline_tags(
@@ -275,6 +277,7 @@ def test_the_admin_puts_the_nonce_on_each_of_its_inline_tags(
     client = Client()
     client.force_login(administrator)
     program = report_2023.programs.first()
+    assert program is not None
     for url in (
         "/admin/",
         "/admin/programs/report/",
@@ -316,6 +319,7 @@ def test_the_admin_and_the_site_work_under_the_policy(
     report = report_2023
     User.objects.create_superuser("beheerder", password=PASSWORD)
     program = start_new_year(source=report).programs.first()  # a draft: its inlines can grow
+    assert program is not None
     context = browser.new_context(locale="nl-NL")
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
@@ -377,7 +381,9 @@ def test_a_staff_session_ends_after_a_working_day_or_with_the_browser(
 
 
 def _message(html: str) -> str:
-    return re.search(r'role="alert"><p class="utrecht-paragraph">([^<]+)<', html)[1]
+    match = re.search(r'role="alert"><p class="utrecht-paragraph">([^<]+)<', html)
+    assert match
+    return match[1]
 
 
 def test_an_unknown_user_and_a_wrong_password_get_the_same_answer(
@@ -486,19 +492,19 @@ def test_staff_pages_are_never_stored_by_a_proxy(signed_in: Client) -> None:
 LEAK = "geheime-technische-details"
 
 
-def _boom(request: HttpRequest) -> None:
+def _boom(request: HttpRequest) -> NoReturn:
     raise RuntimeError(LEAK)
 
 
-def _forbidden(request: HttpRequest) -> None:
+def _forbidden(request: HttpRequest) -> NoReturn:
     raise PermissionDenied
 
 
-def _bad(request: HttpRequest) -> None:
+def _bad(request: HttpRequest) -> NoReturn:
     raise SuspiciousOperation(LEAK)
 
 
-def _missing(request: HttpRequest) -> None:
+def _missing(request: HttpRequest) -> NoReturn:
     raise Http404(LEAK)
 
 

@@ -251,9 +251,11 @@ def _routes(extra: dict[str, Any]) -> list[Route]:
 @pytest.fixture
 def routes(concept_2024: Report) -> list[Route]:
     line = BudgetLine.objects.filter(program__report=concept_2024, program__slug="sociaal").first()
+    assert line is not None
     program = concept_2024.programs.get(slug="sociaal")
     section = program.developments.first() or program.developments.create(title="Nieuw", body="")
     goal = program.goals.first()
+    assert goal is not None
     structure = {
         f"staff:structure-{page}:{param}": value
         for page in ("add", "add-under", "edit", "move", "remove", "renumber")

@@ -5,9 +5,17 @@ chromium package and axe-core from npm, and this test points at both.
 """
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings
+
+if TYPE_CHECKING:
+    # For the annotations only: Playwright is loaded when a browser starts (tests/browser.py).
+    from playwright.sync_api import Browser, Page
+    from pytest_django.live_server_helper import LiveServer
+
+    from programs.models import Report
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -38,7 +46,7 @@ PAGES = [
 ]
 
 
-def _violations(page: object) -> list[str]:
+def _violations(page: "Page") -> list[str]:
     # Evaluated, not added as a <script> tag: the Content-Security-Policy refuses inline scripts.
     assert AXE.exists(), "axe-core is missing: run `make test`, which runs npm ci"
     page.evaluate(AXE.read_text())
@@ -54,7 +62,11 @@ def _violations(page: object) -> list[str]:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1280, 375])
 def test_public_pages_have_no_wcag_violations(
-    live_server: object, browser: object, width: int, seeded: object, budget_2023: object
+    live_server: "LiveServer",
+    browser: "Browser",
+    width: int,
+    seeded: dict[int, "Report"],
+    budget_2023: "Report",
 ) -> None:
     from policy.seed import load_all
 
@@ -64,6 +76,7 @@ def test_public_pages_have_no_wcag_violations(
     found = {}
     for path in PAGES:
         response = page.goto(live_server.url + path)
+        assert response is not None, path
         assert response.status == 200, path
         problems = _violations(page)
         if problems:
@@ -74,7 +87,7 @@ def test_public_pages_have_no_wcag_violations(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_skip_link_and_keyboard_reach_the_content(
-    live_server: object, browser: object, report_2023: object
+    live_server: "LiveServer", browser: "Browser", report_2023: "Report"
 ) -> None:
     page = browser.new_page()
     page.goto(live_server.url + "/jaarstukken/2023/sociaal/")
@@ -117,7 +130,7 @@ STAFF_PAGES = {
 
 @pytest.mark.django_db(transaction=True)
 def test_staff_pages_have_no_wcag_violations(
-    live_server: object, browser: object, report_2023: object
+    live_server: "LiveServer", browser: "Browser", report_2023: "Report"
 ) -> None:
     from readmodel.demo import create_demo_users, start_demo_year
 
@@ -134,6 +147,7 @@ def test_staff_pages_have_no_wcag_violations(
         page.wait_for_url("**/beheer/")
         for path in paths:
             response = page.goto(live_server.url + path)
+            assert response is not None, path
             assert response.status == 200, path
             problems = _violations(page)
             if problems:
@@ -154,7 +168,7 @@ def test_staff_pages_have_no_wcag_violations(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_pdf_job_page_is_accessible_and_follows_the_job(
-    live_server: object, browser: object, tmp_path: Path, report_2023: object
+    live_server: "LiveServer", browser: "Browser", tmp_path: Path, report_2023: "Report"
 ) -> None:
     """The progress page passes axe, and its script shows the download once the job is done."""
     from django.utils import timezone

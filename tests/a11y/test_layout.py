@@ -4,9 +4,18 @@ Same set-up as test_axe.py: Playwright cannot download browsers here, so it driv
 chromium package that the project's set-up installs.
 """
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-PHONE = {"width": 375, "height": 812}
+if TYPE_CHECKING:
+    # For the annotations only: Playwright is loaded when a browser starts (tests/browser.py).
+    from playwright.sync_api import Browser, Page, ViewportSize
+    from pytest_django.live_server_helper import LiveServer
+
+    from programs.models import Report
+
+PHONE: "ViewportSize" = {"width": 375, "height": 812}
 CHAPTER = "/jaarstukken/2023/sociaal/"
 
 PHONE_PAGES = [
@@ -40,13 +49,13 @@ HIDDEN_ON_PAPER = [
 ]
 
 
-def _display(page: object, selector: str) -> str:
+def _display(page: "Page", selector: str) -> str:
     return page.eval_on_selector(selector, "(el) => getComputedStyle(el).display")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_on_a_phone_no_page_is_wider_than_the_screen(
-    live_server: object, browser: object, report_2023: object
+    live_server: "LiveServer", browser: "Browser", report_2023: "Report"
 ) -> None:
     context = browser.new_context(viewport=PHONE, locale="nl-NL")
     page = context.new_page()
@@ -54,6 +63,7 @@ def test_on_a_phone_no_page_is_wider_than_the_screen(
     tables_scroll = False
     for path in PHONE_PAGES:
         response = page.goto(live_server.url + path)
+        assert response is not None, path
         assert response.status == 200, path
         assert page.evaluate("window.innerWidth") == PHONE["width"]
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
@@ -74,11 +84,12 @@ def test_on_a_phone_no_page_is_wider_than_the_screen(
 
 @pytest.mark.django_db(transaction=True)
 def test_printing_leaves_out_what_makes_no_sense_on_paper(
-    live_server: object, browser: object, report_2023: object
+    live_server: "LiveServer", browser: "Browser", report_2023: "Report"
 ) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
     page = context.new_page()
     response = page.goto(live_server.url + CHAPTER)
+    assert response is not None
     assert response.status == 200
     # On screen all of it is there: the staff login sits in the footer.
     login = page.get_by_role("link", name="Inloggen voor medewerkers")

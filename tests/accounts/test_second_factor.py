@@ -10,9 +10,11 @@ from django.test import Client, override_settings
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django import Settings
 
 from accounts.policy import must_have_second_factor
 from accounts.views import PENDING
+from tests.client import ClientResponse
 from tests.test_security import _production
 
 PASSWORD = "geheim-wachtwoord-1"  # noqa: S105 - the fixtures' test password
@@ -34,7 +36,7 @@ def app_code(device: TOTPDevice, offset: int = 0) -> str:
     return f"{totp.token():06d}"
 
 
-def sign_in(client: Client, user: User, follow: bool = False) -> object:
+def sign_in(client: Client, user: User, follow: bool = False) -> ClientResponse:
     return client.post(
         LOGIN, {"username": user.username, "password": PASSWORD, "next": "/beheer/"}, follow=follow
     )
@@ -45,7 +47,9 @@ def set_up_app(client: Client, user: User) -> tuple[TOTPDevice, list[str]]:
     assert sign_in(client, user)["Location"] == SETUP
     page = client.get(SETUP).content.decode()
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    secret = re.search(r'<code class="totp-secret">([A-Z2-7 ]+)</code>', page)[1]
+    found = re.search(r'<code class="totp-secret">([A-Z2-7 ]+)</code>', page)
+    assert found
+    secret = found[1]
     assert secret.replace(" ", "") == base64.b32encode(device.bin_key).decode()
     assert "<svg" in page and "QR-code voor uw authenticator-app" in page
     shown = client.post(SETUP, {"code": app_code(device)}).content.decode()
@@ -227,7 +231,7 @@ def test_a_session_without_the_required_second_factor_is_ended(administrator: Us
 
 @pytest.mark.django_db
 @required
-def test_the_second_step_must_follow_the_password_soon(finance: User, settings: object) -> None:
+def test_the_second_step_must_follow_the_password_soon(finance: User, settings: Settings) -> None:
     _device, codes = set_up_app(Client(), finance)
     client = Client()
     sign_in(client, finance)

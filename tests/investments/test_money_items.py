@@ -9,13 +9,14 @@ from django.test import Client
 
 from investments.models import BudgetLine, CarryOver, Investment
 from programs.models import Report, ReportStatus
+from tests.client import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
 MONEY = "/beheer/jaarstukken/2024/sociaal/financien/"
 
 
-def text_of(response) -> str:  # noqa: ANN001
+def text_of(response: ClientResponse) -> str:
     return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split()))
 
 

@@ -21,6 +21,7 @@ from policy.models import (
 from policy.seed import load_all
 from programs.models import DevelopmentSection, Report, ReportStatus
 from readmodel.demo import ensure_role_groups
+from tests.client import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def policy(report_2023: Report) -> Report:
     return report_2023
 
 
-def text(response: object) -> str:
+def text(response: ClientResponse) -> str:
     """The page as a reader sees it: tags out, white space folded."""
     html = response.content.decode()
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
@@ -53,6 +54,7 @@ def test_the_seed_holds_seeds_001_and_004(policy: Report) -> None:
     assert [t.letter for t in note.themes.all()] == ["A", "B", "C"]
     decision = CouncilDocument.objects.get(kind="raadsbesluit")
     assert (decision.college_date, decision.council_date) == (date(2024, 2, 13), date(2024, 4, 25))
+    assert decision.responds_to is not None
     assert decision.responds_to.kind == "raadsvoorstel"
     assert [p.text for p in decision.decision_points.all()] == [
         "Kennis te nemen van de (tussen)evaluatie Samen Diemen 2020-2023",

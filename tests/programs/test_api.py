@@ -113,7 +113,7 @@ def test_the_description_is_openapi_3_1_and_covers_every_api_url(openapi: dict) 
 
 
 def test_every_api_response_matches_the_openapi_description(
-    client: Client, seeded: dict, budget_2023: Report, openapi: dict
+    client: Client, seeded: dict[int, Report], budget_2023: Report, openapi: dict
 ) -> None:
     """Follow every link from the entrance, through reports of both kinds, and check each
     answer against the description."""
@@ -138,7 +138,9 @@ def test_every_api_response_matches_the_openapi_description(
         assert f"{BASE}{PROGRAM}activiteiten/{activity.code}/" in seen
 
 
-def test_errors_match_the_description_too(client: Client, seeded: dict, openapi: dict) -> None:
+def test_errors_match_the_description_too(
+    client: Client, seeded: dict[int, Report], openapi: dict
+) -> None:
     for url in [
         "/api/jaarstukken/2019/",
         PROGRAM + "indicatoren/9.9.9/",

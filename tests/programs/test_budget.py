@@ -218,6 +218,7 @@ def test_finance_writes_the_budget_of_a_line_and_an_adopted_budget_is_frozen(
 ) -> None:
     client.force_login(finance)
     line = BudgetLine.objects.filter(program__report=concept_budget).first()
+    assert line is not None
     url = STAFF + f"sociaal/begrotingsregel/{line.pk}/"
     form = client.get(url).content.decode()
     assert 'name="begroting_primitief"' in form and 'name="rekening"' not in form

@@ -9,11 +9,12 @@ from django.test import Client
 
 from indicators.models import Indicator
 from programs.models import Goal, Program, ProgramAssignment, Report, Subgoal
+from tests.client import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
 
-def text_of(response) -> str:  # noqa: ANN001
+def text_of(response: ClientResponse) -> str:
     return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split()))
 
 

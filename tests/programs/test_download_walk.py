@@ -91,6 +91,7 @@ def test_every_download_of_every_published_report_answers_for_both_kinds(
             for table in ("indicatoren", "begroting", "investeringen"):
                 assert f"{chapter}data.csv?tabel={table}" in downloads, chapter
     budget = downloads["/programmabegroting/2023/sociaal/data.json"]
+    assert isinstance(budget, dict)
     targets = [v for v in budget["indicatoren"] if v["indicator"] == "3.1.4"]
     assert [(v["kolom"], v["jaar"], v["waarde"]) for v in targets] == [("begroot", 2023, "400")]
 

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_print_css_names_the_fonts_that_are_checked() -> None:
     css = (Path(settings.BASE_DIR) / "static" / "css" / "print.css").read_text()
-    families = re.search(r"font-family:\s*([^;]+);", css)[1]
+    found = re.search(r"font-family:\s*([^;]+);", css)
+    assert found
+    families = found[1]
     named = [f.strip().strip('"') for f in families.split(",")]
     assert tuple(named[: len(PDF_FONTS)]) == PDF_FONTS
 

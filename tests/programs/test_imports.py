@@ -5,6 +5,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Sequence
 from unittest import mock
 
 import openpyxl
@@ -14,12 +15,15 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.test import Client
+from pytest_django.live_server_helper import LiveServer
 
 from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
-from indicators.models import IndicatorValue
+from indicators.models import Indicator, IndicatorValue
+from indicators.services import CellInput
 from investments.models import BudgetLine, Investment
 from programs.models import FrozenReportError, Report, ReportStatus
 from staff import imports
+from tests.client import ClientResponse
 from tests.lib import test_xlsx_bounds as xlsx_bounds_test
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +42,7 @@ BUDGET_HEADER = [
 ]
 
 
-def text_of(response) -> str:  # noqa: ANN001
+def text_of(response: ClientResponse) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
@@ -49,7 +53,7 @@ def dutch_csv(rows: list[list[str]], encoding: str = "utf-8-sig") -> bytes:
     return out.getvalue().encode(encoding)
 
 
-def xlsx(rows: list[list[object]], title: str = "Blad1") -> bytes:
+def xlsx(rows: Sequence[Sequence[object]], title: str = "Blad1") -> bytes:
     workbook = openpyxl.Workbook()
     workbook.active.title = title
     for row in rows:
@@ -59,17 +63,19 @@ def xlsx(rows: list[list[object]], title: str = "Blad1") -> bytes:
     return out.getvalue()
 
 
-def upload(client: Client, kind: str, content: bytes, name: str = "bestand.csv", url: str = IMPORT):  # noqa: ANN201
+def upload(
+    client: Client, kind: str, content: bytes, name: str = "bestand.csv", url: str = IMPORT
+) -> ClientResponse:
     return client.post(url, {"soort": kind, "bestand": SimpleUploadedFile(name, content)})
 
 
-def token_of(response) -> str:  # noqa: ANN001
+def token_of(response: ClientResponse) -> str:
     match = re.search(r'name="token" value="([^"]+)"', response.content.decode())
     assert match, "the preview offers no confirmation"
     return match[1]
 
 
-def confirm(client: Client, preview, url: str = IMPORT):  # noqa: ANN001, ANN201
+def confirm(client: Client, preview: ClientResponse, url: str = IMPORT) -> ClientResponse:
     return client.post(url, {"token": token_of(preview)}, follow=True)
 
 
@@ -322,7 +328,7 @@ def test_indicator_values_are_read_with_the_shared_parser(
 # Broken files ------------------------------------------------------------------------------
 
 
-def error_rows(response) -> list[tuple[str, str, str]]:  # noqa: ANN001
+def error_rows(response: ClientResponse) -> list[tuple[str, str, str]]:
     html = response.content.decode()
     table = html[html.index("Fouten in het bestand") :]
     cells = re.findall(
@@ -333,7 +339,7 @@ def error_rows(response) -> list[tuple[str, str, str]]:  # noqa: ANN001
     return [(row, column, re.sub(r"&#x27;|&#39;", "'", message)) for row, column, message in cells]
 
 
-def assert_nothing_stored(response, before: int) -> None:  # noqa: ANN001
+def assert_nothing_stored(response: ClientResponse, before: int) -> None:
     assert response.status_code == 400
     assert 'name="token"' not in response.content.decode()
     assert "Er wordt niets opgeslagen" in text_of(response)
@@ -1026,11 +1032,15 @@ def test_indicator_values_that_fail_halfway_are_all_rolled_back(
     original = imports.save_indicator_values
     written: list[int] = []
 
-    def failing_on_the_third_indicator(**kwargs: object) -> object:
+    def failing_on_the_third_indicator(
+        *, indicator_pk: int, version: int, cells: list[CellInput], new_footnote: str = ""
+    ) -> Indicator:
         if len(written) == 2:
             raise OperationalError("database is locked")
-        written.append(kwargs["indicator_pk"])
-        return original(**kwargs)
+        written.append(indicator_pk)
+        return original(
+            indicator_pk=indicator_pk, version=version, cells=cells, new_footnote=new_footnote
+        )
 
     monkeypatch.setattr(imports, "save_indicator_values", failing_on_the_third_indicator)
     response = confirm(client, preview)
@@ -1119,8 +1129,8 @@ def test_what_is_exported_can_be_imported_into_a_new_report_with_the_same_figure
 
 @pytest.mark.django_db(transaction=True)
 def test_the_import_pages_have_no_wcag_violations(
-    live_server, finance: User, concept_2024: Report
-) -> None:  # noqa: ANN001
+    live_server: LiveServer, finance: User, concept_2024: Report
+) -> None:
     """The form, a preview with changes and a preview with errors, checked by axe-core."""
     pytest.importorskip("playwright")
     from tests.a11y.test_axe import _violations

@@ -34,6 +34,7 @@ def test_a_code_of_another_shape_is_refused_in_dutch_for_every_numbered_item(
     concept_2024: Report, code: str
 ) -> None:
     goal = Goal.objects.filter(program__report=concept_2024).first()
+    assert goal is not None
     subgoal = Subgoal.objects.filter(goal=goal).first()
     items = [
         Goal(program=goal.program, code=code, title="Een doel"),
@@ -47,7 +48,9 @@ def test_a_code_of_another_shape_is_refused_in_dutch_for_every_numbered_item(
         assert DUTCH in str(refused.value.message_dict["code"]), type(item).__name__
 
 
-def test_every_code_of_the_seed_has_the_shape(seeded: dict, budget_2023: Report) -> None:
+def test_every_code_of_the_seed_has_the_shape(
+    seeded: dict[int, Report], budget_2023: Report
+) -> None:
     for model in (Goal, Subgoal, Activity, Indicator):
         for item in model.objects.all():
             item.clean_fields(exclude=[f.name for f in model._meta.fields if f.name != "code"])

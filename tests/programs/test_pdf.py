@@ -12,7 +12,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
+from pypdf.generic import Destination, DictionaryObject
+from pytest_django import Settings
 
 from indicators.models import IndicatorValue
 from programs.models import Activity, Report, ReportStatus
@@ -40,7 +42,7 @@ _rendered: dict[str, bytes] = {}
 
 
 @pytest.fixture(autouse=True)
-def publications(settings: object, tmp_path: Path) -> Path:
+def publications(settings: Settings, tmp_path: Path) -> Path:
     """Stored PDFs go to a fresh directory, never to the project's var/."""
     root = tmp_path / "publications"
     settings.PUBLICATION_ROOT = root
@@ -62,7 +64,7 @@ def staff_client(client: Client, staff_reader: User) -> Client:
     return client
 
 
-def text(page: object) -> str:
+def text(page: PageObject) -> str:
     """A page's text with white space folded, so wrapped lines read as one."""
     return " ".join(page.extract_text().split())
 
@@ -139,7 +141,9 @@ def test_the_cover_names_the_report_the_municipality_and_the_version(chapter: Pd
 
 def test_the_table_of_contents_gives_the_page_where_each_goal_begins(chapter: PdfReader) -> None:
     page_texts = texts(chapter)
-    toc = " ".join(page_texts[1 : chapter.get_destination_page_number(chapter.outline[1])])
+    first_chapter = chapter.outline[1]
+    assert isinstance(first_chapter, Destination)
+    toc = " ".join(page_texts[1 : chapter.get_destination_page_number(first_chapter)])
     assert toc.startswith("Inhoud")
     listed = toc_entries(toc, ["Belangrijke ontwikkelingen", *GOALS, "Wat heeft het gekost?"])
     for heading in GOALS:
@@ -169,6 +173,7 @@ def test_bookmarks_lead_to_the_chapter_its_sections_and_its_goals(chapter: PdfRe
     titles = [item.title for item in outline if not isinstance(item, list)]
     assert titles == ["Inhoud", "Programma Sociaal"]
     sections = outline[2]
+    assert isinstance(sections, list)
     section_titles = [item.title for item in sections if not isinstance(item, list)]
     assert section_titles == [
         "Belangrijke ontwikkelingen",
@@ -178,19 +183,26 @@ def test_bookmarks_lead_to_the_chapter_its_sections_and_its_goals(chapter: PdfRe
         "Investeringen",
     ]
     goals = sections[2]
-    assert [g.title.split(".")[0] for g in goals] == ["1", "2", "3", "4", "5", "6"]
+    assert isinstance(goals, list)
+    assert [str(g.title).split(".")[0] for g in goals] == ["1", "2", "3", "4", "5", "6"]
     page_texts = texts(chapter)
     for goal, heading in zip(goals, GOALS, strict=True):
+        assert isinstance(goal, Destination)
         page = chapter.get_destination_page_number(goal)
+        assert page is not None
         assert heading in page_texts[page], heading
 
 
 def test_the_pdf_carries_title_author_and_language_and_is_tagged(chapter: PdfReader) -> None:
+    assert chapter.metadata is not None
     assert chapter.metadata.title == "Jaarstukken 2023 — Sociaal"
     assert chapter.metadata.author == "Gemeente Diemen"
     root = chapter.trailer["/Root"]
+    assert isinstance(root, DictionaryObject)
     assert root["/Lang"] == "nl"
-    assert bool(root["/MarkInfo"]["/Marked"])
+    mark_info = root["/MarkInfo"]
+    assert isinstance(mark_info, DictionaryObject)
+    assert bool(mark_info["/Marked"])
     assert "/StructTreeRoot" in root
 
 
@@ -263,6 +275,7 @@ def test_the_whole_report_holds_every_chapter_with_its_own_page_numbers(
     filename, mime, content = pdf.render_report_pdf(report_2023)
     assert (filename, mime) == ("jaarstukken-2023.pdf", "application/pdf")
     reader = PdfReader(io.BytesIO(content))
+    assert reader.metadata is not None
     assert reader.metadata.title == "Jaarstukken 2023"
     assert [i.title for i in reader.outline if not isinstance(i, list)] == [
         "Inhoud",
@@ -270,7 +283,9 @@ def test_the_whole_report_holds_every_chapter_with_its_own_page_numbers(
         "Programma Groot",
     ]
     page_texts = texts(reader)
-    toc = " ".join(page_texts[1 : reader.get_destination_page_number(reader.outline[1])])
+    first_chapter = reader.outline[1]
+    assert isinstance(first_chapter, Destination)
+    toc = " ".join(page_texts[1 : reader.get_destination_page_number(first_chapter)])
     # The second chapter's goals 1 and 2 link to its own headings, not to Sociaal's
     # goals with the same codes.
     listed = toc_entries(toc, ["Programma Groot", "1. Doel 1", "2. Doel 2"])
@@ -385,12 +400,12 @@ def test_a_reader_who_asks_during_the_layout_is_told_to_ask_again(
 
 
 def test_a_change_to_an_offered_report_makes_its_next_chapter_pdf_anew(
-    client: Client, report_2023: Report, monkeypatch: pytest.MonkeyPatch, settings: object
+    client: Client, report_2023: Report, monkeypatch: pytest.MonkeyPatch, settings: Settings
 ) -> None:
     _offer(report_2023)
     layout = CountingLayout()
     monkeypatch.setattr(pdf.pdf_worker, "lay_out", layout)
-    folder = Path(settings.PDF_JOB_ROOT) / "aangeboden" / "jaarstukken-2023"  # type: ignore[attr-defined]
+    folder = Path(settings.PDF_JOB_ROOT) / "aangeboden" / "jaarstukken-2023"
 
     assert client.get(CHAPTER_PDF).content == b"%PDF-1.7 layout 1"
     assert client.get(CHAPTER_PDF).content == b"%PDF-1.7 layout 1"  # the same file, shared
@@ -398,6 +413,7 @@ def test_a_change_to_an_offered_report_makes_its_next_chapter_pdf_anew(
     assert [p.name for p in folder.iterdir()] == [f"v{first}"]
 
     activity = Activity.objects.filter(subgoal__goal__program__report=report_2023).first()
+    assert activity is not None
     activity.realisation += " Aangevuld."
     activity.save()
     assert Report.objects.get(pk=report_2023.pk).content_version == first + 1
@@ -412,9 +428,11 @@ def test_every_change_in_a_report_counts_its_content_version(concept_2024: Repor
 
     before = version()
     activity = Activity.objects.filter(subgoal__goal__program__report=concept_2024).first()
+    assert activity is not None
     activity.save()
     assert version() == before + 1
     value = IndicatorValue.objects.filter(indicator__table__program__report=concept_2024).first()
+    assert value is not None
     value.delete()
     assert version() == before + 2
     # A stale copy of the report, saved, cannot set the count back.

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 from pypdf import PdfReader
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from programs.models import Activity, PdfJob, PdfJobStatus, Report, ReportStatus
 from programs.services import change_status
@@ -66,7 +67,9 @@ def staff_client(client: Client, staff_reader: User) -> Client:
 
 @pytest.mark.django_db
 def test_an_adopted_report_is_made_in_the_background_then_served_as_stored(
-    client: Client, report_2023: Report, django_capture_on_commit_callbacks: object
+    client: Client,
+    report_2023: Report,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(REPORT_PDF)
@@ -103,7 +106,7 @@ def test_an_adopted_report_is_made_in_the_background_then_served_as_stored(
 
 @pytest.mark.django_db
 def test_adoption_starts_the_pdf_before_anyone_asks(
-    report_2023: Report, django_capture_on_commit_callbacks: object
+    report_2023: Report, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     Report.objects.filter(pk=report_2023.pk).update(status=ReportStatus.OFFERED, adopted_on=None)
     report_2023.refresh_from_db()
@@ -117,7 +120,9 @@ def test_adoption_starts_the_pdf_before_anyone_asks(
 
 @pytest.mark.django_db
 def test_staff_make_a_draft_pdf_on_request_and_never_two_at_once(
-    staff_client: Client, report_2023: Report, django_capture_on_commit_callbacks: object
+    staff_client: Client,
+    report_2023: Report,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     make_draft(report_2023)
     page = staff_client.get(DRAFT_PDF)
@@ -167,7 +172,7 @@ def test_drafts_and_their_jobs_stay_hidden_from_anonymous_readers(
 
 @pytest.mark.django_db
 def test_readers_of_an_offered_report_share_one_pdf_per_content_version(
-    report_2023: Report, django_capture_on_commit_callbacks: object
+    report_2023: Report, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     Report.objects.filter(pk=report_2023.pk).update(status=ReportStatus.OFFERED, adopted_on=None)
     readers = [Client(), Client()]
@@ -187,6 +192,7 @@ def test_readers_of_an_offered_report_share_one_pdf_per_content_version(
     assert readers[1].get(REPORT_PDF).content == shared.content
     # Any change to the report makes the next reader's copy anew.
     activity = Activity.objects.filter(subgoal__goal__program__report=report_2023).first()
+    assert activity is not None
     activity.realisation += " Bijgewerkt."
     activity.save()
     assert "Maak de PDF" in readers[1].get(REPORT_PDF).content.decode()
@@ -204,7 +210,7 @@ def test_a_failed_job_says_why_and_can_be_retried(
     staff_client: Client,
     report_2023: Report,
     monkeypatch: pytest.MonkeyPatch,
-    django_capture_on_commit_callbacks: object,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     make_draft(report_2023)
 
@@ -252,7 +258,9 @@ def test_anonymous_readers_see_no_technical_detail_of_a_failure(
 
 @pytest.mark.django_db
 def test_a_job_whose_worker_fell_silent_is_queued_again_then_failed_after_its_last_attempt(
-    client: Client, report_2023: Report, django_capture_on_commit_callbacks: object
+    client: Client,
+    report_2023: Report,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     from django_tasks_db.models import DBTaskResult
 
@@ -334,7 +342,7 @@ def _database_url() -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_halfway_leaves_no_file_and_the_job_can_be_retried(
-    client: Client, tmp_path: Path, settings: object, report_2023: Report
+    client: Client, tmp_path: Path, settings: Settings, report_2023: Report
 ) -> None:
     """A real `db_worker` process, killed with SIGKILL while it lays out the pages."""
     report = report_2023
@@ -407,7 +415,7 @@ def test_a_worker_waits_out_a_locked_database_and_finishes_the_job(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
-    settings: object,
+    settings: Settings,
     report_2023: Report,
 ) -> None:
     """A backup or a long import holds SQLite's write lock longer than the busy timeout."""
@@ -472,7 +480,7 @@ def test_a_job_taken_by_one_worker_is_not_made_again_by_another(
     staff_client: Client,
     report_2023: Report,
     monkeypatch: pytest.MonkeyPatch,
-    django_capture_on_commit_callbacks: object,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     """Workers on several hosts share one queue in the database; a job runs once."""
     make_draft(report_2023)

@@ -11,6 +11,7 @@ import re
 import pikepdf
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import Destination
 
 from programs.models import Report, ReportStatus
 from publishing import pdf, pdf_merge
@@ -42,6 +43,13 @@ def page_texts(content: bytes) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages]
 
 
+def page_number(reader: PdfReader, destination: Destination) -> int:
+    """The page (counted from 0) a bookmark or link leads to."""
+    number = reader.get_destination_page_number(destination)
+    assert number is not None, destination.title
+    return number
+
+
 def test_every_page_says_its_place_in_the_whole_report(whole: bytes) -> None:
     texts = page_texts(whole)
     total = len(texts)
@@ -55,7 +63,9 @@ def test_every_page_says_its_place_in_the_whole_report(whole: bytes) -> None:
 def test_the_contents_give_the_page_where_each_chapter_and_goal_begins(whole: bytes) -> None:
     reader = PdfReader(io.BytesIO(whole))
     texts = page_texts(whole)
-    first_chapter = reader.get_destination_page_number(reader.outline[1])
+    chapter_one = reader.outline[1]
+    assert isinstance(chapter_one, Destination)
+    first_chapter = reader.get_destination_page_number(chapter_one)
     toc = " ".join(texts[1:first_chapter])
     listed = {}
     for title in CHAPTERS:
@@ -64,7 +74,7 @@ def test_the_contents_give_the_page_where_each_chapter_and_goal_begins(whole: by
         listed[title] = int(match.group(1))
     # The bookmarks are made from the chapters' own headings, so they are the reference.
     bookmarked = {
-        item.title: reader.get_destination_page_number(item) + 1
+        item.title: page_number(reader, item) + 1
         for item in reader.outline
         if not isinstance(item, list)
     }
@@ -91,11 +101,15 @@ def test_the_contents_link_to_the_pages_they_name(whole: bytes) -> None:
     for target in targets:
         # Every link lands in a chapter, never on a stand-in in the contents.
         page = destinations[target]
+        assert page is not None, target
         assert page >= 2, target
         assert f"pagina {page + 1} van" in texts[page]
     groot = destinations["groot-doelstelling-2"]
+    assert groot is not None
     assert "2. Doel 2" in texts[groot]
-    assert destinations["klein-hoofdstuk"] > destinations["groot-hoofdstuk"]
+    klein_chapter, groot_chapter = destinations["klein-hoofdstuk"], destinations["groot-hoofdstuk"]
+    assert klein_chapter is not None and groot_chapter is not None
+    assert klein_chapter > groot_chapter
 
 
 def test_the_joined_pdf_keeps_one_structure_tree(whole: bytes) -> None:
@@ -136,10 +150,11 @@ def test_page_numbers_are_marked_as_pagination_artifacts(whole: bytes) -> None:
     with pikepdf.open(io.BytesIO(whole)) as document:
         page = document.pages[5]
         operators = pikepdf.parse_content_stream(page)
+        # Each instruction is (operands, operator); the stubs type these two attributes, not unpacking.
         artifacts = [
-            operands
-            for operands, operator in operators
-            if str(operator) == "BDC" and operands[0] == "/Artifact"
+            instruction.operands
+            for instruction in operators
+            if str(instruction.operator) == "BDC" and instruction.operands[0] == "/Artifact"
         ]
         assert any(operands[1].get("/Type") == "/Pagination" for operands in artifacts)
 

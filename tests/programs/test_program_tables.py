@@ -10,6 +10,7 @@ from django.test import Client
 from cycle.new_year import start_new_year
 from indicators.models import Indicator, IndicatorTable
 from programs.models import Report, ReportStatus
+from tests.client import ClientResponse
 from tests.programs.test_exports import csv_rows
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ BUILD = STAFF + "opbouw/"
 CHAPTER = "/jaarstukken/2024/sociaal/"
 
 
-def text_of(response) -> str:  # noqa: ANN001
+def text_of(response: ClientResponse) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 

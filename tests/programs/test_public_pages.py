@@ -29,7 +29,9 @@ def text_of(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
-def test_the_start_page_lists_the_published_reports(client: Client, seeded: dict) -> None:
+def test_the_start_page_lists_the_published_reports(
+    client: Client, seeded: dict[int, Report]
+) -> None:
     html = page(client, "/")
     assert "Jaarstukken 2023" in html and "Jaarstukken 2020" in html
     assert "Vastgesteld door Raad op 27 juni 2024" in html
@@ -161,7 +163,7 @@ def test_the_investments_explain_their_status_codes_and_show_the_free_room(
     assert list(rows) == ["760117", "760123", "760124"]
 
 
-def test_the_2020_chapter_reads_as_in_the_source(client: Client, seeded: dict) -> None:
+def test_the_2020_chapter_reads_as_in_the_source(client: Client, seeded: dict[int, Report]) -> None:
     html = page(client, "/jaarstukken/2020/sociaal/")
     text = text_of(html)
     assert "Jaarstukken 2020 · Vastgesteld door Raad" in text
@@ -348,7 +350,7 @@ def test_staff_see_drafts_marked_as_draft(
     assert "Concept</strong> — deze versie" in page(client, "/jaarstukken/2024/sociaal/")
 
 
-def test_every_public_page_has_one_h1(client: Client, seeded: dict) -> None:
+def test_every_public_page_has_one_h1(client: Client, seeded: dict[int, Report]) -> None:
     urls = [
         "/",
         "/zoeken/",

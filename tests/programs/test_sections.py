@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import Client
 from pypdf import PdfReader
+from pypdf.generic import Destination
 
 from programs.models import Program, Report
 from publishing import pdf
@@ -27,7 +28,9 @@ def web_anchors(html: str) -> tuple[list[str], list[str]]:
 def pdf_anchors(program: Program) -> list[str]:
     """The section anchors the PDF's contents link to, without the chapter's prefix."""
     reader = PdfReader(io.BytesIO(pdf.render_chapter_pdf(program)[2]))
-    contents_end = reader.get_destination_page_number(reader.outline[1])
+    first_chapter = reader.outline[1]
+    assert isinstance(first_chapter, Destination)
+    contents_end = reader.get_destination_page_number(first_chapter)
     names = []
     for page in reader.pages[1:contents_end]:
         for annotation in page.get("/Annots", []):

@@ -5,10 +5,12 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from pytest_django import Settings
 
 from indicators.models import Footnote, IndicatorValue
 from investments.models import BudgetLine, Investment
 from programs.models import Activity, DevelopmentSection, Report
+from tests.client import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +22,7 @@ def as_user(client: Client, user: User) -> Client:
     return client
 
 
-def text_of(response) -> str:  # noqa: ANN001
+def text_of(response: ClientResponse) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
@@ -148,6 +150,7 @@ def test_the_controller_runs_the_cycle_and_the_griffie_records_the_adoption_neit
     client: Client, controller: User, administrator: User, concept_2024: Report
 ) -> None:
     line = BudgetLine.objects.filter(program__report__year=2024).first()
+    assert line is not None
     url = "/beheer/jaarstukken/2024/status/"
     for user in (controller, administrator):
         as_user(client, user)
@@ -377,6 +380,7 @@ def test_an_adopted_report_refuses_every_edit(
     ).realisation.startswith("In 2023")
     as_user(client, finance)
     line = BudgetLine.objects.filter(program__report=report_2023).first()
+    assert line is not None
     assert (
         client.get(f"/beheer/jaarstukken/2023/sociaal/begrotingsregel/{line.pk}/").status_code
         == 403
@@ -450,7 +454,7 @@ def test_the_money_page_reads_the_budget_lines_once(
     assert "Structurele lasten" in response.content.decode()
 
 
-def history_lines(response) -> list[str]:  # noqa: ANN001
+def history_lines(response: ClientResponse) -> list[str]:
     """The lines of "Geschiedenis van de waarden", as text."""
     html = response.content.decode().split("Geschiedenis van de waarden", 1)[1]
     html = html.split("</ol>", 1)[0]
@@ -549,6 +553,7 @@ def test_a_budget_line_of_a_reopened_2023_is_refused_the_same_way(
     Report.objects.filter(pk=report_2023.pk).update(status="concept", adopted_on=None)
     as_user(client, finance)
     line = BudgetLine.objects.filter(program__report=report_2023).first()
+    assert line is not None
     before = BudgetLine.objects.filter(pk=line.pk).values().get()
     response = client.post(
         f"/beheer/jaarstukken/2023/sociaal/begrotingsregel/{line.pk}/",
@@ -567,7 +572,7 @@ def test_a_development_section_refuses_what_the_model_refuses_in_dutch(
     client.post(BASE + "ontwikkelingen/", {"title": "Eerste", "body": "Een."})
     section = DevelopmentSection.objects.get(program__report__year=2024)
     url = BASE + f"ontwikkeling/{section.pk}/"
-    refused = [
+    refused: list[tuple[dict[str, str | int], str, str]] = [
         ({"title": "Eerste", "body": "", "order": 1}, "body", "Dit veld is verplicht."),
         (
             {"title": "T" * 301, "body": "Een.", "order": 1},
@@ -613,8 +618,10 @@ def test_two_indicator_forms_opened_at_once_the_second_save_sees_both_values(
     url = BASE + "indicator/4.2.3/"
     # Both open the form; it carries the version they opened it at.
     version = re.compile(r'name="version" value="(\d+)"')
-    mine_opened = version.search(client.get(url).content.decode())[1]
-    theirs_opened = version.search(colleague.get(url).content.decode())[1]
+    mine = version.search(client.get(url).content.decode())
+    theirs = version.search(colleague.get(url).content.decode())
+    assert mine and theirs
+    mine_opened, theirs_opened = mine[1], theirs[1]
     assert mine_opened == theirs_opened == "1"
     base = {"realisatie_vorig__totaal": "62", "begroot__totaal": "54"}
     response = colleague.post(url, {**base, "version": 1, "realisatie__totaal": "61"})
@@ -666,8 +673,8 @@ def test_the_conflict_page_of_a_budget_offers_only_the_target_again(
 
 
 def test_a_text_longer_than_the_maximum_is_refused_with_the_text_kept_in_the_form(
-    client: Client, policy_officer: User, concept_2024: Report, settings
-) -> None:  # noqa: ANN001
+    client: Client, policy_officer: User, concept_2024: Report, settings: Settings
+) -> None:
     as_user(client, policy_officer)
     url = BASE + "activiteit/4.2.3/"
     assert "Hoogstens 20.000 tekens." in text_of(client.get(url))

@@ -36,6 +36,7 @@ def users(
 
 def test_each_role_gets_exactly_its_own_pages(users: list[User], concept_2024: Report) -> None:
     line = BudgetLine.objects.filter(program__report=concept_2024).first()
+    assert line is not None
     clients = []
     for user in users:
         client = Client()

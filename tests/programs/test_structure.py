@@ -10,13 +10,14 @@ from django.test.utils import CaptureQueriesContext
 
 from indicators.models import Indicator, IndicatorTable, IndicatorValue
 from programs.models import Activity, Goal, Report, ReportStatus, Subgoal
+from tests.client import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/beheer/jaarstukken/2024/sociaal/opbouw/"
 
 
-def text_of(response) -> str:  # noqa: ANN001
+def text_of(response: ClientResponse) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 

@@ -15,11 +15,12 @@ from indicators.models import Footnote, Indicator, IndicatorValue
 from investments.models import BudgetLine, Investment
 from programs.models import Activity, DevelopmentSection, Report
 from programs.services import StatusChangeRefused, change_status
+from tests.client import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
 
-def text_of(response) -> str:  # noqa: ANN001
+def text_of(response: ClientResponse) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 

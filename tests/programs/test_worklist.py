@@ -10,6 +10,7 @@ from django.test import Client
 
 from programs import services
 from programs.models import Activity, Report
+from tests.client import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ WORKLIST = "/beheer/jaarstukken/2024/werklijst/"
 BASE = "/beheer/jaarstukken/2024/sociaal/"
 
 
-def section(response, heading: str) -> str:  # noqa: ANN001
+def section(response: ClientResponse, heading: str) -> str:
     """The HTML of the table under the heading "Activiteiten" or "Indicatoren"."""
     page = response.content.decode()
     start = page.index(f">{heading}</h2>")
@@ -25,15 +26,15 @@ def section(response, heading: str) -> str:  # noqa: ANN001
     return page[start : end if end != -1 else None]
 
 
-def activity_codes(response) -> list[str]:  # noqa: ANN001
+def activity_codes(response: ClientResponse) -> list[str]:
     return re.findall(r"/activiteit/([\d.]+)/", section(response, "Activiteiten"))
 
 
-def indicator_codes(response) -> list[str]:  # noqa: ANN001
+def indicator_codes(response: ClientResponse) -> list[str]:
     return re.findall(r"/indicator/([\d.]+)/", section(response, "Indicatoren"))
 
 
-def edit_link(response, kind: str, code: str) -> str:  # noqa: ANN001
+def edit_link(response: ClientResponse, kind: str, code: str) -> str:
     """The href of the edit link of one row, as the browser would follow it."""
     match = re.search(rf'href="([^"]*/{kind}/{re.escape(code)}/[^"]*)"', response.content.decode())
     assert match, f"no edit link for {kind} {code}"
