@@ -140,6 +140,8 @@ def _carry_realisations(program: Program, realised: Realised, year: int) -> None
                 indicator=indicator, component=part, year=year, kind=ValueKind.REALISATION
             )
             value.set_value(found.as_value())
+            # "776,8 (over 2022)" stays the 2022 figure in the next year's report too.
+            value.period_year, value.source = found.period_year, found.source
             value.save()
 
 
@@ -252,4 +254,5 @@ def _copy_indicator(ind: Indicator, table: IndicatorTable, values: ValueRule) ->
             kind=place[1],
         )
         copy.set_value(value.as_value())
+        copy.period_year, copy.source = value.period_year, value.source
         copy.save()

@@ -240,9 +240,13 @@ def _load_cell(
                 raise SeedError(f"{indicator.code}: unknown component {label!r}")
             _load_cell(indicator, components[label], components, sub, year, kind, footnotes)
         return
-    raw, marks = (cell["value"], cell.get("footnotes")) if isinstance(cell, dict) else (cell, [])
+    details = cell if isinstance(cell, dict) else {"value": cell}
+    raw, marks = details["value"], details.get("footnotes")
     value = IndicatorValue(indicator=indicator, component=component, year=year, kind=kind)
     value.set_value(parse_value(str(raw)))
+    # The year the figure is about when the source says it is not the column's year.
+    value.period_year = details.get("period_year")
+    value.source = details.get("source") or ""
     _saved(value)
     value.footnotes.set(_footnotes(footnotes, marks))
 

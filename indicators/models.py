@@ -268,6 +268,12 @@ class IndicatorValue(ReportContent):
     footnotes = models.ManyToManyField(
         Footnote, verbose_name="voetnoten", blank=True, related_name="values"
     )
+    # The year the figure is about, when it is not the column's: a "Realisatie 2023" that
+    # is the 2022 figure because 2023's is not yet published. Such a figure is shown with
+    # its year and never judged against the 2023 target.
+    period_year = models.PositiveSmallIntegerField("cijfer over jaar", null=True, blank=True)
+    # Where this figure comes from, when not the indicator's source (CBS, LISA, ...).
+    source = models.CharField("bron van dit cijfer", max_length=200, blank=True)
 
     objects = IndicatorValueQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[footnotes])
@@ -331,3 +337,8 @@ class IndicatorValue(ReportContent):
     @property
     def display(self) -> str:
         return format_value(self.as_value())
+
+    @property
+    def other_year(self) -> int | None:
+        """The year the figure is about, when that is not its column's year."""
+        return self.period_year if self.period_year and self.period_year != self.year else None

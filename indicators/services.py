@@ -28,6 +28,10 @@ class CellInput:
     component_id: int | None
     value: Value | None  # None: the cell is empty
     footnotes: tuple[int, ...] = ()
+    # The year the figure is about when not the column's, and its own source; the form
+    # and the import pass what is stored when the user did not change them.
+    period_year: int | None = None
+    source: str = ""
 
 
 @transaction.atomic
@@ -60,8 +64,15 @@ def save_indicator_values(
         value = stored or IndicatorValue(
             indicator=indicator, component_id=cell.component_id, year=key[1], kind=kind
         )
-        changed = stored is None or stored.display != format_value(cell.value)
+        # Only a year that differs from the column's is kept: the same year says nothing.
+        period_year = cell.period_year if cell.period_year != key[1] else None
+        changed = (
+            stored is None
+            or stored.display != format_value(cell.value)
+            or (stored.period_year, stored.source) != (period_year, cell.source)
+        )
         value.set_value(cell.value)
+        value.period_year, value.source = period_year, cell.source
         if changed:
             value.full_clean()
             value.save()

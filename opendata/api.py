@@ -249,7 +249,7 @@ class Shapes:
                             "kolom": column.key.value,
                             "jaar": year + column.offset,
                         }
-                        | datarows.value_fields(cell.value, cell.footnotes)
+                        | datarows.value_fields(cell.value, cell.footnotes, indicator.source)
                     )
         return {
             "code": indicator.code,
@@ -620,6 +620,17 @@ def _schemas() -> Json:
                 },
                 "waarde": {"type": "string", "description": "Zoals het verslag de waarde toont."},
                 "voetnoten": {"type": "array", "items": INTEGER},
+                "over_jaar": {
+                    "type": ["integer", "null"],
+                    "description": "Het jaar waarover het cijfer gaat, als dat niet ‘jaar’ is "
+                    "(het cijfer van 2022 in de kolom van 2023, omdat dat van 2023 nog niet "
+                    "bekend is). Zo'n cijfer wordt niet met de streefwaarde vergeleken.",
+                },
+                "bron": {
+                    "type": ["string", "null"],
+                    "description": "Waar het cijfer vandaan komt: de eigen bron van het cijfer, "
+                    "anders die van de indicator.",
+                },
             }
         ),
         "Begrotingsregel": _object(

@@ -131,13 +131,18 @@ def indicator(request: HttpRequest, kind: str, year: int, program: str, code: st
 
 def _trend_chart(context: dict) -> str:
     """The realisations over the years as SVG, or "" when fewer than two are numbers."""
+    # A figure about another year (2022's, standing in the 2023 column) is no point of 2023.
+    shown = [
+        item.realisation if item.realisation and not item.realisation.value.other_year else None
+        for item in context["trend"]
+    ]
     points = [
         TrendPoint(
             label=str(item.year),
-            value=item.realisation.value.number if item.realisation else None,
-            display=item.realisation.display if item.realisation else "",
+            value=cell.value.number if cell else None,
+            display=cell.display if cell else "",
         )
-        for item in context["trend"]
+        for item, cell in zip(context["trend"], shown, strict=True)
     ]
     if sum(1 for p in points if p.value is not None) < 2:
         return ""

@@ -50,6 +50,9 @@ VALUE_COLUMNS = (
     "markering",
     "waarde",
     "voetnoten",
+    # The year the figure is about when not the column's ("jaar"), and where it is from.
+    "over_jaar",
+    "bron",
 )
 COLUMNS: dict[str, tuple[str, ...]] = {
     INDICATORS: (
@@ -133,8 +136,13 @@ def exact(number: Decimal | None, decimals: int) -> Decimal | None:
     return number.quantize(Decimal(1).scaleb(-decimals))
 
 
-def value_fields(value: IndicatorValue | None, footnotes: list[int]) -> Row:
-    """The value columns of one cell; all empty for a cell without a value."""
+def value_fields(
+    value: IndicatorValue | None, footnotes: list[int], indicator_source: str = ""
+) -> Row:
+    """The value columns of one cell; all empty for a cell without a value.
+
+    The source is the figure's own, else the indicator's.
+    """
     if value is None:
         return dict.fromkeys(VALUE_COLUMNS) | {"waarde": "", "voetnoten": []}
     parts = value.as_value()
@@ -151,6 +159,8 @@ def value_fields(value: IndicatorValue | None, footnotes: list[int]) -> Row:
         "markering": parts.text if parts.state == ValueState.NOT_KNOWN else None,
         "waarde": value.display,
         "voetnoten": footnotes,
+        "over_jaar": value.other_year,
+        "bron": value.source or indicator_source or None,
     }
 
 
@@ -183,7 +193,11 @@ def indicator_rows(program: Program, *, include_empty: bool = False) -> list[Row
                 rows.append(
                     head
                     | {"onderdeel": label, "kolom": column.key.value, "jaar": year + column.offset}
-                    | value_fields(cell.value if cell else None, cell.footnotes if cell else [])
+                    | value_fields(
+                        cell.value if cell else None,
+                        cell.footnotes if cell else [],
+                        indicator.source,
+                    )
                 )
     return rows
 

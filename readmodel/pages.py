@@ -115,7 +115,7 @@ class GoalView:
 
     @property
     def unknown(self) -> int:
-        return self.count(Assessment.UNKNOWN)
+        return self.count(Assessment.UNKNOWN) + self.count(Assessment.OTHER_PERIOD)
 
 
 def get_program(kind: str, year: int, slug: str, *, user: Any) -> Program:
@@ -227,16 +227,20 @@ def _indicator_row(indicator: Indicator, year: int) -> IndicatorRow:
 
     whole = row_cells(None)
     budget, actual = whole[1], whole[2]
+    if actual is not None and actual.value.other_year:
+        assessment = Assessment.OTHER_PERIOD
+    else:
+        assessment = assess(
+            budget.value.as_value() if budget else None,
+            actual.value.as_value() if actual else None,
+            indicator.direction,
+        )
     return IndicatorRow(
         indicator=indicator,
         cells=whole,
         components=[ComponentRow(c.label, row_cells(c.pk)) for c in indicator.components.all()],
         footnotes=sorted(f.number for f in indicator.footnotes.all()),
-        assessment=assess(
-            budget.value.as_value() if budget else None,
-            actual.value.as_value() if actual else None,
-            indicator.direction,
-        ),
+        assessment=assessment,
     )
 
 
@@ -448,8 +452,22 @@ def indicator_context(program: Program, code: str, user: Any) -> dict[str, Any]:
         "goal": current.table.goal,
         "row": row,
         "footnotes": [f for f in program.footnotes.all() if f.number in used],
+        "figure_sources": _figure_sources(row, program.report.year),
         "trend": _trend(same_code),
     }
+
+
+def _figure_sources(row: IndicatorRow, year: int) -> list[str]:
+    """ "Realisatie 2023 (Roken): CBS" for each figure with a source of its own."""
+    budget_label = row.indicator.table.budget_label
+    found = []
+    parts = [("", row.cells)] + [(f" ({c.label})", c.cells) for c in row.components]
+    for part, cells in parts:
+        for (_, offset, kind), cell in zip(COLUMNS, cells, strict=True):
+            if cell is not None and cell.value.source:
+                word = "Realisatie" if kind == ValueKind.REALISATION else budget_label
+                found.append(f"{word} {year + offset}{part}: {cell.value.source}")
+    return found
 
 
 def _trend(indicators: list[Indicator]) -> list[TrendYear]:

@@ -203,7 +203,8 @@ class IndicatorValuesForm(forms.Form):
             (v.component_id, v.year, v.kind): v
             for v in indicator.values.prefetch_related("footnotes")
         }
-        self.rows: list[tuple[str, list[tuple[str, str]]]] = []
+        # Per part: (value field, column label, the fields that go with the value).
+        self.rows: list[tuple[str, list[tuple[str, str, list[str]]]]] = []
         parts = [(None, "Totaal")] + [(c.pk, c.label) for c in indicator.components.all()]
         labels = {
             key: text.format(previous=year - 1, year=year, budget=indicator.table.budget_label)
@@ -224,11 +225,44 @@ class IndicatorValuesForm(forms.Form):
                     max_length=100,
                     help_text="Nummers, gescheiden door komma's",
                 )
+                extras = [f"{name}__voetnoten"]
+                if kind == ValueKind.REALISATION:
+                    column_year = year + offset
+                    out_of_range = (
+                        f"Een cijfer in deze kolom gaat over {column_year - 10} tot en met "
+                        f"{column_year}."
+                    )
+                    self.fields[f"{name}__jaar"] = forms.IntegerField(
+                        error_messages={
+                            "min_value": out_of_range,
+                            "max_value": out_of_range,
+                            "invalid": "Vul een jaartal in, zoals 2023.",
+                        },
+                        label=f"Cijfer over jaar — {labels[column].lower()} — {part_label}",
+                        required=False,
+                        min_value=column_year - 10,
+                        max_value=column_year,
+                        help_text=f"Alleen als het cijfer niet over {column_year} gaat, "
+                        f"bijvoorbeeld {column_year - 1} omdat {column_year} nog niet bekend is. "
+                        "Zo'n cijfer wordt niet met de streefwaarde vergeleken.",
+                    )
+                    extras.append(f"{name}__jaar")
+                self.fields[f"{name}__bron"] = forms.CharField(
+                    label=f"Bron van dit cijfer — {labels[column].lower()} — {part_label}",
+                    required=False,
+                    max_length=200,
+                    help_text="Alleen als die afwijkt van de bron van de indicator"
+                    + (f" ({indicator.source})" if indicator.source else "")
+                    + ".",
+                )
+                extras.append(f"{name}__bron")
                 if not self.is_bound:
                     self.initial[name] = value.display if value else ""
                     numbers = sorted(f.number for f in value.footnotes.all()) if value else []
                     self.initial[f"{name}__voetnoten"] = ", ".join(map(str, numbers))
-                names.append((name, labels[column]))
+                    self.initial[f"{name}__jaar"] = value.period_year if value else None
+                    self.initial[f"{name}__bron"] = value.source if value else ""
+                names.append((name, labels[column], extras))
             self.rows.append((part_label, names))
         if not self.is_bound:
             self.initial["version"] = indicator.version
@@ -244,7 +278,16 @@ class IndicatorValuesForm(forms.Form):
                 name = f"{column}__{component_id or 'totaal'}"
                 value = self._parse(name, data.get(name, ""))
                 notes = self._footnotes(f"{name}__voetnoten", data.get(f"{name}__voetnoten", ""))
-                self.cells.append(CellInput(column, component_id, value, notes))
+                self.cells.append(
+                    CellInput(
+                        column,
+                        component_id,
+                        value,
+                        notes,
+                        period_year=data.get(f"{name}__jaar"),
+                        source=(data.get(f"{name}__bron") or "").strip(),
+                    )
+                )
         if not self.errors:
             self.warnings = self._implausible()
             if self.warnings and not data.get("plausible"):

@@ -37,7 +37,7 @@ from diemen_sociaal.lib import spreadsheets
 from diemen_sociaal.lib.costs import Amounts
 from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, parse_number
 from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
-from indicators.models import Indicator, IndicatorComponent, IndicatorValue
+from indicators.models import Indicator, IndicatorComponent, IndicatorValue, ValueKind
 from indicators.services import COLUMN_OFFSETS, CellInput, save_indicator_values
 from investments.models import BudgetKind, BudgetLine, BudgetNature, Investment, InvestmentStatus
 from programs.models import FrozenReportError, Program, Report, ReportStatus, frozen_message
@@ -61,7 +61,9 @@ ADD, CHANGE, SAME = "toevoegen", "wijzigen", "ongewijzigd"
 INDICATOR_REQUIRED = ("verslagjaar", "programma", "indicator", "kolom", "waarde")
 # "bij_download": the value as the template was downloaded. A row whose stored value has
 # changed since (a colleague's edit) is refused instead of silently undoing that edit.
-INDICATOR_OPTIONAL = ("onderdeel", "jaar", "bij_download")
+# "over_jaar" and "bron": the year a figure is about when not the column's, and its own
+# source; a file without these columns leaves them as they are.
+INDICATOR_OPTIONAL = ("onderdeel", "jaar", "bij_download", "over_jaar", "bron")
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,8 @@ KINDS: dict[str, Kind] = {
             "kolom",
             "jaar",
             "waarde",
+            "over_jaar",
+            "bron",
             "bij_download",
         ),
     ),
@@ -563,6 +567,8 @@ class IndicatorValidator(Validator):
             value = parse_value(record["waarde"])
         except InvalidValue as error:
             raise RowProblem("waarde", str(error)) from error
+        period_year = self.period_year(record, year, value_kind, stored)
+        source = self.source(record, indicator, stored)
         old = stored.display if stored else ""
         new = format_value(value)
         downloaded = record.get("bij_download")
@@ -574,15 +580,57 @@ class IndicatorValidator(Validator):
                 "Download een nieuw sjabloon, of maak de cel leeg om de huidige waarde te "
                 "houden.",
             )
+        fields = [] if old == new else [("waarde", old, new)]
+        if stored is not None and stored.period_year != period_year:
+            fields.append(("over_jaar", str(stored.period_year or ""), str(period_year or "")))
+        if stored is not None and stored.source != source:
+            fields.append(("bron", stored.source, source))
         return Change(
             row=number,
-            action=ADD if stored is None else CHANGE if old != new else SAME,
+            action=ADD if stored is None else CHANGE if fields else SAME,
             key=key,
-            fields=[] if old == new else [("waarde", old, new)],
+            fields=fields if stored is not None else [("waarde", "", new)],
             program=program,
             target=stored,
-            data={"indicator": indicator, "component": component, "column": column, "value": value},
+            data={
+                "indicator": indicator,
+                "component": component,
+                "column": column,
+                "value": value,
+                "period_year": period_year,
+                "source": source,
+            },
         )
+
+    @staticmethod
+    def period_year(
+        record: dict[str, str], year: int, kind: str, stored: IndicatorValue | None
+    ) -> int | None:
+        """ "over_jaar": a realisation's figure about an earlier year; absent keeps it."""
+        if "over_jaar" not in record:
+            return stored.period_year if stored else None
+        text = record["over_jaar"].strip()
+        if not text or text == str(year):
+            return None
+        if kind != ValueKind.REALISATION:
+            raise RowProblem("over_jaar", "Alleen een realisatie kan over een ander jaar gaan.")
+        if not text.isdigit() or not year - 10 <= int(text) < year:
+            raise RowProblem(
+                "over_jaar",
+                f"‘{text}’ is geen jaar tussen {year - 10} en {year}: het jaar waarover het "
+                "cijfer gaat, als dat niet het jaar van de kolom is.",
+            )
+        return int(text)
+
+    @staticmethod
+    def source(record: dict[str, str], indicator: Indicator, stored: IndicatorValue | None) -> str:
+        """ "bron": the figure's own source; the indicator's own (as downloaded) is none."""
+        if "bron" not in record:
+            return stored.source if stored else ""
+        text = record["bron"].strip()
+        if len(text) > 200:
+            raise RowProblem("bron", "Een bron is hoogstens 200 tekens.")
+        return "" if text == indicator.source else text
 
     def component(self, indicator: Indicator, label: str) -> IndicatorComponent | None:
         if not label:
@@ -705,7 +753,14 @@ def _write_indicator_values(plan: Plan, user: Any) -> None:
         notes = tuple(f.number for f in change.target.footnotes.all()) if change.target else ()
         indicators[indicator.pk] = indicator
         cells[indicator.pk].append(
-            CellInput(change.data["column"], component.pk if component else None, value, notes)
+            CellInput(
+                change.data["column"],
+                component.pk if component else None,
+                value,
+                notes,
+                period_year=change.data["period_year"],
+                source=change.data["source"],
+            )
         )
     for pk, indicator_cells in cells.items():
         save_indicator_values(

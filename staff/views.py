@@ -492,6 +492,10 @@ def edit_indicator(
     return render(request, "staff/indicator.html", context, status=400 if form.errors else 200)
 
 
+def _as_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
 def _indicator_conflict(
     request: HttpRequest,
     program: Program,
@@ -504,7 +508,9 @@ def _indicator_conflict(
     for name, field in form.fields.items():
         if name in ("version", "new_footnote", "plausible"):
             continue
-        mine, theirs = form.cleaned_data.get(name, ""), stored.initial.get(name, "")
+        # A year field is a number or None; the page compares and shows text.
+        mine = _as_text(form.cleaned_data.get(name))
+        theirs = _as_text(stored.initial.get(name))
         rows.append(
             {
                 "label": field.label,

@@ -135,6 +135,9 @@ class Assessment(StrEnum):
     MET = "gehaald"
     SHORT = "niet gehaald"
     UNKNOWN = "onbekend"
+    # The realisation is a figure about another year than the target's (the year's own
+    # is not yet published): comparing them would judge one year by another.
+    OTHER_PERIOD = "niet te vergelijken"
 
 
 def assess(target: Value | None, actual: Value | None, direction: str) -> Assessment:

@@ -185,6 +185,8 @@ def test_a_template_shows_the_expected_columns_and_the_current_rows(
         "realisatie",
         2024,
         None,
+        None,  # over_jaar: the figure is about its column's year
+        None,  # bron: neither the figure nor the indicator names one
         None,  # bij_download: empty when downloaded
     ] in cells
 

@@ -462,4 +462,4 @@ def test_a_figure_and_its_footnote_mark_stay_apart_in_the_extracted_text(
     """The source PDF reads "1574" for 157 with note 4; the product's PDF must not."""
     whole = " ".join(texts(chapter))
     assert "157 4" in whole and "1574" not in whole
-    assert "73,6% 3" in whole and "73,6%3" not in whole
+    assert "73,6% (over 2022) 3" in whole and "2022)3" not in whole
