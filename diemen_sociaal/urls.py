@@ -17,6 +17,7 @@ admin.site.index_title = "Beheer van rapportages"
 admin.site.login = RedirectView.as_view(pattern_name="login", query_string=True)  # type: ignore[method-assign, assignment]
 
 handler500 = "diemen_sociaal.ops.server_error"
+handler404 = "readmodel.withdrawn.page_not_found"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -30,7 +30,7 @@ from diemen_sociaal.validators import ITEM_CODE
 from indicators.models import DirectionChoices, Indicator, IndicatorKind
 from investments.models import BudgetKind, BudgetLine, BudgetNature, Investment, InvestmentStatus
 from programs.models import Activity, Goal, Program, Report, ReportKind, ReportStatus, Subgoal
-from readmodel import datarows, pages
+from readmodel import datarows, pages, withdrawn
 
 from . import exports
 
@@ -93,6 +93,10 @@ def api_view(view: Callable[..., tuple[Json, Report | None]]) -> Callable[..., H
         try:
             data, report = view(request, *args, **kwargs)
         except (NotFound, Http404) as error:
+            gone = withdrawn.withdrawn_report(request)
+            if gone is not None:
+                notice = withdrawn.notice(gone)
+                return _json_response(request, {"fout": notice}, "no-store", status=410)
             message = str(error) or "Niet gevonden."
             return _json_response(request, {"fout": message}, "no-store", status=404)
         except BadRequest as error:

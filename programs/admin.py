@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Activity,
     DevelopmentSection,
+    Erratum,
     Goal,
     PdfJob,
     Program,
@@ -238,4 +239,23 @@ class PdfJobAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Erratum)
+class ErratumAdmin(admin.ModelAdmin):
+    """Nota's van wijziging: made with the change on the staff pages, never typed here."""
+
+    list_display = ("report", "number", "subject", "made_by", "made_on")
+    list_filter = ("report",)
+    list_select_related = ("report", "made_by")
+    readonly_fields = [f.name for f in Erratum._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -34,6 +35,9 @@ class ReportStatus(models.TextChoices):
 
 # Statuses in which a report is readable by everyone, without logging in.
 PUBLISHED_STATUSES = (ReportStatus.OFFERED, ReportStatus.ADOPTED)
+# Statuses in which staff change content in the ordinary way; once offered, the council
+# has it on its agenda.
+OPEN_STATUSES = (ReportStatus.CONCEPT, ReportStatus.IN_REVIEW)
 
 
 class ReportQuerySet(models.QuerySet["Report"]):
@@ -55,6 +59,15 @@ def frozen_message(report_title: str = "Dit verslag") -> str:
     return (
         f"{report_title} is vastgesteld door de raad en kan niet meer worden gewijzigd. "
         "Een correctie hoort in het verslag van het volgende jaar."
+    )
+
+
+def offered_message(report_title: str = "Dit verslag") -> str:
+    """What staff read when they try an ordinary edit of a report the council has."""
+    return (
+        f"{report_title} is aangeboden aan de raad en staat op de agenda: gewoon wijzigen kan "
+        "niet meer. Een wijziging loopt via een nota van wijziging door de P&C-controller, of "
+        "het verslag wordt eerst teruggetrokken."
     )
 
 
@@ -99,6 +112,10 @@ class Report(ConcurrentTransitionMixin, models.Model):
         blank=True,
         related_name="+",
     )
+    # An offered report taken back from the council: its public pages then say so (410)
+    # instead of vanishing. Kept when it is offered again, for the record.
+    withdrawn_on = models.DateTimeField("teruggetrokken op", null=True, blank=True)
+    withdrawn_reason = models.CharField("reden van terugtrekken", max_length=300, blank=True)
 
     objects = ReportQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["content_version"])
@@ -170,6 +187,17 @@ class Report(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=ReportStatus.IN_REVIEW, target=ReportStatus.OFFERED)
     def offer_to_council(self) -> None:
         """Sent to the council: from now on readable by everyone."""
+
+    @transition(field=status, source=ReportStatus.OFFERED, target=ReportStatus.IN_REVIEW)
+    def withdraw(self, *, reason: str) -> None:
+        """Taken back from the council, with a reason the public pages show."""
+        self.withdrawn_on = timezone.now()
+        self.withdrawn_reason = reason
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """Taken back and not (yet) offered again: what the public may no longer read."""
+        return self.withdrawn_on is not None and not self.is_published
 
     @transition(field=status, source=ReportStatus.OFFERED, target=ReportStatus.ADOPTED)
     def adopt(self, *, on: date, by: str = "Raad") -> None:
@@ -505,3 +533,42 @@ class PdfJob(models.Model):
         if not self.pages_expected:
             return None
         return min(99, round(100 * self.pages_done / self.pages_expected))
+
+
+class Erratum(models.Model):
+    """A nota van wijziging: a change to a report after it was offered to the council.
+
+    Made by the P&C controller with the change itself (staff views); listed publicly
+    beside the report ("Wijzigingen na aanbieding") and in its PDF, so the council and
+    readers see what changed in what is on their agenda.
+    """
+
+    report = models.ForeignKey(
+        Report, verbose_name="verslag", on_delete=models.CASCADE, related_name="errata"
+    )
+    program = models.ForeignKey(
+        Program, verbose_name="programma", on_delete=models.CASCADE, null=True, blank=True
+    )
+    number = models.PositiveSmallIntegerField("nummer")
+    subject = models.CharField("onderdeel", max_length=300)
+    reason = models.TextField("reden", validators=[LongText()])
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="door",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    made_on = models.DateTimeField("op", default=timezone.now)
+
+    class Meta:
+        verbose_name = "nota van wijziging"
+        verbose_name_plural = "nota's van wijziging"
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="erratum_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Wijziging {self.number}: {self.subject}"

@@ -13,7 +13,7 @@ from typing import Any
 
 import rules
 
-from .models import Program, ReportStatus
+from .models import OPEN_STATUSES, Program, ReportStatus
 
 POLICY_GROUP = "Beleid"
 FINANCE_GROUP = "Financiën"
@@ -59,8 +59,14 @@ def is_assigned_to(user: Any, program: Program | None) -> bool:
 
 @rules.predicate
 def report_is_open(user: object, program: Program | None) -> bool:
-    """Content can change until the council adopts the report."""
-    return program is not None and program.report.status != ReportStatus.ADOPTED
+    """Content changes in the ordinary way until the report is offered to the council."""
+    return program is not None and program.report.status in OPEN_STATUSES
+
+
+@rules.predicate
+def report_is_offered(user: object, program: Program | None) -> bool:
+    """On the council's agenda: a change is a nota van wijziging (an erratum)."""
+    return program is not None and program.report.status == ReportStatus.OFFERED
 
 
 @rules.predicate
@@ -104,8 +110,15 @@ def may_import_into(user: object, program: Program, *, money: bool) -> bool:
     return not money and bool(user.has_perm("programs.edit_policy_content", program))  # type: ignore[attr-defined]
 
 
+# Once offered, the controller alone changes content, each change with a reason that is
+# published beside the report (a nota van wijziging, programs.models.Erratum).
+makes_errata = (is_controller | is_superuser) & report_is_offered
+rules.add_perm("programs.make_erratum", makes_errata)
 # Policy staff: realisations, indicator values, developments and the reasoning of carry-overs.
-rules.add_perm("programs.edit_policy_content", is_policy_officer & is_assigned_to & report_is_open)
+rules.add_perm(
+    "programs.edit_policy_content",
+    is_policy_officer & is_assigned_to & report_is_open | makes_errata,
+)
 # Policy staff of a program, and the controller, build its structure (goals, subgoals,
 # activities, indicator tables, indicators) while the report is a concept.
 rules.add_perm(
@@ -113,7 +126,7 @@ rules.add_perm(
     (is_policy_officer & is_assigned_to | is_controller) & report_is_concept,
 )
 # Finance: budget lines, investments and carry-overs of every program.
-rules.add_perm("programs.edit_money", is_finance & report_is_open)
+rules.add_perm("programs.edit_money", is_finance & report_is_open | makes_errata)
 # ... and adds or removes them while the report is a concept.
 rules.add_perm("programs.add_money", is_finance & report_is_concept)
 # The P&C controller runs the cycle: starts a year's report, takes it through review and

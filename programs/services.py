@@ -53,6 +53,7 @@ TRANSITIONS: dict[str, tuple[str, str]] = {
     "submit_for_review": ("submit_for_review", "Ter review aanbieden"),
     "reopen": ("reopen", "Terug naar concept"),
     "offer_to_council": ("offer_to_council", "Aanbieden aan de raad (publiceren)"),
+    "withdraw": ("withdraw", "Terugtrekken van de agenda (terug naar review)"),
     "adopt": ("adopt", "Vastgesteld door de raad"),
 }
 
@@ -80,6 +81,13 @@ def change_status(
             if adopted_on is None:
                 raise StatusChangeRefused("Vul de datum in waarop de raad het verslag vaststelde.")
             method(on=adopted_on, by=adopted_by or "Raad")
+        elif transition == "withdraw":
+            if not reason.strip():
+                raise StatusChangeRefused(
+                    "Geef de reden van het terugtrekken; de openbare pagina's tonen die."
+                )
+            method(reason=reason.strip())
+            reason = reason.strip()[:100]
         else:
             method()
         if reason:

@@ -94,7 +94,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @cached_when_adopted
 def report_detail(request: HttpRequest, kind: str, year: int) -> HttpResponse:
     report = get_object_or_404(Report.objects.visible_to(request.user), kind=kind, year=year)
-    context = {"report": report, "programs": list(report.programs.all())}
+    context = {
+        "report": report,
+        "programs": list(report.programs.all()),
+        "errata": list(report.errata.all()),
+    }
     return render(request, "programs/report_detail.html", context)
 
 

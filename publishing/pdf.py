@@ -92,6 +92,8 @@ def _document_context(report: Report, programs: list[Program], *, title: str) ->
         "report": report,
         "title": title,
         "chapters": chapters,
+        # Changes since it was offered to the council (nota's van wijziging), up front.
+        "errata": list(report.errata.all()),
         "draft": not report.is_published,
         "pdf": True,
     }

@@ -395,6 +395,13 @@ class StatusForm(forms.Form):
         max_length=100,
         help_text="Komt in de geschiedenis van het verslag; hoogstens 100 tekens.",
     )
+    # Taking an offered report back from the council: the public pages say why.
+    withdraw_reason = forms.CharField(
+        label="Reden van terugtrekken",
+        required=False,
+        max_length=300,
+        help_text="Komt op de openbare pagina's van het verslag zolang het teruggetrokken is.",
+    )
 
 
 # --- a program's structure: goals, subgoals, activities, indicator tables, indicators ----------
@@ -705,3 +712,18 @@ class RenumberForm(forms.Form):
                 "nummer, of geef dat onderdeel eerst een ander nummer."
             )
         return code
+
+
+class ErratumForm(forms.Form):
+    """The reason for a change to a report offered to the council: a nota van wijziging."""
+
+    prefix = "nota"
+
+    reason = forms.CharField(
+        label="Reden van de wijziging (nota van wijziging)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Het verslag is aangeboden aan de raad. Deze wijziging komt met deze reden "
+        "openbaar bij het verslag te staan, onder ‘Wijzigingen na aanbieding’.",
+        error_messages={"required": "Geef de reden van deze wijziging; de raad ziet die."},
+    )

@@ -29,7 +29,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from diemen_sociaal.lib import spreadsheets
-from programs.models import Report, frozen_message
+from programs.models import Report, ReportStatus, frozen_message, offered_message
 
 from .imports import (
     ADD,
@@ -145,6 +145,8 @@ def _import_report(request: HttpRequest, kind: str, year: int) -> tuple[Report, 
         raise PermissionDenied("U heeft geen recht om gegevens te importeren.")
     if report.is_adopted:
         raise PermissionDenied(frozen_message(report.title))
+    if report.status == ReportStatus.OFFERED:
+        raise PermissionDenied(offered_message(report.title))
     return report, kinds
 
 

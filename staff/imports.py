@@ -40,7 +40,14 @@ from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_v
 from indicators.models import Indicator, IndicatorComponent, IndicatorValue, ValueKind
 from indicators.services import COLUMN_OFFSETS, CellInput, save_indicator_values
 from investments.models import BudgetKind, BudgetLine, BudgetNature, Investment, InvestmentStatus
-from programs.models import FrozenReportError, Program, Report, ReportStatus, frozen_message
+from programs.models import (
+    FrozenReportError,
+    Program,
+    Report,
+    ReportStatus,
+    frozen_message,
+    offered_message,
+)
 from programs.rules import may_import_indicator_values, may_import_into, may_import_money
 from programs.services import Conflict
 from readmodel import datarows
@@ -815,6 +822,9 @@ def _apply_import(
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.is_adopted:
         raise ImportRefused(frozen_message(locked.title))
+    if locked.status == ReportStatus.OFFERED:
+        # Offered while the preview was open: the council has it now; no bulk change.
+        raise ImportRefused(offered_message(locked.title))
     plan = build_plan(report=locked, kind=kind, table=table, user=user)
     if plan.errors:
         raise PlanChanged(plan)

@@ -14,7 +14,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import BigIntegerField, OuterRef, Prefetch, Subquery
+from django.db import transaction
+from django.db.models import BigIntegerField, Max, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
@@ -34,12 +36,14 @@ from programs import services
 from programs.models import (
     Activity,
     DevelopmentSection,
+    Erratum,
     Program,
     Report,
     ReportKind,
     ReportStatus,
     Versioned,
     frozen_message,
+    offered_message,
 )
 from programs.services import Conflict, StatusChangeRefused
 
@@ -58,6 +62,8 @@ def _require(request: HttpRequest, perm: str, program: Program | None = None) ->
         return
     if program is not None and program.report.status == ReportStatus.ADOPTED:
         raise PermissionDenied(frozen_message(program.report.title))
+    if program is not None and program.report.status == ReportStatus.OFFERED:
+        raise PermissionDenied(offered_message(program.report.title))
     raise PermissionDenied("U heeft geen recht om dit te wijzigen.")
 
 
@@ -116,16 +122,27 @@ def _edit(
     """Show and save one versioned item; a stale save shows the conflict page instead."""
     back = _return_url(request, back)
     if request.method == "POST" and RESTORE_PARAM in request.POST:
+        if program.report.status == ReportStatus.OFFERED:
+            # There every change is a nota van wijziging, with its reason.
+            messages.error(
+                request,
+                "Terugzetten kan niet meer: het verslag is aangeboden aan de raad. Wijzig het "
+                "met een nota van wijziging.",
+            )
+            return redirect(request.get_full_path())
         return _restore(request, obj=obj, form_class=form_class, title=title)
     form = form_class(request.POST or None, instance=obj)
-    if request.method == "POST" and form.is_valid():
+    erratum = _erratum_form(request, program)
+    if request.method == "POST" and _all_valid(form, erratum):
         try:
-            services.save_versioned(
-                model=type(obj),
-                pk=obj.pk,
-                version=form.cleaned_data["version"],
-                apply=form.apply_to,
-            )
+            with transaction.atomic():
+                services.save_versioned(
+                    model=type(obj),
+                    pk=obj.pk,
+                    version=form.cleaned_data["version"],
+                    apply=form.apply_to,
+                )
+                _record_erratum(request, program, title, erratum)
         except Conflict as conflict:
             return _conflict(request, program, form, conflict.current, title, back)
         messages.success(request, f"{title}: opgeslagen.")
@@ -134,13 +151,49 @@ def _edit(
         "report": program.report,
         "program": program,
         "form": form,
+        "erratum": erratum,
         "title": title,
         "back": back,
         "history": _history(obj),
         "object_version": obj.version,
         "restore_param": RESTORE_PARAM,
     }
-    return render(request, "staff/edit.html", context, status=400 if form.errors else 200)
+    return render(request, "staff/edit.html", context, status=_status_of(form, erratum))
+
+
+def _erratum_form(request: HttpRequest, program: Program) -> staff_forms.ErratumForm | None:
+    """The reason a change to an offered report needs; None while edits are ordinary."""
+    if program.report.status != ReportStatus.OFFERED:
+        return None
+    return staff_forms.ErratumForm(request.POST or None)
+
+
+def _all_valid(form: Any, erratum: staff_forms.ErratumForm | None) -> bool:
+    valid = form.is_valid()
+    return (erratum is None or erratum.is_valid()) and valid
+
+
+def _status_of(form: Any, erratum: staff_forms.ErratumForm | None) -> int:
+    """400 when the page shows a field's message, also only the erratum's."""
+    return 400 if form.errors or (erratum is not None and erratum.errors) else 200
+
+
+def _record_erratum(
+    request: HttpRequest, program: Program, subject: str, erratum: staff_forms.ErratumForm | None
+) -> None:
+    """Publish the change beside the offered report, numbered per report."""
+    if erratum is None:
+        return
+    report = Report.objects.select_for_update().get(pk=program.report_id)
+    last = report.errata.aggregate(last=Max("number"))["last"] or 0
+    Erratum.objects.create(
+        report=report,
+        program=program,
+        number=last + 1,
+        subject=Truncator(f"{program.heading}: {subject}").chars(300),
+        reason=erratum.cleaned_data["reason"].strip(),
+        made_by_id=request.user.pk,
+    )
 
 
 RESTORE_PARAM = "terugzetten"
@@ -468,14 +521,17 @@ def edit_indicator(
     form = staff_forms.IndicatorValuesForm(
         request.POST or None, indicator=indicator, columns=columns
     )
-    if request.method == "POST" and form.is_valid():
+    erratum = _erratum_form(request, found)
+    if request.method == "POST" and _all_valid(form, erratum):
         try:
-            save_indicator_values(
-                indicator_pk=indicator.pk,
-                version=form.cleaned_data["version"],
-                cells=form.cells,
-                new_footnote=form.cleaned_data["new_footnote"],
-            )
+            with transaction.atomic():
+                save_indicator_values(
+                    indicator_pk=indicator.pk,
+                    version=form.cleaned_data["version"],
+                    cells=form.cells,
+                    new_footnote=form.cleaned_data["new_footnote"],
+                )
+                _record_erratum(request, found, f"indicator {indicator.code}", erratum)
         except Conflict as conflict:
             return _indicator_conflict(request, found, form, conflict.current, back)
         messages.success(request, f"Indicator {indicator.code}: opgeslagen.")
@@ -485,11 +541,12 @@ def edit_indicator(
         "program": found,
         "indicator": indicator,
         "form": form,
+        "erratum": erratum,
         "footnotes": list(found.footnotes.all()),
         "history": _value_history(indicator),
         "back": back,
     }
-    return render(request, "staff/indicator.html", context, status=400 if form.errors else 200)
+    return render(request, "staff/indicator.html", context, status=_status_of(form, erratum))
 
 
 def _as_text(value: Any) -> str:
@@ -638,7 +695,11 @@ def report_status(request: HttpRequest, kind: str, year: int) -> HttpResponse:
                 report=report,
                 transition=transition,
                 adopted_on=form.cleaned_data.get("adopted_on"),
-                reason=form.cleaned_data["reason"].strip() if gaps else "",
+                reason=form.cleaned_data["withdraw_reason"]
+                if transition == "withdraw"
+                else form.cleaned_data["reason"].strip()
+                if gaps
+                else "",
             )
         except StatusChangeRefused as refused:
             messages.error(request, str(refused))
