@@ -115,7 +115,10 @@ class GoalView:
 
     @property
     def unknown(self) -> int:
-        return self.count(Assessment.UNKNOWN) + self.count(Assessment.OTHER_PERIOD)
+        return sum(
+            self.count(a)
+            for a in (Assessment.UNKNOWN, Assessment.OTHER_PERIOD, Assessment.OTHER_MEASURE)
+        )
 
 
 def get_program(kind: str, year: int, slug: str, *, user: Any) -> Program:

@@ -138,24 +138,33 @@ class Assessment(StrEnum):
     # The realisation is a figure about another year than the target's (the year's own
     # is not yet published): comparing them would judge one year by another.
     OTHER_PERIOD = "niet te vergelijken"
+    # Target and realisation are numbers of a different kind: a percentage against a
+    # count, "12,3 per 10.000" against "35", a survey named beside one figure only.
+    OTHER_MEASURE = "niet te vergelijken: andere maat"
 
 
 def assess(target: Value | None, actual: Value | None, direction: str) -> Assessment:
     """Did the realisation meet its target?
 
-    Only a plain number against a plain number of the same kind (both
-    percentages or neither) can be judged, and only when the indicator says
-    which way is better; everything else (NB, text targets, compound values,
-    an indicator without a direction) is honestly "onbekend".
+    Only a plain number against a plain number of the same kind can be judged: both
+    percentages or neither, and the same words beside them ("per week", "per 10.000
+    inwoners"); a pair that differs there is "niet te vergelijken: andere maat". And
+    only when the indicator says which way is better; everything else (NB, text
+    targets, compound values, an indicator without a direction) is honestly "onbekend".
     """
     if direction not in (Direction.HIGHER, Direction.LOWER) or target is None or actual is None:
         return Assessment.UNKNOWN
-    comparable = all(
-        v.state == ValueState.NUMBER and v.number_2 is None for v in (target, actual)
-    ) and (target.percent == actual.percent)
-    if not comparable:
+    plain = all(v.state == ValueState.NUMBER and v.number_2 is None for v in (target, actual))
+    if not plain:
         return Assessment.UNKNOWN
+    if target.percent != actual.percent or _measure(target) != _measure(actual):
+        return Assessment.OTHER_MEASURE
     assert target.number is not None and actual.number is not None
     if direction == Direction.HIGHER:
         return Assessment.MET if actual.number >= target.number else Assessment.SHORT
     return Assessment.MET if actual.number <= target.number else Assessment.SHORT
+
+
+def _measure(value: Value) -> str:
+    """The words beside a number, as a unit to compare: "Per  Week" is "per week"."""
+    return " ".join(value.qualifier.lower().split())

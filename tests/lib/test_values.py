@@ -96,7 +96,11 @@ def test_a_very_long_value_is_refused() -> None:
         ("190", "NB", "hoger", Assessment.UNKNOWN),
         ("Minimaal 90% voor alle vaccinaties", "N.n.b.", "hoger", Assessment.UNKNOWN),
         ("11/100 per week", "15/240 per week", "hoger", Assessment.UNKNOWN),
-        ("70%", "73,6", "hoger", Assessment.UNKNOWN),
+        # Like with like only: a percentage is no count, a rate no number of clients.
+        ("70%", "73,6", "hoger", Assessment.OTHER_MEASURE),
+        ("35", "12,3 per 10.000 inwoners", "hoger", Assessment.OTHER_MEASURE),
+        ("15%", "18% corona jeugdmonitor 2021-2022", "lager", Assessment.OTHER_MEASURE),
+        ("12 per 10.000", "11 Per  10.000", "lager", Assessment.MET),
         ("60", "45", "", Assessment.UNKNOWN),
     ],
 )
