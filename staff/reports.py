@@ -17,11 +17,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from indicators.models import Indicator, IndicatorValue
 from programs import services
-from programs.models import Program, ProgramAssignment, Report, ReportStatus
+from programs.models import Activity, Program, ProgramAssignment, Report, ReportStatus
 from programs.rules import POLICY_GROUP
 
 from . import forms as staff_forms
+from .structure import _activities, _count
 from .views import _edit, _require
 
 
@@ -127,6 +129,55 @@ def move_program(request: HttpRequest, kind: str, year: int, program: str) -> Ht
         report.programs.all(), pk=found.pk, up=request.POST.get("richting") == "omhoog"
     )
     return redirect(_programs_url(report))
+
+
+@login_required
+def remove_program(request: HttpRequest, kind: str, year: int, program: str) -> HttpResponse:
+    """Asks first, saying everything that goes with the program; then removes it all."""
+    report = _report(request, kind, year, concept=True)
+    found = get_object_or_404(Program, report=report, slug=program)
+    form = staff_forms.RemoveForm(request.POST or None, initial={"version": found.version})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            current = Program.objects.select_for_update().filter(pk=found.pk).first()
+            if current is not None and current.version == form.cleaned_data["version"]:
+                current.delete()
+                messages.success(request, f"{found.heading} is verwijderd uit {report.title}.")
+                return redirect(_programs_url(report))
+        messages.error(
+            request,
+            f"{found.heading} is niet verwijderd: iemand anders heeft het intussen gewijzigd. "
+            "Bekijk hieronder wat er nu bij hoort en besluit opnieuw.",
+        )
+        return redirect(request.path)
+    context = {
+        "report": report,
+        "program": found,
+        "goes_with": what_goes_with_program(found),
+        "form": form,
+        "back": _programs_url(report),
+    }
+    return render(request, "staff/program_remove.html", context)
+
+
+def what_goes_with_program(program: Program) -> list[str]:
+    """In Dutch, everything removing a program removes, filled-in work first of all."""
+    activities = Activity.objects.filter(subgoal__goal__program=program)
+    values = IndicatorValue.objects.filter(indicator__table__program=program)
+    counts = [
+        _count(program.goals.count(), "doelstelling", "doelstellingen"),
+        _activities(activities),
+        _count(
+            Indicator.objects.filter(table__program=program).count(), "indicator", "indicatoren"
+        ),
+        _count(values.count(), "ingevulde waarde", "ingevulde waarden"),
+        _count(program.developments.count(), "ontwikkeling", "ontwikkelingen"),
+        _count(program.budget_lines.count(), "begrotingsregel", "begrotingsregels"),
+        _count(program.investments.count(), "investering", "investeringen"),
+        _count(program.carry_overs.count(), "overheveling", "overhevelingen"),
+        _count(program.footnotes.count(), "voetnoot", "voetnoten"),
+    ]
+    return [text for text in counts if text]
 
 
 @login_required

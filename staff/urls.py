@@ -60,6 +60,7 @@ urlpatterns += [
     path(_programs, reports.programs, name="programs"),
     path(_programs + "<slug:program>/", reports.edit_program, name="program-edit"),
     path(_programs + "<slug:program>/verplaats/", reports.move_program, name="program-move"),
+    path(_programs + "<slug:program>/verwijder/", reports.remove_program, name="program-remove"),
     path(_programs + "<slug:program>/toewijzen/", reports.assign, name="program-assign"),
 ]
 

@@ -128,6 +128,7 @@ ROLES = {
     "staff:programs": {CONTROLLER},
     "staff:program-edit": {CONTROLLER},
     "staff:program-move": {CONTROLLER},
+    "staff:program-remove": {CONTROLLER},
     "staff:program-assign": {CONTROLLER},
     # the indicator template: policy staff, finance and the griffie import indicator values
     "staff:import-template": EVERY_ROLE,

@@ -89,7 +89,7 @@ def test_the_controller_changes_it_by_a_nota_van_wijziging_that_readers_see(
     assert response.status_code == 302, text_of(response)
     assert Erratum.objects.get(number=2).subject == "Programma Sociaal: indicator 4.2.3"
     # Putting an earlier version back is not a way around it.
-    history_id = activity().history.last().history_id  # type: ignore[attr-defined]
+    history_id = activity().history.last().history_id
     client.post(url, {"terugzetten": history_id, "version": 2})
     assert activity().realisation == "Gedaan."
 
