@@ -34,7 +34,7 @@ def save_versioned[M: Versioned](
     The row is locked (select_for_update) so two saves cannot both pass the
     check; the loser gets Conflict with the row as the winner left it.
     """
-    current = model._default_manager.select_for_update().get(pk=pk)
+    current = model._default_manager.select_for_update(of=("self",)).get(pk=pk)
     if current.version != version:
         raise Conflict(current)
     apply(current)
@@ -125,7 +125,7 @@ def move_within(siblings: QuerySet[Any], *, pk: int, up: bool) -> bool:
     The rows are numbered 1, 2, 3 … afterwards; each row whose place changes gets a new
     version, so a form opened before the move knows it is stale. Codes never change.
     """
-    rows = list(siblings.select_for_update().order_by("order", "pk"))
+    rows = list(siblings.select_for_update(of=("self",)).order_by("order", "pk"))
     index = next((i for i, row in enumerate(rows) if row.pk == pk), None)
     other = None if index is None else index + (-1 if up else 1)
     if index is None or other is None or not 0 <= other < len(rows):

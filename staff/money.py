@@ -117,7 +117,9 @@ def remove_item(
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             current = (
-                money_kind.model._default_manager.select_for_update().filter(pk=item.pk).first()
+                money_kind.model._default_manager.select_for_update(of=("self",))
+                .filter(pk=item.pk)
+                .first()
             )
             if current is not None and current.version == form.cleaned_data["version"]:
                 current.delete()

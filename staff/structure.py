@@ -246,7 +246,9 @@ def remove_item(
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             current = (
-                item_kind.model._default_manager.select_for_update().filter(pk=item.pk).first()
+                item_kind.model._default_manager.select_for_update(of=("self",))
+                .filter(pk=item.pk)
+                .first()
             )
             if current is not None and current.version == form.cleaned_data["version"]:
                 current.delete()
@@ -339,7 +341,7 @@ def renumber_item(
     if request.method == "POST" and form.is_valid():
         old, new = item.code, form.cleaned_data["code"]
         with transaction.atomic():
-            current: Any = manager.select_for_update().filter(pk=item.pk).first()
+            current: Any = manager.select_for_update(of=("self",)).filter(pk=item.pk).first()
             if current is None or current.version != form.cleaned_data["version"]:
                 messages.error(
                     request,
