@@ -24,7 +24,9 @@ def budget_from_annual_report(source: Report) -> Report:
     Realisations, development sections, footnotes, carry-overs and investments are
     the annual report's own and are not copied. The caller gives the result its status.
     """
-    budget = Report(kind=ReportKind.PROGRAMMABEGROTING, year=source.year)
+    budget = Report(
+        kind=ReportKind.PROGRAMMABEGROTING, year=source.year, money_unit=source.money_unit
+    )
     budget.status = ReportStatus.CONCEPT
     budget.full_clean()
     budget.save()

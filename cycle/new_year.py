@@ -52,6 +52,8 @@ def start_new_year(*, source: Report) -> Report:
         status=ReportStatus.CONCEPT,
         started_from=source,
         structure_from=structure,
+        # Finance keeps typing in the unit it used; printed subtotals are the old year's own.
+        money_unit=source.money_unit,
     )
     new.full_clean()
     new.save()

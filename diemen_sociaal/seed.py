@@ -15,6 +15,7 @@ import yaml
 from django.db import models, transaction
 
 from cycle.budget import budget_from_annual_report
+from diemen_sociaal.lib.costs import THOUSANDS
 from diemen_sociaal.lib.values import parse_value
 from indicators.models import (
     Footnote,
@@ -25,7 +26,7 @@ from indicators.models import (
     TableFootnote,
     ValueKind,
 )
-from investments.models import BudgetLine, CarryOver, Investment
+from investments.models import BudgetLine, CarryOver, Investment, PrintedFigure
 from programs.models import (
     Activity,
     DevelopmentSection,
@@ -78,7 +79,14 @@ def load_report(data: dict[str, Any], *, replace: bool = False) -> tuple[Report,
     if head.get("derived_from"):
         return _derived_budget(head), True
     # Filled as a concept, then given its status: an adopted report refuses new content.
-    report = _saved(Report(kind=head["kind"], year=head["year"], status=ReportStatus.CONCEPT))
+    report = _saved(
+        Report(
+            kind=head["kind"],
+            year=head["year"],
+            status=ReportStatus.CONCEPT,
+            money_unit=head.get("money_unit", THOUSANDS.euros),
+        )
+    )
     for order, program_data in enumerate(data.get("programs", []), start=1):
         _load_program(report, program_data, order)
     return _with_status(report, head), True
@@ -259,12 +267,12 @@ def _footnotes(footnotes: dict[int, Footnote], numbers: Iterable[int] | None) ->
 
 
 def _load_money(program: Program, data: dict[str, Any]) -> None:
+    # The amounts are the printed ones, in the report's unit (thousands unless it says
+    # otherwise); the subtotals and budget results it printed are kept as printed.
+    unit = program.report.unit
     for i, line in enumerate(data.get("budget_lines", []), start=1):
-        # The source prints thousands; where the published balances show that the
-        # underlying euros differ from a round thousand, the seed gives them exactly.
-        exact = line.get("exact_euros") or {}
-        amounts = {col: exact.get(col, line.get(col, 0) * 1000) for col in AMOUNT_COLUMNS}
-        _saved(
+        amounts = {col: line.get(col, 0) * unit.euros for col in AMOUNT_COLUMNS}
+        stored = _saved(
             BudgetLine(
                 program=program,
                 nature=line["nature"],
@@ -274,6 +282,22 @@ def _load_money(program: Program, data: dict[str, Any]) -> None:
                 **amounts,
             )
         )
+        if line.get("budgetresultaat") is not None:
+            _saved(
+                PrintedFigure(
+                    program=program,
+                    line=stored,
+                    column="budgetresultaat",
+                    amount=line["budgetresultaat"] * unit.euros,
+                )
+            )
+    for balance, columns in (data.get("printed_balances") or {}).items():
+        for column, amount in columns.items():
+            _saved(
+                PrintedFigure(
+                    program=program, balance=balance, column=column, amount=amount * unit.euros
+                )
+            )
     for i, item in enumerate(data.get("carry_overs", []), start=1):
         _saved(
             CarryOver(
@@ -290,8 +314,8 @@ def _load_money(program: Program, data: dict[str, Any]) -> None:
                 program=program,
                 number=str(item["number"]),
                 name=item["name"],
-                budget=item["budget"] * 1000,
-                realised=item["realised"] * 1000,
+                budget=item["budget"] * unit.euros,
+                realised=item["realised"] * unit.euros,
                 status=item["status"],
                 explanation=(item.get("explanation") or "").strip(),
                 order=i,

@@ -1,9 +1,9 @@
 from django.contrib import admin
 
-from diemen_sociaal.lib.dutch import format_euros, format_thousands
+from diemen_sociaal.lib.dutch import format_euros
 from programs.admin import FrozenAwareAdmin
 
-from .models import BudgetLine, CarryOver, Investment
+from .models import BudgetLine, CarryOver, Investment, PrintedFigure
 
 
 @admin.register(BudgetLine)
@@ -22,25 +22,25 @@ class BudgetLineAdmin(FrozenAwareAdmin):
     search_fields = ("label",)
     list_select_related = ("program__report",)
 
-    @admin.display(description="rekening vorig jaar (x € 1.000)")
+    @admin.display(description="rekening vorig jaar (€)")
     def rekening_vorig_k(self, obj: BudgetLine) -> str:
-        return format_thousands(obj.rekening_vorig)
+        return format_euros(obj.rekening_vorig)
 
-    @admin.display(description="begroting primitief (x € 1.000)")
+    @admin.display(description="begroting primitief (€)")
     def begroting_primitief_k(self, obj: BudgetLine) -> str:
-        return format_thousands(obj.begroting_primitief)
+        return format_euros(obj.begroting_primitief)
 
-    @admin.display(description="begroting totaal (x € 1.000)")
+    @admin.display(description="begroting totaal (€)")
     def begroting_totaal_k(self, obj: BudgetLine) -> str:
-        return format_thousands(obj.begroting_totaal)
+        return format_euros(obj.begroting_totaal)
 
-    @admin.display(description="rekening (x € 1.000)")
+    @admin.display(description="rekening (€)")
     def rekening_k(self, obj: BudgetLine) -> str:
-        return format_thousands(obj.rekening)
+        return format_euros(obj.rekening)
 
-    @admin.display(description="budgetresultaat (x € 1.000)")
+    @admin.display(description="budgetresultaat (€)")
     def budgetresultaat_k(self, obj: BudgetLine) -> str:
-        return format_thousands(obj.budgetresultaat)
+        return format_euros(obj.budgetresultaat)
 
 
 @admin.register(CarryOver)
@@ -63,14 +63,27 @@ class InvestmentAdmin(FrozenAwareAdmin):
     search_fields = ("number", "name", "explanation")
     list_select_related = ("program__report",)
 
-    @admin.display(description="budget (x € 1.000)", ordering="budget")
+    @admin.display(description="budget (€)", ordering="budget")
     def budget_k(self, obj: Investment) -> str:
-        return format_thousands(obj.budget)
+        return format_euros(obj.budget)
 
-    @admin.display(description="realisatie (x € 1.000)", ordering="realised")
+    @admin.display(description="realisatie (€)", ordering="realised")
     def realised_k(self, obj: Investment) -> str:
-        return format_thousands(obj.realised)
+        return format_euros(obj.realised)
 
-    @admin.display(description="vrije ruimte (x € 1.000)")
+    @admin.display(description="vrije ruimte (€)")
     def free_room_k(self, obj: Investment) -> str:
-        return format_thousands(obj.free_room)
+        return format_euros(obj.free_room)
+
+
+@admin.register(PrintedFigure)
+class PrintedFigureAdmin(FrozenAwareAdmin):
+    """Printed subtotals of a report given in thousands (entered here until finance has a form)."""
+
+    list_display = ("__str__", "amount_display", "program")
+    list_filter = ("program__report",)
+    list_select_related = ("program__report", "line")
+
+    @admin.display(description="bedrag", ordering="amount")
+    def amount_display(self, obj: PrintedFigure) -> str:
+        return format_euros(obj.amount)

@@ -1,13 +1,28 @@
 """The money of a program chapter: budget lines, proposed carry-overs, investments.
 
-All amounts are whole euros (negative = cost). Subtotals, balances, the budget
-result and an investment's free room are computed, never stored.
+All amounts are whole euros (negative = cost), whatever unit the report gives
+them in (Report.money_unit). Subtotals, balances, the budget result and an
+investment's free room are computed; for a report given in thousands the
+subtotals the source printed are kept beside them (PrintedFigure, see
+diemen_sociaal.lib.costs), checked, and shown when they agree.
 """
 
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from diemen_sociaal.lib.costs import Amounts, CostRow, cost_table
+from diemen_sociaal.lib.costs import (
+    BALANCES,
+    NATURES,
+    TOTAL,
+    TOTAL_LABEL,
+    Amounts,
+    CostRow,
+    Printed,
+    cost_table,
+)
 from diemen_sociaal.validators import LongText
 from programs.models import Program, ReportContent, Versioned
 
@@ -22,12 +37,6 @@ class BudgetKind(models.TextChoices):
     INCOME = "baten", "Baten"
     TO_RESERVES = "toevoegingen", "Toevoegingen aan reserves"
     FROM_RESERVES = "onttrekkingen", "Onttrekkingen aan reserves"
-
-
-class BudgetLineQuerySet(models.QuerySet["BudgetLine"]):
-    def cost_table(self) -> list[CostRow]:
-        """The lines with their computed balances, as "Wat heeft het gekost?" shows them."""
-        return cost_table((line.nature, line.label, line.amounts, line) for line in self)
 
 
 class BudgetLine(ReportContent, Versioned):
@@ -45,7 +54,6 @@ class BudgetLine(ReportContent, Versioned):
     begroting_totaal = models.BigIntegerField("begroting totaal (€)", null=True, blank=True)
     rekening = models.BigIntegerField("rekening (€)", null=True, blank=True)
 
-    objects = BudgetLineQuerySet.as_manager()
     history = HistoricalRecords()
     report_path = "program__report"
 
@@ -72,6 +80,110 @@ class BudgetLine(ReportContent, Versioned):
     @property
     def budgetresultaat(self) -> int | None:
         return self.amounts.budgetresultaat
+
+
+BALANCE_LABELS = dict([*NATURES, (TOTAL, TOTAL_LABEL)])
+COLUMN_LABELS = {
+    "rekening_vorig": "rekening vorig jaar",
+    "begroting_primitief": "begroting primitief",
+    "begroting_totaal": "begroting totaal",
+    "rekening": "rekening",
+    "budgetresultaat": "budgetresultaat",
+}
+
+
+class PrintedFigure(ReportContent):
+    """A balance or a line's budget result as the source printed it.
+
+    Only for a report given in thousands: its printed subtotals were computed from
+    the unrounded euros, so they may differ from the sum of the printed lines by up
+    to half a unit per term. The table shows the printed figure when it is within
+    that allowance and flags it when it is not (diemen_sociaal.lib.costs).
+    """
+
+    program = models.ForeignKey(
+        Program, verbose_name="programma", on_delete=models.CASCADE, related_name="printed_figures"
+    )
+    # Either a line (its budget result) or a balance row.
+    line = models.ForeignKey(
+        BudgetLine,
+        verbose_name="begrotingsregel",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="printed_figures",
+    )
+    balance = models.CharField(
+        "saldo", max_length=20, blank=True, choices=[(key, BALANCE_LABELS[key]) for key in BALANCES]
+    )
+    column = models.CharField("kolom", max_length=30, choices=list(COLUMN_LABELS.items()))
+    amount = models.BigIntegerField(
+        "bedrag (€)",
+        help_text="Het gedrukte bedrag in hele euro's: -23.866 (x € 1.000) is -23866000.",
+    )
+
+    history = HistoricalRecords()
+    report_path = "program__report"
+
+    class Meta:
+        verbose_name = "gedrukt bedrag"
+        verbose_name_plural = "gedrukte bedragen"
+        ordering = ["program", "balance", "line", "column"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(line__isnull=True) & ~models.Q(balance=""))
+                | (models.Q(line__isnull=False) & models.Q(balance="")),
+                name="printedfigure_line_or_balance",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "balance", "column"],
+                condition=~models.Q(balance=""),
+                name="printedfigure_unique_balance_column",
+            ),
+            models.UniqueConstraint(
+                fields=["line", "column"],
+                condition=models.Q(line__isnull=False),
+                name="printedfigure_unique_line_column",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.line.label if self.line else BALANCE_LABELS.get(self.balance, self.balance)
+        return f"{where}: {COLUMN_LABELS.get(self.column, self.column)}"
+
+    def clean(self) -> None:
+        super().clean()
+        if (self.line_id is None) == (not self.balance):
+            raise ValidationError("Kies een begrotingsregel of een saldo, niet allebei.")
+        if self.line_id is not None and self.column != "budgetresultaat":
+            raise ValidationError(
+                "Van een regel is alleen het budgetresultaat berekend; de andere bedragen "
+                "zijn de regel zelf."
+            )
+        if self.line is not None and self.line.program_id != self.program_id:
+            raise ValidationError("Deze begrotingsregel hoort bij een ander programma.")
+
+
+def program_cost_table(
+    program: Program, lines: Iterable[BudgetLine] | None = None
+) -> list[CostRow]:
+    """ "Wat heeft het gekost?" of one program: its lines (given, or fetched) with the balances.
+
+    The printed figures are read only for a report given in more than whole euros.
+    """
+    unit = program.report.unit
+    rows = list(BudgetLine.objects.filter(program=program) if lines is None else lines)
+    printed: dict[object, dict[str, int]] = {}
+    if unit.euros > 1:
+        by_pk = {line.pk: line for line in rows}
+        for figure in PrintedFigure.objects.filter(program=program):
+            key = by_pk.get(figure.line_id) if figure.line_id else figure.balance
+            if key is not None:
+                printed.setdefault(key, {})[figure.column] = figure.amount
+    as_printed: dict[object, Printed] = dict(printed)
+    return cost_table(
+        ((line.nature, line.label, line.amounts, line) for line in rows), as_printed, unit
+    )
 
 
 class CarryOver(ReportContent, Versioned):

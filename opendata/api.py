@@ -25,10 +25,17 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from diemen_sociaal.lib.costs import SHOWN, CostRow
+from diemen_sociaal.lib.costs import SHOWN, UNITS, CostRow, MoneyUnit
 from diemen_sociaal.validators import ITEM_CODE
 from indicators.models import DirectionChoices, Indicator, IndicatorKind
-from investments.models import BudgetKind, BudgetLine, BudgetNature, Investment, InvestmentStatus
+from investments.models import (
+    BudgetKind,
+    BudgetLine,
+    BudgetNature,
+    Investment,
+    InvestmentStatus,
+    program_cost_table,
+)
 from programs.models import Activity, Goal, Program, Report, ReportKind, ReportStatus, Subgoal
 from readmodel import datarows, pages, withdrawn
 
@@ -200,10 +207,11 @@ class Shapes:
     def in_program(self, name: str, program: Program, *args: Any) -> str:
         return self.url(name, program.report.kind, program.report.year, program.slug, *args)
 
-    def balance(self, row: CostRow) -> Json:
+    @staticmethod
+    def balance(row: CostRow, unit: MoneyUnit) -> Json:
         return (
-            {"omschrijving": row.label}
-            | {column: row[column].value for column in SHOWN}
+            {"omschrijving": row.label, "eenheid": unit.code}
+            | {column: unit.of(row[column].value) for column in SHOWN}
             | {"lege_regels": {column: row[column].empty for column in SHOWN}}
         )
 
@@ -271,25 +279,25 @@ class Shapes:
         }
 
     @staticmethod
-    def budget_line(line: BudgetLine) -> Json:
+    def budget_line(row: CostRow, unit: MoneyUnit) -> Json:
+        line = row.source
+        assert isinstance(line, BudgetLine)
         return {
             "aard": line.nature,
             "soort": line.kind,
             "omschrijving": line.label,
-            "rekening_vorig": line.rekening_vorig,
-            "begroting_primitief": line.begroting_primitief,
-            "begroting_totaal": line.begroting_totaal,
-            "rekening": line.rekening,
-            "budgetresultaat": line.budgetresultaat,
-        }
+            "eenheid": unit.code,
+        } | {column: unit.of(row[column].value) for column in SHOWN}
 
     def investment(self, program: Program, item: Investment) -> Json:
+        unit = program.report.unit
         return {
             "kredietnummer": item.number,
             "naam": item.name,
-            "budget": item.budget,
-            "realisatie": item.realised,
-            "vrije_ruimte": item.free_room,
+            "eenheid": unit.code,
+            "budget": unit.of(item.budget),
+            "realisatie": unit.of(item.realised),
+            "vrije_ruimte": unit.of(item.free_room),
             "status": item.status,
             "status_omschrijving": item.get_status_display(),
             "toelichting": item.explanation,
@@ -343,11 +351,11 @@ def program_detail(request: HttpRequest, kind: str, year: int, program: str) -> 
     found = _program(kind, year, program)
     shapes = Shapes(request)
     links = {key: shapes.in_program(f"api:{name}", found) for key, name in LIST_URLS.items()}
-    rows = BudgetLine.objects.filter(program=found).cost_table()
+    rows = program_cost_table(found)
     data = shapes.program_summary(found) | {
         "verslag": shapes.url("api:report", kind, year),
         "links": links,
-        "saldi": [shapes.balance(row) for row in rows if row.is_total],
+        "saldi": [shapes.balance(row, found.report.unit) for row in rows if row.is_total],
     }
     return data, found.report
 
@@ -410,8 +418,9 @@ def indicator_detail(
 @api_view
 def budget_list(request: HttpRequest, kind: str, year: int, program: str) -> tuple[Json, Report]:
     found = _program(kind, year, program)
-    lines = list(BudgetLine.objects.filter(program=found))
-    return _page(request, lines, Shapes.budget_line), found.report
+    lines = [row for row in program_cost_table(found) if not row.is_total]
+    unit = found.report.unit
+    return _page(request, lines, lambda row: Shapes.budget_line(row, unit)), found.report
 
 
 @api_view
@@ -485,7 +494,14 @@ INTEGER = {"type": "integer"}
 URI = {"type": "string", "format": "uri"}
 EUROS = {
     "type": ["integer", "null"],
-    "description": "Hele euro's; negatief is een last; null is nog niet ingevuld (niet nul).",
+    "description": "In de eenheid van het veld eenheid (duizend_euro: x € 1.000; euro: hele "
+    "euro's), zoals het verslag ze gaf; negatief is een last; null is nog niet ingevuld "
+    "(niet nul).",
+}
+UNIT = {
+    "type": "string",
+    "enum": [unit.code for unit in UNITS.values()],
+    "description": "De eenheid van de bedragen: duizend_euro (x € 1.000) of euro (hele euro's).",
 }
 
 
@@ -530,7 +546,9 @@ def _schemas() -> Json:
         "rekening": EUROS,
         "budgetresultaat": {
             **EUROS,
-            "description": "Berekend: rekening − begroting_totaal; null als een van beide leeg is.",
+            "description": "Berekend: rekening − begroting_totaal; null als een van beide leeg "
+            "is. Bij bedragen in duizendtallen het gedrukte resultaat (uit de onafgeronde "
+            "euro's), dat een eenheid kan verschillen van het verschil van de afgeronde bedragen.",
         },
     }
     return {
@@ -550,7 +568,7 @@ def _schemas() -> Json:
             }
         ),
         "Saldo": _object(
-            {"omschrijving": STRING}
+            {"omschrijving": STRING, "eenheid": UNIT}
             | amounts
             | {
                 "lege_regels": {
@@ -642,6 +660,7 @@ def _schemas() -> Json:
                 "aard": {"type": "string", "enum": list(BudgetNature.values)},
                 "soort": {"type": "string", "enum": list(BudgetKind.values)},
                 "omschrijving": STRING,
+                "eenheid": UNIT,
             }
             | amounts
         ),
@@ -649,7 +668,8 @@ def _schemas() -> Json:
             {
                 "kredietnummer": STRING,
                 "naam": STRING,
-                "budget": {**EUROS, "type": "integer", "description": "Hele euro's."},
+                "eenheid": UNIT,
+                "budget": {**EUROS, "type": "integer"},
                 "realisatie": EUROS,
                 "vrije_ruimte": {
                     **EUROS,
@@ -749,7 +769,8 @@ def openapi_document() -> Json:
                 "programma's, doelstellingen, activiteiten, indicatoren met hun waarden, "
                 "begrotingsregels en investeringen. Adressen gebruiken dezelfde codes als de "
                 "webpagina's. Lijsten hebben pagina's van "
-                f"{PAGE_SIZE} met ?pagina=. Bedragen in hele euro's."
+                f"{PAGE_SIZE} met ?pagina=. Bedragen in de eenheid die het verslag gaf (veld "
+                "eenheid): duizend_euro of euro."
             ),
         },
         "servers": [{"url": "/"}],

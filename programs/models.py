@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from diemen_sociaal.lib.costs import THOUSANDS, UNITS, MoneyUnit
 from diemen_sociaal.lib.dutch import format_date
 from diemen_sociaal.validators import LongText, item_code
 
@@ -116,6 +117,13 @@ class Report(ConcurrentTransitionMixin, models.Model):
     # instead of vanishing. Kept when it is offered again, for the record.
     withdrawn_on = models.DateTimeField("teruggetrokken op", null=True, blank=True)
     withdrawn_reason = models.CharField("reden van terugtrekken", max_length=300, blank=True)
+    # The unit its amounts are given in: finance types them in it, and pages, PDF and open
+    # data give them in it. Amounts are stored in whole euros either way.
+    money_unit = models.PositiveIntegerField(
+        "bedragen in",
+        choices=[(unit.euros, unit.label) for unit in UNITS.values()],
+        default=THOUSANDS.euros,
+    )
 
     objects = ReportQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["content_version"])
@@ -162,6 +170,10 @@ class Report(ConcurrentTransitionMixin, models.Model):
     @property
     def municipality(self) -> str:
         return settings.MUNICIPALITY_NAME
+
+    @property
+    def unit(self) -> MoneyUnit:
+        return UNITS[self.money_unit]
 
     @property
     def is_published(self) -> bool:

@@ -10,8 +10,10 @@ for the indicator tables, the models' computed budget result and free room), so 
 figure cannot differ between page, PDF and download.
 
 Three tables: indicatoren (one row per value), begroting (one row per budget line)
-and investeringen (one row per credit). Amounts are whole euros, negative is a cost;
-codes are text. A value that is not known is never a number: "getal" stays empty,
+and investeringen (one row per credit). Amounts are in the report's unit, stated
+in the column "eenheid" ("duizend_euro" when the report was given in thousands,
+"euro" for whole euros), so no digit is published that was not given; negative is
+a cost; codes are text. A value that is not known is never a number: "getal" stays empty,
 "staat" says niet_bekend and "markering" keeps the source's marker ("NB"); "waarde"
 is the value as the page shows it ("73,6%").
 """
@@ -20,9 +22,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from diemen_sociaal.lib.costs import SHOWN
 from diemen_sociaal.lib.values import ValueState
 from indicators.models import IndicatorValue
-from investments.models import BudgetLine, Investment
+from investments.models import BudgetLine, Investment, program_cost_table
 from programs.models import Program, Report
 
 from . import pages
@@ -75,6 +78,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "aard",
         "soort",
         "omschrijving",
+        "eenheid",
         "rekening_vorig",
         "begroting_primitief",
         "begroting_totaal",
@@ -86,6 +90,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "programma",
         "kredietnummer",
         "naam",
+        "eenheid",
         "budget",
         "realisatie",
         "vrije_ruimte",
@@ -203,33 +208,39 @@ def indicator_rows(program: Program, *, include_empty: bool = False) -> list[Row
 
 
 def budget_rows(program: Program) -> list[Row]:
-    return [
-        {
-            "verslagjaar": program.report.year,
-            "programma": program.slug,
-            "aard": line.nature,
-            "soort": line.kind,
-            "omschrijving": line.label,
-            "rekening_vorig": line.rekening_vorig,
-            "begroting_primitief": line.begroting_primitief,
-            "begroting_totaal": line.begroting_totaal,
-            "rekening": line.rekening,
-            "budgetresultaat": line.budgetresultaat,
-        }
-        for line in BudgetLine.objects.filter(program=program)
-    ]
+    """The typed lines in the report's unit, each with its budget result as the table shows it."""
+    unit = program.report.unit
+    rows = []
+    for row in program_cost_table(program):
+        line = row.source
+        if not isinstance(line, BudgetLine):
+            continue  # a balance: computed from these rows, not a fact of its own
+        rows.append(
+            {
+                "verslagjaar": program.report.year,
+                "programma": program.slug,
+                "aard": line.nature,
+                "soort": line.kind,
+                "omschrijving": line.label,
+                "eenheid": unit.code,
+                **{column: unit.of(row[column].value) for column in SHOWN},
+            }
+        )
+    return rows
 
 
 def investment_rows(program: Program) -> list[Row]:
+    unit = program.report.unit
     return [
         {
             "verslagjaar": program.report.year,
             "programma": program.slug,
             "kredietnummer": item.number,
             "naam": item.name,
-            "budget": item.budget,
-            "realisatie": item.realised,
-            "vrije_ruimte": item.free_room,
+            "eenheid": unit.code,
+            "budget": unit.of(item.budget),
+            "realisatie": unit.of(item.realised),
+            "vrije_ruimte": unit.of(item.free_room),
             "status": item.status,
             "status_omschrijving": item.get_status_display(),
             "toelichting": item.explanation,

@@ -25,7 +25,7 @@ from indicators.models import (
     TableFootnote,
     ValueKind,
 )
-from investments.models import BudgetLine, CarryOver, Investment
+from investments.models import CarryOver, Investment, program_cost_table
 from programs import extensions
 from programs.models import Activity, Goal, Program, Report, Subgoal
 
@@ -383,7 +383,7 @@ def chapter_context(program: Program) -> dict[str, Any]:
 
 
 def _cost_rows(program: Program) -> list[CostRow]:
-    return BudgetLine.objects.filter(program=program).cost_table()
+    return program_cost_table(program)
 
 
 def goal_context(program: Program, code: str) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from django.contrib.auth.models import User
 from django.db import models
 from django.urls import Resolver404, resolve
 
-from diemen_sociaal.lib.dutch import DutchNumberError, format_number, parse_number
+from diemen_sociaal.lib.costs import EUROS, MoneyUnit
+from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, format_number, parse_number
 from diemen_sociaal.lib.values import InvalidValue, Value, ValueState, format_value, parse_value
 from diemen_sociaal.validators import LongText, item_code, long_text_hint
 from indicators.models import Indicator, IndicatorTable, IndicatorValue, ValueKind
@@ -29,10 +30,19 @@ from programs.services import TRANSITIONS
 
 
 class EuroField(forms.CharField):
-    """Whole euros typed the Dutch way: 1.234.567 or -20.000."""
+    """An amount typed the Dutch way in a unit (whole euros unless told): 1.234.567 or -20.000.
+
+    It is stored in whole euros; a form in a report's unit sets `unit` (InReportUnit).
+    """
+
+    unit: MoneyUnit = EUROS
 
     def prepare_value(self, value: Any) -> Any:
-        return format_number(value) if isinstance(value, int) else value
+        if not isinstance(value, int):
+            return value
+        in_unit = Decimal(value) / self.unit.euros
+        exact = in_unit == in_unit.to_integral_value()
+        return format_number(in_unit, decimals=0 if exact else len(str(self.unit.euros)) - 1)
 
     def to_python(self, value: Any) -> int | None:  # type: ignore[override]  # text in, euros out
         text = (super().to_python(value) or "").replace("€", "").strip()
@@ -43,10 +53,31 @@ class EuroField(forms.CharField):
         except DutchNumberError as error:
             raise forms.ValidationError(str(error)) from error
         if decimals or number != number.to_integral_value():
-            raise forms.ValidationError(
-                "Vul hele euro's in, zonder centen (bijvoorbeeld 1.234.567)."
-            )
-        return int(number)
+            raise forms.ValidationError(whole_units_message(self.unit))
+        return int(number) * self.unit.euros
+
+
+def whole_units_message(unit: MoneyUnit) -> str:
+    """Why an amount with decimals is refused, in the unit the report gives amounts in."""
+    if unit.euros == 1:
+        return "Vul hele euro's in, zonder centen (bijvoorbeeld 1.234.567)."
+    return (
+        f"Dit verslag geeft bedragen in {unit.words} ({unit.label}): vul een heel getal in, "
+        f"bijvoorbeeld {unit.example} voor {format_euros(1234 * unit.euros)}."
+    )
+
+
+class InReportUnit(forms.ModelForm):
+    """Amounts typed in the unit of the item's report (whole euros, or x € 1.000)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit = self.instance.program.report.unit
+        for field in self.fields.values():
+            if isinstance(field, EuroField):
+                field.unit = unit
+                if unit.euros != 1:
+                    field.label = str(field.label).replace("(€)", f"({unit.label})")
 
 
 class VersionedForm(forms.ModelForm):
@@ -120,7 +151,7 @@ class CarryOverForm(VersionedForm):
 NOT_YET = "Leeg laten zolang het bedrag er nog niet is; 0 is nul."
 
 
-class BudgetLineForm(VersionedForm):
+class BudgetLineForm(InReportUnit, VersionedForm):
     rekening_vorig = EuroField(label="Rekening vorig jaar (€)", required=False, help_text=NOT_YET)
     begroting_primitief = EuroField(
         label="Begroting primitief (€)", required=False, help_text=NOT_YET
@@ -144,7 +175,7 @@ class PlannedBudgetLineForm(BudgetLineForm):
         fields = ["begroting_primitief"]
 
 
-class InvestmentForm(VersionedForm):
+class InvestmentForm(InReportUnit, VersionedForm):
     budget = EuroField(label="Budget (€)")
     realised = EuroField(
         label="Realisatie t/m het verslagjaar (€)",

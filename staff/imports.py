@@ -20,6 +20,11 @@ program, indicator code, column and optional component. Nothing is ever
 deleted: what the file does not mention is left alone, and an unchanged row
 is not written, so importing the same file twice changes nothing the second
 time. An empty indicator value leaves the stored value alone.
+
+Amounts are read in the report's unit (Report.money_unit), as the templates and
+the open data give them: a report in thousands reads "-25.414" as -25.414.000
+euros and refuses decimals; a file whose column "eenheid" names another unit is
+refused rather than read a thousand times too large or too small.
 """
 
 import hashlib
@@ -39,7 +44,14 @@ from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, parse_numbe
 from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
 from indicators.models import Indicator, IndicatorComponent, IndicatorValue, ValueKind
 from indicators.services import COLUMN_OFFSETS, CellInput, save_indicator_values
-from investments.models import BudgetKind, BudgetLine, BudgetNature, Investment, InvestmentStatus
+from investments.models import (
+    BudgetKind,
+    BudgetLine,
+    BudgetNature,
+    Investment,
+    InvestmentStatus,
+    PrintedFigure,
+)
 from programs.models import (
     FrozenReportError,
     Program,
@@ -93,8 +105,17 @@ KINDS: dict[str, Kind] = {
         name=BUDGET,
         label="begrotingsregels",
         required=("verslagjaar", "programma", "aard", "soort", "omschrijving", *AMOUNTS),
-        optional=("budgetresultaat", "versie"),
-        template=("verslagjaar", "programma", "aard", "soort", "omschrijving", *AMOUNTS, "versie"),
+        optional=("eenheid", "budgetresultaat", "versie"),
+        template=(
+            "verslagjaar",
+            "programma",
+            "aard",
+            "soort",
+            "omschrijving",
+            "eenheid",
+            *AMOUNTS,
+            "versie",
+        ),
     ),
     INVESTMENTS: Kind(
         name=INVESTMENTS,
@@ -108,13 +129,14 @@ KINDS: dict[str, Kind] = {
             "realisatie",
             "status",
         ),
-        optional=("toelichting", "vrije_ruimte", "versie"),
+        optional=("eenheid", "toelichting", "vrije_ruimte", "versie"),
         informative=("status_omschrijving",),
         template=(
             "verslagjaar",
             "programma",
             "kredietnummer",
             "naam",
+            "eenheid",
             "budget",
             "realisatie",
             "status",
@@ -171,6 +193,9 @@ class Change:
     program: Program
     target: Any = None  # the stored row, None for an addition
     data: dict[str, Any] = field(default_factory=dict)
+    # A budget line's result as the file printed it, where rounding made it differ from
+    # the difference of its rounded amounts (a report in thousands): kept as printed.
+    printed_result: int | None = None
 
 
 @dataclass
@@ -314,20 +339,21 @@ class Validator:
             raise RowProblem(column, f"Dubbele regel: {what} staat ook al in rij {first}.")
 
     @overload
-    @staticmethod
-    def amount(record: dict[str, str], column: str, *, required: Literal[True] = True) -> int: ...
+    def amount(
+        self, record: dict[str, str], column: str, *, required: Literal[True] = True
+    ) -> int: ...
 
     @overload
-    @staticmethod
-    def amount(record: dict[str, str], column: str, *, required: bool) -> int | None: ...
+    def amount(self, record: dict[str, str], column: str, *, required: bool) -> int | None: ...
 
-    @staticmethod
-    def amount(record: dict[str, str], column: str, *, required: bool = True) -> int | None:
+    def amount(self, record: dict[str, str], column: str, *, required: bool = True) -> int | None:
+        """An amount in the report's unit (see the column eenheid), returned in whole euros."""
+        unit = self.report.unit
         text = record.get(column, "")
         if not text:
             if not required:
                 return None
-            raise RowProblem(column, "Vul een bedrag in hele euro's in (0 als het nul is).")
+            raise RowProblem(column, f"Vul een bedrag in {unit.words} in (0 als het nul is).")
         if not text.replace("€", "").strip():
             raise RowProblem(
                 column, f"‘{text}’ is geen bedrag; laat de cel leeg als het er nog niet is."
@@ -337,14 +363,36 @@ class Validator:
         except DutchNumberError as error:
             raise RowProblem(column, str(error)) from error
         if number != number.to_integral_value():
-            raise RowProblem(
-                column,
-                f"‘{text}’ heeft centen (de komma is het decimaalteken); bedragen worden in "
-                "hele euro's ingelezen.",
-            )
-        if abs(number) >= MAX_AMOUNT:
+            raise RowProblem(column, self.not_whole(text))
+        if abs(number) * unit.euros >= MAX_AMOUNT:
             raise RowProblem(column, f"‘{text}’ is te groot voor een bedrag.")
-        return int(number)
+        return int(number) * unit.euros
+
+    def not_whole(self, text: str) -> str:
+        unit = self.report.unit
+        if unit.euros == 1:
+            return (
+                f"‘{text}’ heeft centen (de komma is het decimaalteken); bedragen worden in "
+                "hele euro's ingelezen."
+            )
+        return (
+            f"‘{text}’ heeft decimalen (de komma is het decimaalteken); de bedragen van "
+            f"{self.report.title} zijn in {unit.words} ({unit.label}) en worden als hele "
+            f"getallen ingelezen, bijvoorbeeld {unit.example} voor "
+            f"{format_euros(1234 * unit.euros)}."
+        )
+
+    def unit_stated(self, record: dict[str, str]) -> None:
+        """A file that says its amounts are in another unit than the report's is refused."""
+        stated = record.get("eenheid", "").strip().lower()
+        unit = self.report.unit
+        if stated and stated != unit.code:
+            raise RowProblem(
+                "eenheid",
+                f"Dit bestand geeft bedragen in ‘{stated}’; {self.report.title} heeft bedragen "
+                f"in {unit.words} ({unit.code}). Reken de bedragen om of download een nieuw "
+                "sjabloon.",
+            )
 
     @staticmethod
     def text(record: dict[str, str], column: str, max_length: int) -> str:
@@ -355,15 +403,21 @@ class Validator:
             raise RowProblem(column, f"Hoogstens {max_length} tekens.")
         return value
 
-    @staticmethod
-    def computed(record: dict[str, str], column: str, expected: int | None, formula: str) -> None:
+    def computed(
+        self, record: dict[str, str], column: str, expected: int | None, formula: str
+    ) -> None:
         """A computed column may be left in the file, but must agree with the row.
 
-        `expected` is None when a term is empty: then the column must be empty too.
+        `expected` is None when a term is empty: then the column must be empty too. In a
+        unit above whole euros the printed difference of two rounded amounts may be one
+        unit off (half a unit per term), as a download of a printed budget result is.
         """
-        found = Validator.amount(record, column, required=False)
-        if found is None or found == expected:
+        found = self.amount(record, column, required=False)
+        allowance = self.report.unit.allowance(2)
+        if found is None or (expected is not None and abs(found - expected) <= allowance):
             return
+        unit = self.report.unit
+        found, expected = unit.of(found), unit.of(expected)
         if expected is None:
             raise RowProblem(
                 column,
@@ -444,14 +498,12 @@ class BudgetValidator(Validator):
         nature = _choice(record["aard"], BudgetNature, "aard")
         kind = _choice(record["soort"], BudgetKind, "soort")
         label = self.text(record, "omschrijving", 200)
+        self.unit_stated(record)
         # An empty cell is an amount not yet known, stored empty; 0 is nil.
         amounts = {column: self.amount(record, column, required=False) for column in AMOUNTS}
-        self.computed(
-            record,
-            "budgetresultaat",
-            Amounts(**amounts).budgetresultaat,
-            "rekening − begroting_totaal",
-        )
+        result = Amounts(**amounts).budgetresultaat
+        self.computed(record, "budgetresultaat", result, "rekening − begroting_totaal")
+        printed = self.amount(record, "budgetresultaat", required=False)
         key = (program.pk, nature, kind, label)
         self.unique(key, number, "omschrijving", "dezelfde begrotingsregel")
         target = self.lines.get(key)
@@ -466,6 +518,7 @@ class BudgetValidator(Validator):
             program=program,
             target=target,
             data=data,
+            printed_result=printed if printed != result else None,
         )
 
 
@@ -483,6 +536,7 @@ class InvestmentValidator(Validator):
     def check(self, number: int, record: dict[str, str]) -> Change:
         program = self.program(record)
         credit = self.text(record, "kredietnummer", 20)
+        self.unit_stated(record)
         data: dict[str, Any] = {
             "number": credit,
             "name": self.text(record, "naam", 300),
@@ -745,6 +799,33 @@ def _write_rows(plan: Plan, model: type[BudgetLine] | type[Investment], user: An
         bulk_create_with_history(creates, model, batch_size=WRITE_BATCH, default_user=user)
 
 
+def _write_budget_lines(plan: Plan, user: Any) -> None:
+    """The lines, then their printed results: a line the file changes keeps the result the
+    file printed for it (when it differs from the computed one) and no older print."""
+    _write_rows(plan, BudgetLine, user)
+    written = [change for change in plan.to_write if change.target is not None]
+    PrintedFigure.objects.filter(line__in=[change.target for change in written]).delete()
+    printed = [
+        PrintedFigure(
+            program=change.program,
+            line=change.target or _created_line(change),
+            column="budgetresultaat",
+            amount=change.printed_result,
+        )
+        for change in plan.to_write
+        if change.printed_result is not None
+    ]
+    if printed:
+        bulk_create_with_history(printed, PrintedFigure, default_user=user)
+
+
+def _created_line(change: Change) -> BudgetLine:
+    data = change.data
+    return BudgetLine.objects.get(
+        program=change.program, nature=data["nature"], kind=data["kind"], label=data["label"]
+    )
+
+
 def _write_indicator_values(plan: Plan, user: Any) -> None:
     """Per indicator one save through the indicator service, as the edit form does.
 
@@ -776,7 +857,7 @@ def _write_indicator_values(plan: Plan, user: Any) -> None:
 
 
 WRITERS: dict[str, Callable[[Plan, Any], None]] = {
-    BUDGET: lambda plan, user: _write_rows(plan, BudgetLine, user),
+    BUDGET: lambda plan, user: _write_budget_lines(plan, user),
     INVESTMENTS: lambda plan, user: _write_rows(plan, Investment, user),
     INDICATORS: _write_indicator_values,
 }

@@ -31,7 +31,13 @@ from cycle import new_year
 from diemen_sociaal.lib.dutch import format_euros
 from indicators.models import Indicator, IndicatorValue
 from indicators.services import COLUMN_OFFSETS, save_indicator_values
-from investments.models import BudgetLine, CarryOver, Investment
+from investments.models import (
+    COLUMN_LABELS,
+    BudgetLine,
+    CarryOver,
+    Investment,
+    program_cost_table,
+)
 from programs import services
 from programs.models import (
     Activity,
@@ -455,12 +461,18 @@ def money(request: HttpRequest, kind: str, year: int, program: str) -> HttpRespo
     can_money = request.user.has_perm("programs.edit_money", found)
     if not can_money:
         _require(request, "programs.edit_policy_content", found)
-    lines = BudgetLine.objects.filter(program=found)
+    lines = list(BudgetLine.objects.filter(program=found))
+    cost_rows = program_cost_table(found, lines)  # from the rows just fetched
     context = {
         "report": found.report,
         "program": found,
-        "lines": list(lines),
-        "cost_rows": lines.cost_table(),  # from the rows just fetched, no second query
+        "lines": lines,
+        "cost_rows": cost_rows,
+        "deviations": [
+            (row.label, COLUMN_LABELS[column], figure)
+            for row in cost_rows
+            for column, figure in row.deviations
+        ],
         "carry_overs": list(CarryOver.objects.filter(program=found)),
         "investments": list(Investment.objects.filter(program=found)),
         "can_money": can_money,

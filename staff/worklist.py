@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from indicators.models import Indicator, IndicatorValue, ValueKind
-from investments.models import BudgetLine, Investment
+from investments.models import BudgetLine, Investment, PrintedFigure, program_cost_table
 from programs.models import Activity, Program, ProgramAssignment, Report, ReportStatus
 from programs.rules import follows_every_program
 
@@ -310,6 +310,19 @@ def _money_lines(programs: QuerySet[Program], report: Report) -> dict[int, dict[
     return found
 
 
+def _printed_off(programs: QuerySet[Program]) -> dict[int, int]:
+    """Per program: how many printed subtotals differ from the sum beyond rounding."""
+    with_printed = programs.filter(
+        Exists(PrintedFigure.objects.filter(program=OuterRef("pk")))
+    ).select_related("report")
+    found = {}
+    for program in with_printed:
+        count = sum(len(row.deviations) for row in program_cost_table(program))
+        if count:
+            found[program.pk] = count
+    return found
+
+
 def progress_by_report(reports: list[Report], user: Any) -> dict[int, list[dict[str, Any]]]:
     return {report.pk: summary(programs_for(user, report)) for report in reports}
 
@@ -331,6 +344,7 @@ def gaps(report: Report) -> list[dict[str, Any]]:
             user.get_full_name() or user.get_username()
         )
     doing = "met een plan" if report.is_budget else "ingevuld"
+    off = _printed_off(programs)
     found = []
     for row in summary(programs):
         activities, indicators = row["activities"], row["indicators"]
@@ -356,6 +370,12 @@ def gaps(report: Report) -> list[dict[str, Any]]:
         if money.get("credits_empty"):
             missing.append(
                 f"{money['credits_empty']} van {money['credits']} investeringen zonder realisatie"
+            )
+        if off.get(row["program"].pk):
+            count = off[row["program"].pk]
+            missing.append(
+                f"{count} gedrukt{'e' if count > 1 else ''} bedrag{'en' if count > 1 else ''} "
+                "wijk" + ("en" if count > 1 else "t") + " meer dan de afronding af van de optelling"
             )
         if missing:
             found.append(

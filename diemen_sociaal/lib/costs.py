@@ -1,8 +1,13 @@
 """The table "Wat heeft het gekost?": subtotals, balances and budget result.
 
-Only the input lines are ever stored or typed; every Saldo row and the
-Budgetresultaat column are computed here, in whole euros, and rounded to
-thousands only when shown, so the table always adds up.
+Only the input lines are typed; every Saldo row and the Budgetresultaat column
+are computed here, in whole euros. A report states the unit its amounts were
+given in (MoneyUnit): whole euros, or thousands as most councils print them.
+Typed in thousands, each amount is a rounded figure, and the subtotals the
+source printed came from the unrounded euros behind them, so a printed
+subtotal may differ from the sum of the printed lines by up to half a unit per
+term. Such printed figures are kept (PrintedFigure) and shown when they are
+within that allowance; a larger difference is a typing error and is flagged.
 
 An amount nobody has entered yet is None, never 0: a line's budget result
 against an empty realisation is itself empty, and a balance adds the lines
@@ -10,14 +15,59 @@ that have the amount and counts the ones that do not, so a half-filled table
 says so instead of showing a partial sum as the total.
 """
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from diemen_sociaal.lib.dutch import NOT_ENTERED, format_number
 
 COLUMNS = ("rekening_vorig", "begroting_primitief", "begroting_totaal", "rekening")
 # The typed columns and the computed one, in the order the table shows them.
 SHOWN = (*COLUMNS, "budgetresultaat")
 NATURES = (("structureel", "Saldo Structureel"), ("incidenteel", "Saldo Incidenteel"))
 TOTAL_LABEL = "Saldo van de baten en lasten"
+# The balance rows by the key a printed figure names them with.
+TOTAL = "totaal"
+BALANCES = (*(nature for nature, _ in NATURES), TOTAL)
+
+
+@dataclass(frozen=True)
+class MoneyUnit:
+    """The unit a report's amounts were given in; stored amounts are always whole euros."""
+
+    euros: int  # how many euros one unit is
+    code: str  # the name open data gives it
+    label: str  # as a choice in a form, and after a field's label
+    words: str  # in a sentence
+    caption: str  # after a table's title: "(bedragen x € 1.000)"
+    example: str  # how to type one, for a form's message
+
+    def of(self, euros: int | None) -> int | None:
+        """An amount in this unit (halves away from zero, as finance rounds)."""
+        if euros is None:
+            return None
+        exact = Decimal(euros) / self.euros
+        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    def show(self, euros: int | None) -> str:
+        """As the cost tables print it: nil is '-', an amount nobody entered says so."""
+        if euros is None:
+            return NOT_ENTERED
+        if not euros:
+            return "-"
+        return format_number(self.of(euros) or 0)
+
+    def allowance(self, terms: int) -> int:
+        """How far (in euros) a printed sum of `terms` rounded amounts may be off."""
+        return terms * self.euros // 2
+
+
+THOUSANDS = MoneyUnit(
+    1000, "duizend_euro", "× € 1.000", "duizenden euro's", "bedragen x € 1.000", "1.234"
+)
+EUROS = MoneyUnit(1, "euro", "hele euro's", "hele euro's", "bedragen in euro's", "1.234.567")
+UNITS = {unit.euros: unit for unit in (THOUSANDS, EUROS)}
 
 
 @dataclass(frozen=True)
@@ -52,10 +102,22 @@ class Figure:
 
     value: int | None
     empty: int = 0
+    # How many typed amounts the figure adds up: what its rounding allowance is made of.
+    terms: int = 1
+    # The figure as the source printed it, when one was stored and it is beyond the
+    # allowance: then `value` is the computed one and the difference is flagged.
+    printed: int | None = None
 
     @property
     def is_complete(self) -> bool:
         return self.empty == 0
+
+    @property
+    def deviation(self) -> int | None:
+        """Printed minus computed, for a printed figure beyond its allowance."""
+        if self.printed is None or self.value is None:
+            return None
+        return self.printed - self.value
 
     @classmethod
     def of(cls, value: int | None) -> "Figure":
@@ -64,10 +126,22 @@ class Figure:
     @classmethod
     def total(cls, figures: Sequence["Figure"]) -> "Figure":
         empty = sum(figure.empty for figure in figures)
+        terms = sum(figure.terms for figure in figures)
         known = [figure.value for figure in figures if figure.value is not None]
         if not known:
-            return cls(None if empty else 0, empty)
-        return cls(sum(known), empty)
+            return cls(None if empty else 0, empty, terms)
+        return cls(sum(known), empty, terms)
+
+    def with_printed(self, printed: int | None, unit: MoneyUnit) -> "Figure":
+        """The printed figure where it is within the rounding allowance of this one.
+
+        A half-filled figure keeps its computed value: the print is of the whole.
+        """
+        if printed is None or self.value is None or not self.is_complete:
+            return self
+        if abs(printed - self.value) <= unit.allowance(self.terms):
+            return replace(self, value=printed)
+        return replace(self, printed=printed)
 
 
 @dataclass(frozen=True)
@@ -92,32 +166,65 @@ class CostRow:
     def values(self) -> list[int | None]:
         return [figure.value for figure in self.figures]
 
+    @property
+    def deviations(self) -> list[tuple[str, Figure]]:
+        """The (column, figure) pairs whose printed figure is beyond the allowance."""
+        return [(c, f) for c, f in zip(SHOWN, self.figures, strict=True) if f.printed is not None]
 
-def line_row(label: str, amounts: Amounts, source: object | None = None) -> CostRow:
-    return CostRow(label, tuple(Figure.of(value) for value in amounts.columns()), source=source)
+
+# A figure the source printed, by the column and the balance it stands in.
+Printed = Mapping[str, int]  # column -> euros
 
 
-def total_row(label: str, rows: Sequence[CostRow]) -> CostRow:
-    """The balance of typed rows, column by column."""
+def line_row(
+    label: str,
+    amounts: Amounts,
+    source: object | None = None,
+    printed: Printed | None = None,
+    unit: MoneyUnit = EUROS,
+) -> CostRow:
+    figures = [Figure.of(value) for value in amounts.columns()]
+    # The budget result is one amount minus another: two rounded terms.
+    figures[-1] = replace(figures[-1], terms=2)
+    printed = printed or {}
+    return CostRow(
+        label,
+        tuple(f.with_printed(printed.get(c), unit) for c, f in zip(SHOWN, figures, strict=True)),
+        source=source,
+    )
+
+
+def total_row(
+    label: str, rows: Sequence[CostRow], printed: Printed | None = None, unit: MoneyUnit = EUROS
+) -> CostRow:
+    """The balance of typed rows, column by column (of what they show)."""
+    printed = printed or {}
     figures = tuple(
-        Figure.total([row.figures[index] for row in rows]) for index in range(len(SHOWN))
+        Figure.total([row.figures[index] for row in rows]).with_printed(printed.get(column), unit)
+        for index, column in enumerate(SHOWN)
     )
     return CostRow(label, figures, is_total=True)
 
 
-def cost_table(lines: Iterable[tuple[str, str, Amounts, object]]) -> list[CostRow]:
+def cost_table(
+    lines: Iterable[tuple[str, str, Amounts, object]],
+    printed: Mapping[Any, Printed] | None = None,
+    unit: MoneyUnit = EUROS,
+) -> list[CostRow]:
     """Lay out (nature, label, amounts, source) lines with their computed balances.
 
     Lines are kept in the order given within each nature; a nature without
     lines still gets its (nil) balance so the table has the same shape every year.
+    `printed` holds the figures the source printed, by line source or balance key.
     """
+    printed = printed or {}
     by_nature: dict[str, list[CostRow]] = {nature: [] for nature, _ in NATURES}
     for nature, label, amounts, source in lines:
-        by_nature[nature].append(line_row(label, amounts, source))
+        by_nature[nature].append(line_row(label, amounts, source, printed.get(source), unit))
     rows: list[CostRow] = []
     for nature, balance_label in NATURES:
         rows.extend(by_nature[nature])
-        rows.append(total_row(balance_label, by_nature[nature]))
+        rows.append(total_row(balance_label, by_nature[nature], printed.get(nature), unit))
     every_line = [row for nature, _ in NATURES for row in by_nature[nature]]
-    rows.append(total_row(TOTAL_LABEL, every_line))
+    rows.append(total_row(TOTAL_LABEL, every_line, printed.get(TOTAL), unit))
     return rows

@@ -73,30 +73,7 @@ def format_number(value: Decimal | int, decimals: int = 0) -> str:
     return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
 
 
-def round_to_thousands(euros: int) -> int:
-    """Round an amount in euros to whole thousands, halves away from zero, as finance does."""
-    return int((Decimal(euros) / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 NOT_ENTERED = "nog niet ingevuld"
-
-
-def format_thousands(euros: int | None) -> str:
-    """An amount in euros shown in thousands, as the cost tables do; nil is '-'.
-
-    An amount nobody entered is not nil and says so.
-
-    >>> format_thousands(-23_175_000)
-    '-23.175'
-    >>> format_thousands(0), format_thousands(None)
-    ('-', 'nog niet ingevuld')
-    """
-    if euros is None:
-        return NOT_ENTERED
-    if not euros:
-        return "-"
-    thousands = round_to_thousands(euros)
-    return format_number(thousands) if thousands else "0"
 
 
 def format_euros(euros: int | None) -> str:

@@ -6,14 +6,16 @@ from typing import Any
 from django import template
 from django.utils.html import format_html_join
 
-from diemen_sociaal.lib.dutch import format_date, format_euros, format_thousands
+from diemen_sociaal.lib.costs import MoneyUnit
+from diemen_sociaal.lib.dutch import format_date, format_euros
 
 register = template.Library()
 
 
 @register.filter
-def thousands(euros: int | None) -> str:
-    return format_thousands(euros)
+def money(euros: int | None, unit: MoneyUnit) -> str:
+    """An amount as the cost tables print it, in the report's unit."""
+    return unit.show(euros)
 
 
 @register.filter

@@ -43,9 +43,9 @@ def budget_entered(client: Client, finance: User, concept_2024: Report) -> Repor
     enter(
         client,
         line,
-        rekening_vorig="-24.273.000",
-        begroting_primitief="-25.100.000",
-        begroting_totaal="-25.100.000",
+        rekening_vorig="-24.273",
+        begroting_primitief="-25.100",
+        begroting_totaal="-25.100",
     )
     return concept_2024
 
@@ -107,13 +107,14 @@ def test_the_open_data_leaves_an_empty_amount_empty_and_counts_it_in_the_balance
         for row in csv_rows(client, CHAPTER + "data.csv?tabel=begroting")
     }
     expenses = rows[("structureel", "lasten")]
-    assert (expenses["begroting_totaal"], expenses["rekening"]) == ("-25100000", "")
+    assert (expenses["begroting_totaal"], expenses["rekening"]) == ("-25100", "")
     assert expenses["budgetresultaat"] == ""
     assert rows[("incidenteel", "baten")]["begroting_totaal"] == ""
 
     data = json.loads(client.get("/api" + CHAPTER).content)
     balance = {row["omschrijving"]: row for row in data["saldi"]}["Saldo Structureel"]
-    assert (balance["begroting_totaal"], balance["rekening"]) == (-25_100_000, None)
+    assert (balance["begroting_totaal"], balance["rekening"]) == (-25_100, None)
+    assert balance["eenheid"] == "duizend_euro"
     assert balance["lege_regels"] == {
         "rekening_vorig": 0,
         "begroting_primitief": 3,
@@ -132,7 +133,7 @@ def test_an_import_reads_an_empty_cell_as_empty_and_refuses_a_result_without_ter
     row = ["2024", "sociaal", "structureel", "lasten", "Structurele lasten"]
     rows = [
         [*BUDGET_HEADER, "budgetresultaat"],
-        [*row, "-24.273.000", "-25.000.000", "-25.000.000", "", ""],
+        [*row, "-24.273", "-25.000", "-25.000", "", ""],
         ["2024", "sociaal", "incidenteel", "lasten", "Incidentele lasten", "0", "", "", "", "5"],
     ]
     response = upload(client, "begroting", dutch_csv(rows))
@@ -164,7 +165,7 @@ def test_a_new_year_leaves_the_realisations_of_its_credits_empty_for_finance(
         BASE + "investering/760124/",
         {
             "name": item.name,
-            "budget": "2.400.000",
+            "budget": "2.400",
             "realised": "",
             "status": "I",
             "explanation": "",

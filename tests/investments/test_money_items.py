@@ -50,7 +50,7 @@ def test_finance_adds_a_carry_over_and_an_investment_that_the_chapter_and_data_s
         {
             "number": "760200",
             "name": "Inrichting jongerenhuis",
-            "budget": "450.000",
+            "budget": "450",  # x € 1.000, the report's unit
             "realised": "0",
             "status": "I",
             "explanation": "",
@@ -58,6 +58,7 @@ def test_finance_adds_a_carry_over_and_an_investment_that_the_chapter_and_data_s
     )
     investment = Investment.objects.get(program__report=concept_2024, number="760200")
     assert investment.budget == 450_000
+    # A carry-over names its amount in euros, as the text around it does.
     page = text_of(money.get(MONEY))
     assert "Uitvoering Wet inburgering — € 125.000" in page
     assert "760200 Inrichting jongerenhuis" in page
@@ -70,7 +71,7 @@ def test_finance_adds_a_carry_over_and_an_investment_that_the_chapter_and_data_s
     chapter = text_of(reader.get("/jaarstukken/2024/sociaal/"))
     assert "Uitvoering Wet inburgering" in chapter and "Inrichting jongerenhuis" in chapter
     data = reader.get("/jaarstukken/2024/sociaal/data.csv?tabel=investeringen").content.decode()
-    assert "760200" in data and "450000" in data
+    assert "760200" in data and "duizend_euro,450," in data
 
 
 @pytest.mark.parametrize(
@@ -95,7 +96,7 @@ def test_finance_adds_a_carry_over_and_an_investment_that_the_chapter_and_data_s
                 "realised": "0",
                 "status": "I",
             },
-            "Vul hele euro's in, zonder centen",
+            "vul een heel getal in, bijvoorbeeld 1.234 voor € 1.234.000",
         ),
         (
             "begrotingsregel",
@@ -134,8 +135,8 @@ def test_a_new_budget_line_joins_the_cost_table_and_can_be_removed_again(
             "nature": "incidenteel",
             "kind": "lasten",
             "label": "Jongerenhuis",
-            "begroting_primitief": "-50.000",
-            "begroting_totaal": "-50.000",
+            "begroting_primitief": "-50",
+            "begroting_totaal": "-50",
         },
     )
     assert response.status_code == 302

@@ -3,14 +3,13 @@ from decimal import Decimal
 
 import pytest
 
+from diemen_sociaal.lib.costs import THOUSANDS
 from diemen_sociaal.lib.dutch import (
     DutchNumberError,
     format_date,
     format_euros,
     format_number,
-    format_thousands,
     parse_number,
-    round_to_thousands,
 )
 
 
@@ -58,17 +57,17 @@ def test_it_formats_numbers_the_dutch_way(number: Decimal, decimals: int, text: 
 
 
 def test_thousands_round_half_away_from_zero() -> None:
-    assert round_to_thousands(-23_865_800) == -23_866
-    assert round_to_thousands(1_500) == 2
-    assert round_to_thousands(-1_500) == -2
-    assert round_to_thousands(1_499) == 1
+    assert THOUSANDS.of(-23_865_800) == -23_866
+    assert THOUSANDS.of(1_500) == 2
+    assert THOUSANDS.of(-1_500) == -2
+    assert THOUSANDS.of(1_499) == 1
 
 
 def test_amounts_show_in_thousands_with_a_dash_for_nil() -> None:
-    assert format_thousands(-23_175_000) == "-23.175"
-    assert format_thousands(0) == "-"
+    assert THOUSANDS.show(-23_175_000) == "-23.175"
+    assert THOUSANDS.show(0) == "-"
     # Not entered is not nil.
-    assert format_thousands(None) == "nog niet ingevuld"
+    assert THOUSANDS.show(None) == "nog niet ingevuld"
     assert format_euros(100_000) == "€ 100.000"
 
 

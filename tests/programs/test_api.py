@@ -11,7 +11,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from openapi_schema_validator import OAS31Validator, oas31_format_checker
 from openapi_spec_validator import validate as validate_openapi
 
-from diemen_sociaal.lib.dutch import round_to_thousands
 from indicators.models import DirectionChoices, Indicator, IndicatorKind
 from investments.models import BudgetKind, BudgetNature, InvestmentStatus
 from opendata.api import PAGE_SIZE
@@ -193,16 +192,25 @@ def test_budget_lines_and_investments_carry_their_computed_columns(
 ) -> None:
     lines = client.get(PROGRAM + "begroting/").json()["resultaten"]
     line = next(r for r in lines if r["omschrijving"] == "Structurele lasten")
-    assert line["budgetresultaat"] == 1_141_400
+    # Exactly the printed figures, in the unit they were given in: no invented euros.
+    assert (line["eenheid"], line["begroting_totaal"], line["budgetresultaat"]) == (
+        "duizend_euro",
+        -25414,
+        1141,
+    )
+    income = next(r for r in lines if r["omschrijving"] == "Structurele baten")
+    assert income["budgetresultaat"] == -32, "as printed, not 1.516 - 1.549"
     program = client.get(PROGRAM).json()
     balances = {row["omschrijving"]: row for row in program["saldi"]}
-    assert round_to_thousands(balances["Saldo Structureel"]["budgetresultaat"]) == 1176
-    assert round_to_thousands(balances["Saldo van de baten en lasten"]["rekening"]) == -24009
+    assert balances["Saldo Structureel"]["begroting_totaal"] == -23866
+    assert balances["Saldo Structureel"]["budgetresultaat"] == 1176
+    assert balances["Saldo van de baten en lasten"]["rekening"] == -24009
     item = client.get(PROGRAM + "investeringen/760124/").json()
-    assert (item["budget"], item["realisatie"], item["vrije_ruimte"]) == (
-        2_400_000,
-        162_000,
-        2_238_000,
+    assert (item["eenheid"], item["budget"], item["realisatie"], item["vrije_ruimte"]) == (
+        "duizend_euro",
+        2400,
+        162,
+        2238,
     )
 
 

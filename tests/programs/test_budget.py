@@ -223,13 +223,15 @@ def test_finance_writes_the_budget_of_a_line_and_an_adopted_budget_is_frozen(
     form = client.get(url).content.decode()
     assert 'name="begroting_primitief"' in form and 'name="rekening"' not in form
     assert "Wat mag het kosten?" in client.get(STAFF + "sociaal/financien/").content.decode()
-    response = client.post(url, {"begroting_primitief": "1.234.567", "version": 1})
+    # The budget follows its annual report's unit: x € 1.000.
+    assert "Begroting (× € 1.000)" in form
+    response = client.post(url, {"begroting_primitief": "1.234", "version": 1})
     assert response.status_code == 302
     line.refresh_from_db()
-    assert (line.begroting_primitief, line.rekening) == (1_234_567, None)
+    assert (line.begroting_primitief, line.rekening) == (1_234_000, None)
     Report.objects.filter(pk=concept_budget.pk).update(status=ReportStatus.ADOPTED)
     response = client.post(url, {"begroting_primitief": "1", "version": 2})
     assert response.status_code == 403
     assert "Programmabegroting 2023 is vastgesteld door de raad" in response.content.decode()
     line.refresh_from_db()
-    assert line.begroting_primitief == 1_234_567
+    assert line.begroting_primitief == 1_234_000

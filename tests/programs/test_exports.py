@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from diemen_sociaal.lib.dutch import format_thousands, round_to_thousands
+from diemen_sociaal.lib.costs import THOUSANDS
 from diemen_sociaal.lib.spreadsheets import restore
 from indicators.models import Indicator, IndicatorValue
 from investments.models import Investment
@@ -262,7 +262,7 @@ BUDGET_COLUMNS = {
 def test_every_amount_in_the_budget_download_is_the_one_the_cost_table_shows(
     client: Client, report_2023: Report
 ) -> None:
-    """Euros in the download, thousands on the page: the page's own rounding must agree."""
+    """The download gives the thousands the page prints, and says so in "eenheid"."""
     table = page_tables(client, CHAPTER)["tabel-kosten"]
     header = table["header"]
     # The table's lines per nature: structural ones above "Saldo Structureel", incidental
@@ -280,7 +280,8 @@ def test_every_amount_in_the_budget_download_is_the_one_the_cost_table_shows(
     for row in rows:
         cells = shown[(row["aard"], row["omschrijving"])]
         for column, heading in BUDGET_COLUMNS.items():
-            assert cells[heading] == format_thousands(int(row[column])), (row, column)
+            assert row["eenheid"] == "duizend_euro"
+            assert cells[heading] == THOUSANDS.show(int(row[column]) * 1000), (row, column)
     # A sample by hand, so that the comparison above cannot pass on two empty sides.
     line = shown[("incidenteel", "Onttrekkingen aan reserves")]
     assert (line["Begroting 2023 totaal"], line["Budgetresultaat 2023"]) == ("767", "-513")
@@ -311,34 +312,38 @@ def test_every_investment_in_the_download_is_the_one_the_page_shows(
     for row in rows:
         name, budget, realised, free_room, status = shown[row["kredietnummer"]]
         assert name == f"{row['kredietnummer']} {row['naam']}"
-        assert budget == format_thousands(int(row["budget"]))
-        assert realised == format_thousands(int(row["realisatie"]))
-        assert free_room == format_thousands(int(row["vrije_ruimte"]))
+        assert budget == THOUSANDS.show(int(row["budget"]) * 1000)
+        assert realised == THOUSANDS.show(int(row["realisatie"]) * 1000)
+        assert free_room == THOUSANDS.show(int(row["vrije_ruimte"]) * 1000)
         assert status == f"{row['status']} ({row['status_omschrijving'].lower()})"
 
 
-def test_the_budget_csv_computes_the_budget_result_in_whole_euros(
+def test_the_budget_csv_gives_the_printed_thousands_and_no_invented_euros(
     client: Client, report_2023: Report
 ) -> None:
     rows = csv_rows(client, CHAPTER + "data.csv?tabel=begroting")
     assert len(rows) == 8
     line = find(rows, aard="structureel", soort="lasten")
     assert line["omschrijving"] == "Structurele lasten"
-    assert line["rekening"] == "-24273000"
-    assert line["begroting_totaal"] == "-25414400"
-    # The page shows 1.141 (thousands); the download has the euros behind it.
-    assert line["budgetresultaat"] == "1141400"
-    assert round_to_thousands(int(line["budgetresultaat"])) == 1141
+    assert line["eenheid"] == "duizend_euro"
+    assert (line["rekening"], line["begroting_totaal"], line["budgetresultaat"]) == (
+        "-24273",
+        "-25414",
+        "1141",
+    )
+    # Printed -32 from the unrounded euros behind 1.516 and 1.549: the download says -32.
+    assert find(rows, aard="structureel", soort="baten")["budgetresultaat"] == "-32"
 
 
 def test_the_investment_csv_computes_the_free_room(client: Client, report_2023: Report) -> None:
     rows = csv_rows(client, REPORT + "data.csv?tabel=investeringen")
     item = find(rows, kredietnummer="760124")
     assert item["naam"] == "Verhuizing woonunits - inclusief btw"
-    assert (item["budget"], item["realisatie"], item["vrije_ruimte"]) == (
-        "2400000",
-        "162000",
-        "2238000",
+    assert (item["eenheid"], item["budget"], item["realisatie"], item["vrije_ruimte"]) == (
+        "duizend_euro",
+        "2400",
+        "162",
+        "2238",
     )
     assert (item["status"], item["status_omschrijving"]) == ("I", "In uitvoering")
 
@@ -356,12 +361,12 @@ def test_the_xlsx_holds_the_three_tables_as_sheets_with_typed_cells(
     assert unknown["getal"] is None and unknown["markering"] == "NB"
     assert unknown["staat"] == "niet_bekend"
     line = find(sheet_rows(workbook, "begroting"), omschrijving="Structurele lasten")
-    assert line["budgetresultaat"] == 1_141_400
+    assert (line["eenheid"], line["budgetresultaat"]) == ("duizend_euro", 1141)
     investments = workbook["investeringen"]
     assert investments["C1"].value == "kredietnummer"
     assert all(cell.data_type == "s" for cell in investments["C"][1:]), "codes stay text"
     item = find(sheet_rows(workbook, "investeringen"), kredietnummer="760124")
-    assert item["vrije_ruimte"] == 2_238_000
+    assert item["vrije_ruimte"] == 2238
 
 
 def test_the_json_holds_the_three_tables_as_keys(client: Client, report_2023: Report) -> None:
@@ -377,9 +382,9 @@ def test_the_json_holds_the_three_tables_as_keys(client: Client, report_2023: Re
     assert unknown["getal"] is None
     assert (unknown["staat"], unknown["markering"]) == ("niet_bekend", "NB")
     line = find(document["begroting"], omschrijving="Structurele lasten")
-    assert line["budgetresultaat"] == 1_141_400
+    assert (line["eenheid"], line["budgetresultaat"]) == ("duizend_euro", 1141)
     item = find(document["investeringen"], kredietnummer="760124")
-    assert item["vrije_ruimte"] == 2_238_000
+    assert item["vrije_ruimte"] == 2238
 
 
 def as_text(value: object) -> str:
@@ -419,8 +424,8 @@ def test_the_three_formats_hold_the_same_figures(client: Client, report_2023: Re
                     == as_text(row_json[column])
                 ), (table, column, row_csv[column], row_xlsx[column], row_json[column])
                 compared += 1
-    # 145 values x 23 columns, 8 budget lines x 10, 3 investments x 10
-    assert compared == 145 * 23 + 8 * 10 + 3 * 10
+    # 145 values x 23 columns, 8 budget lines x 11, 3 investments x 11
+    assert compared == 145 * 23 + 8 * 11 + 3 * 11
     # What as_text makes comparable, by hand, so that it cannot hide a difference.
     cells = [
         find(rows, indicator="3.1.3", kolom="realisatie", onderdeel=empty)
@@ -518,7 +523,7 @@ def test_text_that_could_start_a_formula_is_neutralised(
             soort="lasten",
             aard="structureel",
         )["rekening_vorig"]
-        == "-24273000"
+        == "-24273"
     )
 
     workbook = workbook_of(client, "/jaarstukken/2024/sociaal/data.xlsx")
@@ -546,7 +551,7 @@ def test_a_download_needs_the_same_queries_whatever_its_size(
     assert small == large
     # program+report, goals, subgoals, activities, footnotes, tables, table marks,
     # indicators, indicator footnotes, components, values, value footnotes,
-    # budget lines, investments
-    assert large == 14
+    # budget lines, printed figures (a report in thousands), investments
+    assert large == 15
     # The whole report: the report, its programs, then the same per program.
-    assert _download_queries(client, "/jaarstukken/2023/data.json") == 1 + 1 + 2 * 13
+    assert _download_queries(client, "/jaarstukken/2023/data.json") == 1 + 1 + 2 * 14

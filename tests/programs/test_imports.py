@@ -42,6 +42,20 @@ BUDGET_HEADER = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _whole_euros(request: pytest.FixtureRequest) -> None:
+    """Most tests here type whole euros ("-24.273.000"): their 2024 report is given in euros.
+
+    Those marked in_thousands keep the seed's unit, as finance would type it: "-24.273".
+    """
+    if "concept_2024" in request.fixturenames and not request.node.get_closest_marker(
+        "in_thousands"
+    ):
+        report = request.getfixturevalue("concept_2024")
+        Report.objects.filter(pk=report.pk).update(money_unit=1)
+        report.money_unit = 1
+
+
 def text_of(response: ClientResponse) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
@@ -158,6 +172,7 @@ def test_the_worklist_links_to_the_import(
     assert f'href="{IMPORT}"' in html
 
 
+@pytest.mark.in_thousands
 def test_a_template_shows_the_expected_columns_and_the_current_rows(
     client: Client, finance: User, concept_2024: Report
 ) -> None:
@@ -167,9 +182,11 @@ def test_a_template_shows_the_expected_columns_and_the_current_rows(
         'attachment; filename="sjabloon-begroting-jaarstukken-2024.csv"'
     )
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == [*BUDGET_HEADER, "versie"]  # the version each line had when downloaded
+    # The unit the amounts are in, and the version each line had when downloaded.
+    assert rows[0] == [*BUDGET_HEADER[:5], "eenheid", *BUDGET_HEADER[5:], "versie"]
     assert rows[1][:5] == ["2024", "sociaal", "structureel", "lasten", "Structurele lasten"]
-    assert rows[1][5] == "-24273000"  # last year's result as "rekening vorig jaar"
+    # Last year's result as "rekening vorig jaar", in the thousands it was given in.
+    assert rows[1][5:7] == ["duizend_euro", "-24273"]
     response = client.get(IMPORT + "sjabloon-indicatoren.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content))["indicatoren"]
     header = [c.value for c in sheet[1]]
@@ -367,7 +384,7 @@ def test_unknown_and_missing_columns_are_reported_on_the_header_row(
     assert (
         "1",
         "bedrag",
-        "Onbekende kolom ‘bedrag’. Gebruik de kolommen van het sjabloon: verslagjaar, programma, aard, soort, omschrijving, rekening_vorig, begroting_primitief, begroting_totaal, rekening, versie.",
+        "Onbekende kolom ‘bedrag’. Gebruik de kolommen van het sjabloon: verslagjaar, programma, aard, soort, omschrijving, eenheid, rekening_vorig, begroting_primitief, begroting_totaal, rekening, versie.",
     ) in errors
     assert ("1", "aard", "De kolom ‘aard’ staat twee keer in het bestand.") in errors
     assert ("1", "rekening", "De kolom ‘rekening’ ontbreekt.") in errors
@@ -1237,3 +1254,62 @@ def test_a_budget_template_downloaded_before_a_colleagues_edit_does_not_undo_it(
     )
     assert 'name="token"' not in preview.content.decode()
     assert structural_expenses().begroting_primitief == -25_000_000
+
+
+# Amounts in the report's unit -----------------------------------------------------------
+
+
+@pytest.mark.in_thousands
+def test_a_report_in_thousands_reads_its_file_in_thousands(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    """Finance types what the table prints: -25.500 is € 25.500.000 of cost."""
+    client.force_login(finance)
+    header = [*BUDGET_HEADER[:5], "eenheid", *BUDGET_HEADER[5:]]
+    row = ["2024", "sociaal", "structureel", "lasten", "Structurele lasten", "duizend_euro"]
+    preview = upload(
+        client, "begroting", dutch_csv([header, row + ["-24.273", "-25.000", "-25.500", "-24.750"]])
+    )
+    assert "begroting_totaal: € -25.500.000" in text_of(preview)
+    confirm(client, preview)
+    line = structural_expenses()
+    assert (line.begroting_totaal, line.rekening) == (-25_500_000, -24_750_000)
+    page = client.get("/beheer/jaarstukken/2024/sociaal/financien/")
+    assert "bedragen x € 1.000" in text_of(page)
+    assert "-25.500" in text_of(page) and "-25.500.000" not in text_of(page)
+
+
+@pytest.mark.in_thousands
+def test_a_report_in_thousands_refuses_decimals_and_another_unit_in_dutch(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    header = [*BUDGET_HEADER[:5], "eenheid", *BUDGET_HEADER[5:]]
+    row = ["2024", "sociaal", "structureel", "lasten", "Structurele lasten"]
+    response = upload(
+        client,
+        "begroting",
+        dutch_csv(
+            [
+                header,
+                [*row, "duizend_euro", "-24.273", "-25.000", "-25.500,5", "-24.750"],
+                [*row[:4], "Andere lasten", "euro", "-24.273.000", "0", "0", "0"],
+            ]
+        ),
+    )
+    assert error_rows(response) == [
+        (
+            "2",
+            "begroting_totaal",
+            "‘-25.500,5’ heeft decimalen (de komma is het decimaalteken); de bedragen van "
+            "Jaarstukken 2024 zijn in duizenden euro's (× € 1.000) en worden als hele getallen "
+            "ingelezen, bijvoorbeeld 1.234 voor € 1.234.000.",
+        ),
+        (
+            "3",
+            "eenheid",
+            "Dit bestand geeft bedragen in ‘euro’; Jaarstukken 2024 heeft bedragen in duizenden "
+            "euro's (duizend_euro). Reken de bedragen om of download een nieuw sjabloon.",
+        ),
+    ]
+    assert structural_expenses().begroting_totaal is None

@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from diemen_sociaal.lib.dutch import format_thousands
+from diemen_sociaal.lib.costs import THOUSANDS
 from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
 from indicators.models import (
     Footnote,
@@ -20,7 +20,7 @@ from indicators.models import (
     IndicatorValue,
     TableFootnote,
 )
-from investments.models import BudgetLine, CarryOver, Investment
+from investments.models import BudgetLine, CarryOver, Investment, program_cost_table
 from programs.models import Activity, DevelopmentSection, Goal, Program, Report, Subgoal
 
 pytestmark = pytest.mark.django_db
@@ -261,12 +261,14 @@ def test_mandatory_indicators_are_flagged_without_the_marker_in_their_name(
     assert indicators.filter(mandatory=True).count() == 12
 
 
-def test_the_cost_table_computes_every_published_figure(report_2023: Report) -> None:
-    published = read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml")["programs"][0]["published_totals"]
-    rows = BudgetLine.objects.filter(program__report=report_2023).cost_table()
-    shown = {row.label: [format_thousands(a) for a in row.values] for row in rows}
-    assert shown["Saldo Structureel"] == _thousands(published["saldo_structureel"])
-    assert shown["Saldo Incidenteel"] == _thousands(published["saldo_incidenteel"])
+def test_the_cost_table_shows_every_published_figure_as_printed(report_2023: Report) -> None:
+    program = report_2023.programs.get()
+    seed = read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml")["programs"][0]
+    rows = program_cost_table(program)
+    shown = {row.label: [THOUSANDS.show(a) for a in row.values] for row in rows}
+    printed = seed["printed_balances"]
+    assert shown["Saldo Structureel"] == _thousands(printed["structureel"])
+    assert shown["Saldo Incidenteel"] == _thousands(printed["incidenteel"])
     assert shown["Saldo van de baten en lasten"] == [
         "-23.186",
         "-23.540",
@@ -274,10 +276,26 @@ def test_the_cost_table_computes_every_published_figure(report_2023: Report) -> 
         "-24.009",
         "1.028",
     ]
-    results = [format_thousands(row["budgetresultaat"].value) for row in rows if not row.is_total]
-    assert results == [format_thousands(v * 1000) for v in published["budgetresultaat"].values()]
+    results = [THOUSANDS.show(row["budgetresultaat"].value) for row in rows if not row.is_total]
+    assert results == [
+        THOUSANDS.show(line["budgetresultaat"] * 1000) for line in seed["budget_lines"]
+    ]
     assert shown["Structurele lasten"] == ["-23.175", "-23.974", "-25.414", "-24.273", "1.141"]
+    # Printed -32 although 1.516 − 1.549 = -33: the print came from unrounded euros.
     assert shown["Structurele baten"][4] == "-32"
+    assert not any(row.deviations for row in rows)
+
+
+def test_the_seed_stores_the_printed_thousands_and_no_invented_euros(report_2023: Report) -> None:
+    assert report_2023.money_unit == 1000
+    for line in BudgetLine.objects.filter(program__report=report_2023):
+        for amount in line.amounts.columns()[:4]:
+            assert amount is not None and amount % 1000 == 0, line
+    structural_income = BudgetLine.objects.get(
+        program__report=report_2023, nature="structureel", kind="baten"
+    )
+    assert structural_income.begroting_totaal == 1_549_000
+    assert structural_income.rekening == 1_516_000
 
 
 def _thousands(row: dict) -> list[str]:
@@ -288,12 +306,12 @@ def _thousands(row: dict) -> list[str]:
         "rekening",
         "budgetresultaat",
     ]
-    return [format_thousands(row[k] * 1000) for k in keys]
+    return [THOUSANDS.show(row[k] * 1000) for k in keys]
 
 
 def test_investments_compute_their_free_room(report_2023: Report) -> None:
     rows = [
-        (i.number, format_thousands(i.budget), format_thousands(i.free_room), i.status)
+        (i.number, THOUSANDS.show(i.budget), THOUSANDS.show(i.free_room), i.status)
         for i in Investment.objects.filter(program__report=report_2023)
     ]
     assert rows == [
