@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db import models
 from django.urls import Resolver404, resolve
 
-from diemen_sociaal.lib.costs import EUROS, MoneyUnit
+from diemen_sociaal.lib.costs import EUROS, THOUSANDS, MoneyUnit
 from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, format_number, parse_number
 from diemen_sociaal.lib.values import InvalidValue, Value, ValueState, format_value, parse_value
 from diemen_sociaal.validators import LongText, item_code, long_text_hint
@@ -560,8 +560,19 @@ class NewReportForm(forms.ModelForm):
 
     class Meta:
         model = Report
-        fields = ["kind", "year"]
-        help_texts = {"year": "Het jaar waarover het verslag gaat, bijvoorbeeld 2025."}
+        fields = ["kind", "year", "money_unit"]
+        help_texts = {
+            "year": "Het jaar waarover het verslag gaat, bijvoorbeeld 2025.",
+            "money_unit": "Zoals het verslag de bedragen drukt; financiën typt en importeert "
+            "ze in deze eenheid.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["money_unit"].required = False
+
+    def clean_money_unit(self) -> int:
+        return int(self.cleaned_data.get("money_unit") or THOUSANDS.euros)
 
     def clean_year(self) -> int:
         year = int(self.cleaned_data["year"])

@@ -32,6 +32,7 @@ def test_the_controller_builds_a_budget_from_nothing_and_offers_it_to_the_counci
     assert response["Location"] == "/beheer/programmabegroting/2025/programmas/"
     report = Report.objects.get(kind="programmabegroting", year=2025)
     assert report.status == "concept" and not report.programs.exists()
+    assert report.money_unit == 1000, "amounts x € 1.000 unless the controller says otherwise"
 
     # A program with its portfolio holder; policy staff of "sociaal" (by code, every year)
     # find it in their worklist.
@@ -178,3 +179,10 @@ def test_programs_change_only_in_a_concept_and_only_by_the_controller(
     edit = client.get("/beheer/jaarstukken/2023/programmas/sociaal/")
     assert edit.status_code == 403
     assert not Program.objects.filter(slug="nieuw").exists()
+
+
+def test_a_report_can_be_given_in_whole_euros(control: Client) -> None:
+    form = control.get("/beheer/verslag/nieuw/").content.decode()
+    assert "Bedragen in" in form and "hele euro" in form
+    control.post("/beheer/verslag/nieuw/", {"kind": "jaarstukken", "year": 2026, "money_unit": "1"})
+    assert Report.objects.get(kind="jaarstukken", year=2026).unit.code == "euro"
