@@ -8,6 +8,7 @@ from django.db import transaction
 from indicators.models import (
     Footnote,
     Indicator,
+    IndicatorColumn,
     IndicatorComponent,
     IndicatorTable,
     IndicatorValue,
@@ -116,6 +117,7 @@ def _realisations(report: Report) -> Realised:
         indicator__table__program__report=report,
         year=report.year,
         kind=ValueKind.REALISATION,
+        area="",
     ).select_related("indicator__table__program", "component")
     return {
         (
@@ -225,6 +227,17 @@ def _copy_tables(
             budget_label=table.budget_label,
             order=table.order,
         )
+        # The columns go along: a relative year moves with the report, a fixed one stays.
+        for column in table.column_defs.all():
+            IndicatorColumn.objects.create(
+                table=new_table,
+                order=column.order,
+                kind=column.kind,
+                year_offset=column.year_offset,
+                year=column.year,
+                label=column.label,
+                area=column.area,
+            )
         for ind in table.indicators.all():
             _copy_indicator(ind, new_table, values)
 
@@ -246,6 +259,9 @@ def _copy_indicator(ind: Indicator, table: IndicatorTable, values: ValueRule) ->
             indicator=new_ind, label=comp.label, order=comp.order
         )
     for value in ind.values.all():
+        # Comparisons with other areas are of their own period: the new year starts empty.
+        if value.area:
+            continue
         place = values(value)
         if place is None:
             continue

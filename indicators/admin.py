@@ -6,6 +6,7 @@ from .forms import IndicatorValueForm
 from .models import (
     Footnote,
     Indicator,
+    IndicatorColumn,
     IndicatorComponent,
     IndicatorTable,
     IndicatorValue,
@@ -28,6 +29,21 @@ class TableFootnoteInline(FrozenAwareInline, admin.TabularInline):
     autocomplete_fields = ("footnote",)
 
 
+class ColumnInline(FrozenAwareInline, admin.TabularInline):
+    """The table's own columns; none: the three of every table (or a budget's target)."""
+
+    model = IndicatorColumn
+    extra = 0
+    fields = ("order", "kind", "year_offset", "year", "area", "label")
+
+
+@admin.register(IndicatorColumn)
+class IndicatorColumnAdmin(FrozenAwareAdmin):
+    list_display = ("__str__", "kind", "year_offset", "year", "area", "table")
+    list_filter = ("table__program__report", "kind")
+    list_select_related = ("table__program__report", "table__goal")
+
+
 class IndicatorInline(FrozenAwareInline, admin.TabularInline):
     model = Indicator
     extra = 0
@@ -42,7 +58,7 @@ class IndicatorTableAdmin(FrozenAwareAdmin):
     # A table is found by its goal ("3"), the goal's words, or an indicator in it ("3.1.4").
     search_fields = ("goal__code", "goal__title", "budget_label", "indicators__code")
     list_select_related = ("program__report", "goal")
-    inlines = [TableFootnoteInline, IndicatorInline]
+    inlines = [ColumnInline, TableFootnoteInline, IndicatorInline]
 
 
 class ComponentInline(FrozenAwareInline, admin.TabularInline):
@@ -55,7 +71,7 @@ class ValueInline(FrozenAwareInline, admin.TabularInline):
     model = IndicatorValue
     form = IndicatorValueForm
     extra = 0
-    fields = ("year", "kind", "component", "raw", "display", "footnotes")
+    fields = ("year", "kind", "area", "component", "raw", "display", "footnotes")
     readonly_fields = ("display",)
     autocomplete_fields = ("footnotes",)
 

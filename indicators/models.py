@@ -117,18 +117,88 @@ class IndicatorTable(ReportContent, Versioned):
 
 
 class TableColumn(models.TextChoices):
+    """The places of a footnote mark: the table's heading, or a column by its key (the
+    three columns every table has unless it defines its own; see indicators/columns.py)."""
+
     HEADING = "heading", "Tabelkop"
     PREVIOUS_REALISATION = "realisatie_vorig", "Realisatie vorig jaar"
     BUDGET = "begroot", "Begroot"
     REALISATION = "realisatie", "Realisatie"
 
 
+class ColumnKind(models.TextChoices):
+    REALISATION = "realisatie", "Realisatie"
+    BUDGET = "begroot", "Begroot (doel van het jaar)"
+    LONG_TERM = "streefwaarde", "Streefwaarde (lange termijn)"
+    COMPARISON = "vergelijking", "Vergelijking met een ander gebied"
+
+
+class IndicatorColumn(ReportContent):
+    """A column of an indicator table: what its cells hold, for which year, for which area.
+
+    A table without columns of its own has the three Diemen prints (realisation of last
+    year, target and realisation of the report year; a budget shows only the target).
+    A year is either relative to the report year (it moves with the new year) or fixed.
+    """
+
+    table = models.ForeignKey(
+        IndicatorTable, verbose_name="tabel", on_delete=models.CASCADE, related_name="column_defs"
+    )
+    order = models.PositiveSmallIntegerField("volgorde", default=0)
+    kind = models.CharField("soort", max_length=20, choices=ColumnKind.choices)
+    year_offset = models.SmallIntegerField(
+        "jaar ten opzichte van het verslagjaar",
+        null=True,
+        blank=True,
+        help_text="-1 is het jaar ervoor, 0 het verslagjaar, 1 het jaar erna.",
+    )
+    year = models.PositiveSmallIntegerField(
+        "vast jaar", null=True, blank=True, help_text="Bijvoorbeeld 2030 voor een streefwaarde."
+    )
+    label = models.CharField(
+        "kop", max_length=80, blank=True, help_text="Leeg: de kop volgt uit soort en jaar."
+    )
+    area = models.CharField(
+        "gebied",
+        max_length=100,
+        blank=True,
+        help_text="Alleen bij een vergelijking: Nederland, de regio, vergelijkbare gemeenten.",
+    )
+
+    history = HistoricalRecords()
+    report_path = "table__program__report"
+
+    class Meta:
+        verbose_name = "kolom"
+        verbose_name_plural = "kolommen"
+        ordering = ["table", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__isnull=True, year_offset__isnull=False)
+                | Q(year__isnull=False, year_offset__isnull=True),
+                name="indicatorcolumn_one_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.get_kind_display()} ({self.year or self.year_offset})"
+
+    def clean(self) -> None:
+        super().clean()
+        if (self.year is None) == (self.year_offset is None):
+            raise ValidationError("Geef een vast jaar of een jaar ten opzichte van het verslag.")
+        if self.kind == ColumnKind.COMPARISON and not self.area.strip():
+            raise ValidationError({"area": "Een vergelijking noemt het gebied, zoals Nederland."})
+        if self.kind != ColumnKind.COMPARISON and self.area.strip():
+            raise ValidationError({"area": "Alleen een vergelijking heeft een ander gebied."})
+
+
 class TableFootnote(models.Model):
-    """A footnote marker on a table heading or on one of its column headings."""
+    """A footnote marker on a table heading or on one of its column headings (by key)."""
 
     table = models.ForeignKey(IndicatorTable, on_delete=models.CASCADE, related_name="marks")
     footnote = models.ForeignKey(Footnote, on_delete=models.CASCADE, related_name="table_marks")
-    column = models.CharField("plaats", max_length=20, choices=TableColumn.choices)
+    column = models.CharField("plaats", max_length=60)
 
     class Meta:
         verbose_name = "voetnoot bij tabelkop"
@@ -140,7 +210,7 @@ class TableFootnote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.footnote.number} bij {self.get_column_display()}"
+        return f"{self.footnote.number} bij {self.column}"
 
 
 class DirectionChoices(models.TextChoices):
@@ -221,6 +291,7 @@ class IndicatorComponent(ReportContent, Versioned):
 class ValueKind(models.TextChoices):
     REALISATION = "realisatie", "Realisatie"
     BUDGET = "begroot", "Begroot"
+    LONG_TERM = "streefwaarde", "Streefwaarde (lange termijn)"
 
 
 class ValueStateChoices(models.TextChoices):
@@ -274,6 +345,8 @@ class IndicatorValue(ReportContent):
     period_year = models.PositiveSmallIntegerField("cijfer over jaar", null=True, blank=True)
     # Where this figure comes from, when not the indicator's source (CBS, LISA, ...).
     source = models.CharField("bron van dit cijfer", max_length=200, blank=True)
+    # Empty for the municipality itself; the area of a comparison figure ("Nederland").
+    area = models.CharField("gebied", max_length=100, blank=True, default="")
 
     objects = IndicatorValueQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[footnotes])
@@ -287,12 +360,12 @@ class IndicatorValue(ReportContent):
             # One cell per indicator, year and column; NULL components need their own rule
             # because NULLs never collide in a plain unique constraint.
             models.UniqueConstraint(
-                fields=["indicator", "year", "kind"],
+                fields=["indicator", "year", "kind", "area"],
                 condition=Q(component__isnull=True),
                 name="value_unique_cell_whole",
             ),
             models.UniqueConstraint(
-                fields=["indicator", "component", "year", "kind"],
+                fields=["indicator", "component", "year", "kind", "area"],
                 condition=Q(component__isnull=False),
                 name="value_unique_cell_component",
             ),

@@ -13,18 +13,13 @@ from diemen_sociaal.lib.values import Value, format_value
 from programs.models import Report
 from programs.services import Conflict
 
+from .columns import columns_of
 from .models import Footnote, FootnoteKind, Indicator, IndicatorComponent, IndicatorValue, ValueKind
-
-COLUMN_OFFSETS = {
-    "realisatie_vorig": (-1, ValueKind.REALISATION),
-    "begroot": (0, ValueKind.BUDGET),
-    "realisatie": (0, ValueKind.REALISATION),
-}
 
 
 @dataclass(frozen=True)
 class CellInput:
-    column: str  # realisatie_vorig, begroot or realisatie
+    column: str  # the key of one of the table's columns (indicators/columns.py)
     component_id: int | None
     value: Value | None  # None: the cell is empty
     footnotes: tuple[int, ...] = ()
@@ -47,22 +42,27 @@ def save_indicator_values(
         raise Conflict(indicator)
     program = indicator.table.program
     year = program.report.year
+    columns = {spec.key: spec for spec in columns_of(indicator.table)}
     notes = {f.number: f for f in program.footnotes.all()}
     existing = {
-        (v.component_id, v.year, v.kind): v
+        (v.component_id, v.year, v.kind, v.area): v
         for v in indicator.values.select_related("component").prefetch_related("footnotes")
     }
     components: dict[int | None, IndicatorComponent] = {c.pk: c for c in indicator.components.all()}
     for cell in cells:
-        offset, kind = COLUMN_OFFSETS[cell.column]
-        key = (cell.component_id, year + offset, kind)
+        spec = columns[cell.column]
+        key = (cell.component_id, *spec.cell)
         stored = existing.get(key)
         if cell.value is None:
             if stored is not None:
                 stored.delete()
             continue
         value = stored or IndicatorValue(
-            indicator=indicator, component_id=cell.component_id, year=key[1], kind=kind
+            indicator=indicator,
+            component_id=cell.component_id,
+            year=spec.year,
+            kind=spec.value_kind,
+            area=spec.area,
         )
         # Only a year that differs from the column's is kept: the same year says nothing.
         period_year = cell.period_year if cell.period_year != key[1] else None
@@ -77,7 +77,9 @@ def save_indicator_values(
             value.full_clean()
             value.save()
         marks = [notes[n] for n in cell.footnotes if n in notes]
-        if cell.column == "realisatie_vorig" and changed:
+        # An own realisation of an earlier year that differs from what was published then.
+        earlier = spec.value_kind == ValueKind.REALISATION and not spec.area and spec.year < year
+        if earlier and changed:
             correction = _correction_note(indicator, components.get(cell.component_id), value)
             if correction:
                 notes[correction.number] = correction
@@ -110,6 +112,7 @@ def _correction_note(
             indicator__table__program__report__year=value.year,
             year=value.year,
             kind=ValueKind.REALISATION,
+            area="",
             component__label=component.label if component else None,
         )
         .select_related("indicator__table__program__report")

@@ -249,7 +249,6 @@ class Shapes:
         self, program: Program, goal: Goal | None, table: pages.TableView, row: Any
     ) -> Json:
         indicator: Indicator = row.indicator
-        year = program.report.year
         values = []
         parts = [(None, row.cells)] + [(c.label, c.cells) for c in row.components]
         for label, cells in parts:
@@ -258,8 +257,10 @@ class Shapes:
                     values.append(
                         {
                             "onderdeel": label,
-                            "kolom": column.key.value,
-                            "jaar": year + column.offset,
+                            "kolom": column.key,
+                            "kolomkop": column.label,
+                            "jaar": column.year,
+                            "gebied": column.spec.area or None,
                         }
                         | datarows.value_fields(cell.value, cell.footnotes, indicator.source)
                     )
@@ -624,8 +625,24 @@ def _schemas() -> Json:
         "Waarde": _object(
             {
                 "onderdeel": _nullable("string"),
-                "kolom": {"type": "string", "enum": [key.value for key, _, _ in pages.COLUMNS]},
+                "kolom": {
+                    "type": "string",
+                    "description": "De kolom van de tabel: realisatie_vorig, begroot en "
+                    "realisatie voor de drie vaste kolommen; andere kolommen heten naar soort, "
+                    "jaar en gebied, zoals realisatie_2021, streefwaarde_2030 of "
+                    "vergelijking_2022_nederland.",
+                    "pattern": "^[a-z0-9_]+$",
+                },
+                "kolomkop": {
+                    **STRING,
+                    "description": "De kop van de kolom zoals de tabel hem toont.",
+                },
                 "jaar": INTEGER,
+                "gebied": {
+                    **_nullable("string"),
+                    "description": "Het gebied van een vergelijking (Nederland, de regio); null "
+                    "voor de gemeente zelf.",
+                },
                 "staat": {"type": "string", "enum": list(datarows.STATE_NAMES.values())},
                 "getal": {
                     "type": ["number", "null"],

@@ -69,7 +69,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "verplicht",
         "onderdeel",
         "kolom",
+        "kolomkop",
         "jaar",
+        "gebied",
         *VALUE_COLUMNS,
     ),
     BUDGET: (
@@ -197,7 +199,13 @@ def indicator_rows(program: Program, *, include_empty: bool = False) -> list[Row
                     continue
                 rows.append(
                     head
-                    | {"onderdeel": label, "kolom": column.key.value, "jaar": year + column.offset}
+                    | {
+                        "onderdeel": label,
+                        "kolom": column.key,
+                        "kolomkop": column.label,
+                        "jaar": column.year,
+                        "gebied": column.spec.area or None,
+                    }
                     | value_fields(
                         cell.value if cell else None,
                         cell.footnotes if cell else [],

@@ -15,6 +15,7 @@ from django.http import Http404
 from cycle.budget import budget_plans
 from diemen_sociaal.lib.costs import CostRow
 from diemen_sociaal.lib.values import Assessment, assess
+from indicators.columns import ColumnSpec, table_columns
 from indicators.models import (
     Footnote,
     Indicator,
@@ -28,13 +29,6 @@ from indicators.models import (
 from investments.models import CarryOver, Investment, program_cost_table
 from programs import extensions
 from programs.models import Activity, Goal, Program, Report, Subgoal
-
-# The three value columns of an indicator table: key, offset from the report year, kind.
-COLUMNS = (
-    (TableColumn.PREVIOUS_REALISATION, -1, ValueKind.REALISATION),
-    (TableColumn.BUDGET, 0, ValueKind.BUDGET),
-    (TableColumn.REALISATION, 0, ValueKind.REALISATION),
-)
 
 
 @dataclass
@@ -60,16 +54,28 @@ class IndicatorRow:
     components: list[ComponentRow]
     footnotes: list[int]
     assessment: Assessment
+    # The year's own realisation the verdict was made on (None: no verdict possible).
+    actual: Cell | None = None
 
 
 @dataclass
 class ColumnHeading:
-    label: str
+    """A column of a table view: the cells of each row line up with the columns."""
+
+    spec: ColumnSpec
     footnotes: list[int]
-    # Which values the column holds: the cells of a row line up with the table's columns.
-    key: TableColumn
-    offset: int
-    kind: str
+
+    @property
+    def label(self) -> str:
+        return self.spec.label
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+    @property
+    def year(self) -> int:
+        return self.spec.year
 
 
 @dataclass
@@ -164,7 +170,9 @@ def _tables(
     if with_program_tables:
         which |= Q(program=program, goal__isnull=True)
     tables = IndicatorTable.objects.filter(which).prefetch_related(
-        Prefetch("indicators", queryset=indicators), Prefetch("marks", queryset=marks)
+        Prefetch("indicators", queryset=indicators),
+        Prefetch("marks", queryset=marks),
+        "column_defs",
     )
     footnotes = {f.number: f for f in program.footnotes.all()}
     codes = {g.pk: g.code for g in goals}
@@ -185,27 +193,13 @@ def _table_view(
     *,
     targets_only: bool = False,
 ) -> TableView:
-    """One indicator table; a budget (targets_only) shows the target column alone."""
+    """One indicator table, in the columns it defines (a budget's default: the target)."""
     marks: dict[str, list[int]] = defaultdict(list)
     for mark in table.marks.all():
         marks[mark.column].append(mark.footnote.number)
-    labels = {
-        TableColumn.PREVIOUS_REALISATION: f"Realisatie {year - 1}",
-        TableColumn.BUDGET: f"{table.budget_label} {year}",
-        TableColumn.REALISATION: f"Realisatie {year}",
-    }
-    columns = [
-        ColumnHeading(labels[key], sorted(marks[key]), key, offset, kind)
-        for key, offset, kind in COLUMNS
-    ]
-    rows = [_indicator_row(indicator, year) for indicator in table.indicators.all()]
-    if targets_only:
-        budget = 1  # the position of TableColumn.BUDGET in COLUMNS
-        columns = [columns[budget]]
-        for row in rows:
-            row.cells = [row.cells[budget]]
-            for component in row.components:
-                component.cells = [component.cells[budget]]
+    specs = table_columns(table, year, budget=targets_only)
+    columns = [ColumnHeading(spec, sorted(marks[spec.key])) for spec in specs]
+    rows = [_indicator_row(indicator, year, specs) for indicator in table.indicators.all()]
     used = set(marks[TableColumn.HEADING]) | {n for c in columns for n in c.footnotes}
     for row in rows:
         used |= _footnote_numbers(row)
@@ -219,17 +213,23 @@ def _table_view(
     )
 
 
-def _indicator_row(indicator: Indicator, year: int) -> IndicatorRow:
-    cells: dict[tuple[int | None, int, str], Cell] = {}
+def _indicator_row(indicator: Indicator, year: int, specs: list[ColumnSpec]) -> IndicatorRow:
+    cells: dict[tuple[int | None, int, str, str], Cell] = {}
     for value in indicator.values.all():
         numbers = sorted(f.number for f in value.footnotes.all())
-        cells[(value.component_id, value.year, value.kind)] = Cell(value, numbers)
+        cells[(value.component_id, value.year, value.kind, value.area)] = Cell(value, numbers)
 
     def row_cells(component_id: int | None) -> list[Cell | None]:
-        return [cells.get((component_id, year + off, kind)) for _, off, kind in COLUMNS]
+        return [cells.get((component_id, *spec.cell)) for spec in specs]
 
     whole = row_cells(None)
-    budget, actual = whole[1], whole[2]
+    # The verdict compares the year's own target with the year's own realisation, in
+    # whichever columns the table shows them (none: no verdict).
+    budget = cells.get((None, year, ValueKind.BUDGET, ""))
+    actual = cells.get((None, year, ValueKind.REALISATION, ""))
+    shown = {spec.cell for spec in specs}
+    if (year, ValueKind.BUDGET, "") not in shown or (year, ValueKind.REALISATION, "") not in shown:
+        budget = actual = None
     if actual is not None and actual.value.other_year:
         assessment = Assessment.OTHER_PERIOD
     else:
@@ -244,6 +244,7 @@ def _indicator_row(indicator: Indicator, year: int) -> IndicatorRow:
         components=[ComponentRow(c.label, row_cells(c.pk)) for c in indicator.components.all()],
         footnotes=sorted(f.number for f in indicator.footnotes.all()),
         assessment=assessment,
+        actual=actual,
     )
 
 
@@ -442,8 +443,14 @@ def indicator_context(program: Program, code: str, user: Any) -> dict[str, Any]:
     current = next((i for i in same_code if i.table.program_id == program.pk), None)
     if current is None:
         raise Http404("Deze indicator bestaat niet in dit programma.")
-    row = _indicator_row(current, program.report.year)
-    used = _footnote_numbers(row)
+    report = program.report
+    marks: dict[str, list[int]] = defaultdict(list)
+    for mark in current.table.marks.select_related("footnote"):
+        marks[mark.column].append(mark.footnote.number)
+    specs = table_columns(current.table, report.year, budget=report.is_budget)
+    columns = [ColumnHeading(spec, sorted(marks[spec.key])) for spec in specs]
+    row = _indicator_row(current, report.year, specs)
+    used = _footnote_numbers(row) | {n for column in columns for n in column.footnotes}
     # Later reports of this program without the code: the indicator was dropped there.
     last_year = max(i.table.program.report.year for i in same_code)
     dropped = list(reports.filter(year__gt=last_year, programs__slug=program.slug).order_by("year"))
@@ -454,22 +461,21 @@ def indicator_context(program: Program, code: str, user: Any) -> dict[str, Any]:
         "indicator": current,
         "goal": current.table.goal,
         "row": row,
+        "columns": columns,
         "footnotes": [f for f in program.footnotes.all() if f.number in used],
-        "figure_sources": _figure_sources(row, program.report.year),
+        "figure_sources": _figure_sources(row, columns),
         "trend": _trend(same_code),
     }
 
 
-def _figure_sources(row: IndicatorRow, year: int) -> list[str]:
+def _figure_sources(row: IndicatorRow, columns: list[ColumnHeading]) -> list[str]:
     """ "Realisatie 2023 (Roken): CBS" for each figure with a source of its own."""
-    budget_label = row.indicator.table.budget_label
     found = []
     parts = [("", row.cells)] + [(f" ({c.label})", c.cells) for c in row.components]
     for part, cells in parts:
-        for (_, offset, kind), cell in zip(COLUMNS, cells, strict=True):
+        for column, cell in zip(columns, cells, strict=True):
             if cell is not None and cell.value.source:
-                word = "Realisatie" if kind == ValueKind.REALISATION else budget_label
-                found.append(f"{word} {year + offset}{part}: {cell.value.source}")
+                found.append(f"{column.label}{part}: {cell.value.source}")
     return found
 
 
@@ -482,6 +488,10 @@ def _trend(indicators: list[Indicator]) -> list[TrendYear]:
         for indicator in indicators:
             report = indicator.table.program.report
             for value in indicator.values.all():
+                # The trend is the municipality's own per year: comparisons and long-term
+                # targets have their own columns.
+                if value.area or value.kind == ValueKind.LONG_TERM:
+                    continue
                 if (value.year == report.year) != prefer_own:
                     continue
                 label = value.component.label if value.component else None

@@ -14,8 +14,16 @@ from diemen_sociaal.lib.costs import EUROS, THOUSANDS, MoneyUnit
 from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, format_number, parse_number
 from diemen_sociaal.lib.values import InvalidValue, Value, ValueState, format_value, parse_value
 from diemen_sociaal.validators import LongText, item_code, long_text_hint
-from indicators.models import Indicator, IndicatorTable, IndicatorValue, ValueKind
-from indicators.services import COLUMN_OFFSETS, CellInput
+from indicators.columns import columns_of, spec_of
+from indicators.models import (
+    ColumnKind,
+    Indicator,
+    IndicatorColumn,
+    IndicatorTable,
+    IndicatorValue,
+    ValueKind,
+)
+from indicators.services import CellInput
 from investments.models import BudgetLine, CarryOver, Investment
 from programs.models import (
     Activity,
@@ -195,13 +203,6 @@ class InvestmentForm(InReportUnit, VersionedForm):
         return data
 
 
-COLUMN_LABELS = {
-    "realisatie_vorig": "Realisatie {previous}",
-    "begroot": "{budget} {year}",
-    "realisatie": "Realisatie {year}",
-}
-
-
 class IndicatorValuesForm(forms.Form):
     """Every cell of one indicator: whole and per component, with footnote numbers.
 
@@ -217,36 +218,27 @@ class IndicatorValuesForm(forms.Form):
     )
     plausible = forms.BooleanField(label="Ja, deze waarden kloppen: toch opslaan", required=False)
 
-    def __init__(
-        self,
-        *args: Any,
-        indicator: Indicator,
-        columns: tuple[str, ...] = tuple(COLUMN_OFFSETS),
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.indicator = indicator
-        self.columns = columns
+        # Every column of the indicator's table, as the chapter shows it.
+        self.columns = columns_of(indicator.table)
         program = indicator.table.program
-        year = program.report.year
         self.known_footnotes = set(program.footnotes.values_list("number", flat=True))
-        stored: dict[tuple[int | None, int, str], IndicatorValue] = {
-            (v.component_id, v.year, v.kind): v
+        stored: dict[tuple[int | None, int, str, str], IndicatorValue] = {
+            (v.component_id, v.year, v.kind, v.area): v
             for v in indicator.values.prefetch_related("footnotes")
         }
         # Per part: (value field, column label, the fields that go with the value).
         self.rows: list[tuple[str, list[tuple[str, str, list[str]]]]] = []
         parts = [(None, "Totaal")] + [(c.pk, c.label) for c in indicator.components.all()]
-        labels = {
-            key: text.format(previous=year - 1, year=year, budget=indicator.table.budget_label)
-            for key, text in COLUMN_LABELS.items()
-        }
+        labels = {spec.key: spec.label for spec in self.columns}
         for component_id, part_label in parts:
             names = []
-            for column in columns:
-                offset, kind = COLUMN_OFFSETS[column]
+            for spec in self.columns:
+                column, kind = spec.key, spec.value_kind
                 name = f"{column}__{component_id or 'totaal'}"
-                value = stored.get((component_id, year + offset, kind))
+                value = stored.get((component_id, *spec.cell))
                 self.fields[name] = forms.CharField(
                     label=f"{labels[column]} — {part_label}", required=False, max_length=500
                 )
@@ -258,7 +250,7 @@ class IndicatorValuesForm(forms.Form):
                 )
                 extras = [f"{name}__voetnoten"]
                 if kind == ValueKind.REALISATION:
-                    column_year = year + offset
+                    column_year = spec.year
                     out_of_range = (
                         f"Een cijfer in deze kolom gaat over {column_year - 10} tot en met "
                         f"{column_year}."
@@ -305,7 +297,8 @@ class IndicatorValuesForm(forms.Form):
         data = super().clean() or {}
         self.cells: list[CellInput] = []
         for component_id in self._component_ids:
-            for column in self.columns:
+            for spec in self.columns:
+                column = spec.key
                 name = f"{column}__{component_id or 'totaal'}"
                 value = self._parse(name, data.get(name, ""))
                 notes = self._footnotes(f"{name}__voetnoten", data.get(f"{name}__voetnoten", ""))
@@ -333,13 +326,13 @@ class IndicatorValuesForm(forms.Form):
         values of the same indicator and part: text where numbers are, a number without %
         where percentages are, a realisation more than three times larger or smaller than
         the year before."""
-        year = self.indicator.table.program.report.year
         warnings = []
+        specs = {spec.key: spec for spec in self.columns}
         for cell in self.cells:
             if cell.value is None or cell.value.state == ValueState.NOT_KNOWN:
                 continue
-            offset, kind = COLUMN_OFFSETS[cell.column]
-            key = (cell.component_id, year + offset, kind)
+            spec = specs[cell.column]
+            key = (cell.component_id, *spec.cell)
             before = self._stored.get(key)
             if before is not None and format_value(before.as_value()) == format_value(cell.value):
                 continue  # unchanged: asked before, or the source's own
@@ -364,15 +357,18 @@ class IndicatorValuesForm(forms.Form):
                 warnings.append(
                     f"{typed} staat zonder %, terwijl deze indicator percentages heeft."
                 )
-            if kind == ValueKind.REALISATION and cell.value.number:
-                earlier = self._stored.get((cell.component_id, year + offset - 1, kind))
+            if spec.value_kind == ValueKind.REALISATION and cell.value.number:
+                before_year = spec.year - 1
+                earlier = self._stored.get(
+                    (cell.component_id, before_year, ValueKind.REALISATION, spec.area)
+                )
                 if earlier is not None and earlier.number:
                     ratio = abs(cell.value.number / earlier.number)
                     if ratio > 3 or ratio < Decimal(1) / 3:
                         warnings.append(
                             f"{typed} is {format_number(round(ratio, 1), 1)} keer "
                             f"{format_value(earlier.as_value())}, de realisatie van "
-                            f"{year + offset - 1}."
+                            f"{before_year}."
                         )
         return warnings
 
@@ -527,6 +523,58 @@ class IndicatorTableForm(StructureForm):
             "budget_label": "Zoals het verslag de kolom met de streefwaarde noemt, "
             "bijvoorbeeld Begroot of Begroting."
         }
+
+
+class ColumnForm(forms.ModelForm):
+    """One column of an indicator table, on the table's columns page."""
+
+    class Meta:
+        model = IndicatorColumn
+        fields = ["kind", "year_offset", "year", "area", "label"]
+        labels = {"year_offset": "Jaar t.o.v. verslagjaar", "label": "Eigen kop (mag leeg)"}
+        help_texts = {"year_offset": "", "year": "", "area": "", "label": ""}
+
+    def __init__(self, *args: Any, table: IndicatorTable, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Set before validation: the model's checks need to know the table's report.
+        self.instance.table = table
+        kind: Any = self.fields["kind"]
+        kind.choices = [("", "— kies een soort —"), *ColumnKind.choices]
+
+    def has_changed(self) -> bool:
+        # A row started from the fixed columns is a column to keep, changed or not.
+        return super().has_changed() or (self.instance.pk is None and bool(self.initial))
+
+
+class BaseColumnFormSet(forms.BaseModelFormSet):
+    """The columns in the order given; two columns may not hold the same figures."""
+
+    def __init__(self, *args: Any, table: IndicatorTable, **kwargs: Any) -> None:
+        self.table = table
+        super().__init__(*args, form_kwargs={"table": table}, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [f for f in self.forms if f.has_changed() or f.instance.pk]
+        kept = [f for f in kept if not f.cleaned_data.get("DELETE")]
+        if not kept:
+            raise forms.ValidationError(
+                "Een tabel heeft minstens één kolom. Wilt u de vaste kolommen terug, "
+                "verwijder dan alle eigen kolommen met de knop daarvoor."
+            )
+        report = self.table.program.report
+        seen: dict[str, str] = {}
+        for form in kept:
+            column = form.save(commit=False)
+            spec = spec_of(column, self.table, report.year)
+            if spec.key in seen:
+                raise forms.ValidationError(
+                    f"‘{seen[spec.key]}’ en ‘{spec.label}’ tonen dezelfde cijfers (soort, jaar "
+                    "en gebied zijn gelijk). Verwijder er een of kies een ander jaar."
+                )
+            seen[spec.key] = spec.label
 
 
 class IndicatorStructureForm(StructureForm):

@@ -42,8 +42,9 @@ from diemen_sociaal.lib import spreadsheets
 from diemen_sociaal.lib.costs import Amounts
 from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, parse_number
 from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
+from indicators.columns import ColumnSpec, table_columns
 from indicators.models import Indicator, IndicatorComponent, IndicatorValue, ValueKind
-from indicators.services import COLUMN_OFFSETS, CellInput, save_indicator_values
+from indicators.services import CellInput, save_indicator_values
 from investments.models import (
     BudgetKind,
     BudgetLine,
@@ -569,17 +570,27 @@ class IndicatorValidator(Validator):
     kind = KINDS[INDICATORS]
 
     def load(self) -> None:
-        indicators = Indicator.objects.filter(table__program__report=self.report).select_related(
-            "table__goal"
+        indicators = (
+            Indicator.objects.filter(table__program__report=self.report)
+            .select_related("table__goal")
+            .prefetch_related("table__column_defs")
         )
         self.indicators = {(i.table.program_id, i.code): i for i in indicators}
+        # Each table's columns by key: what "kolom" may name for its indicators.
+        self.columns: dict[int, dict[str, ColumnSpec]] = {
+            i.table_id: {
+                spec.key: spec
+                for spec in table_columns(i.table, self.report.year, budget=self.report.is_budget)
+            }
+            for i in indicators
+        }
         found = list(self.indicators.values())
         components = IndicatorComponent.objects.filter(indicator__in=found)
         self.components: dict[int, dict[str, IndicatorComponent]] = defaultdict(dict)
         for component in components:
             self.components[component.indicator_id][component.label] = component
         values = IndicatorValue.objects.filter(indicator__in=found).prefetch_related("footnotes")
-        self.values = {(v.indicator_id, v.component_id, v.year, v.kind): v for v in values}
+        self.values = {(v.indicator_id, v.component_id, v.year, v.kind, v.area): v for v in values}
 
     @property
     def stored_count(self) -> int:
@@ -597,13 +608,15 @@ class IndicatorValidator(Validator):
             )
         component = self.component(indicator, record.get("onderdeel", ""))
         column = record["kolom"].strip().lower()
-        if column not in COLUMN_OFFSETS:
+        columns = self.columns[indicator.table_id]
+        if column not in columns:
             raise RowProblem(
                 "kolom",
-                f"Onbekende kolom ‘{record['kolom']}’; kies uit {', '.join(COLUMN_OFFSETS)}.",
+                f"Onbekende kolom ‘{record['kolom']}’ in de tabel van {indicator.code}; kies "
+                f"uit {', '.join(columns)}.",
             )
-        offset, value_kind = COLUMN_OFFSETS[column]
-        year = self.report.year + offset
+        spec = columns[column]
+        year, value_kind = spec.year, spec.value_kind
         if record.get("jaar") and record["jaar"] != str(year):
             raise RowProblem(
                 "jaar",
@@ -618,9 +631,7 @@ class IndicatorValidator(Validator):
             "indicator",
             f"de waarde van {indicator.code}{part} in kolom {column}",
         )
-        stored = self.values.get(
-            (indicator.pk, component.pk if component else None, year, value_kind)
-        )
+        stored = self.values.get((indicator.pk, component.pk if component else None, *spec.cell))
         if not record["waarde"]:
             # An empty cell in the file leaves the stored value as it is.
             return Change(number, SAME, key, [], program, target=stored)

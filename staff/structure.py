@@ -11,6 +11,7 @@ chosen when the item is made and kept after: moving an item changes its order on
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,7 +22,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from indicators.models import Indicator, IndicatorTable, IndicatorValue
+from indicators.columns import columns_of, default_columns
+from indicators.models import Indicator, IndicatorColumn, IndicatorTable, IndicatorValue
 from programs import services
 from programs.models import (
     Activity,
@@ -386,3 +388,90 @@ def _other_years(item_kind: ItemKind, program: Program, code: str) -> list[str]:
     )
     labels = dict(ReportKind.choices)
     return [f"{labels[kind]} {year}" for kind, year in sorted(rows, key=lambda row: row[1])]
+
+
+@login_required
+def table_columns(
+    request: HttpRequest, kind: str, year: int, program: str, pk: int
+) -> HttpResponse:
+    """The columns of one indicator table: years, targets and comparisons, in order.
+
+    A table without columns of its own shows the fixed three (or a budget's target); the
+    form then starts from those, so saving it gives the table its own copy to change.
+    Removing every own column (the second button) brings the fixed ones back. Values in a
+    column that is removed stay stored, unseen, and return with the column.
+    """
+    found = _program(request, kind, year, program)
+    table = _item(KINDS["tabel"], found, pk)
+    own = IndicatorColumn.objects.filter(table=table).order_by("order", "pk")
+    initial = []
+    if not own.exists():
+        initial = [
+            {"kind": c.kind, "year_offset": c.year_offset, "year": c.year, "area": c.area}
+            for c in default_columns(table, budget=found.report.is_budget)
+        ]
+    Formset: Any = forms.modelformset_factory(
+        IndicatorColumn,
+        form=staff_forms.ColumnForm,
+        formset=staff_forms.BaseColumnFormSet,
+        extra=len(initial) + 2,
+        can_delete=True,
+    )
+    data = request.POST if request.method == "POST" else None
+    formset = Formset(data, queryset=own, initial=initial, table=table)
+    version = staff_forms.RemoveForm(data, initial={"version": table.version})
+    back = _structure_url(found, _anchor(KINDS["tabel"], table))
+    if request.method == "POST" and "vaste_kolommen" in request.POST and version.is_valid():
+        return _save_columns(request, table, version.cleaned_data["version"], None, back)
+    if request.method == "POST" and formset.is_valid() and version.is_valid():
+        return _save_columns(request, table, version.cleaned_data["version"], formset, back)
+    context = {
+        "report": found.report,
+        "program": found,
+        "table": table,
+        "formset": formset,
+        "version": version,
+        "own": own.exists(),
+        "columns": columns_of(table),
+        "back": back,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "staff/table_columns.html", context, status=status)
+
+
+def _save_columns(
+    request: HttpRequest,
+    table: IndicatorTable,
+    version: int,
+    formset: Any,
+    back: str,
+) -> HttpResponse:
+    """Write the columns (None: remove the own ones) under the table's optimistic lock."""
+    with transaction.atomic():
+        locked = IndicatorTable.objects.select_for_update(of=("self",)).get(pk=table.pk)
+        if locked.version != version:
+            messages.error(
+                request,
+                "Niet opgeslagen: iemand anders heeft deze tabel intussen gewijzigd. "
+                "Bekijk de kolommen opnieuw.",
+            )
+            return redirect(request.get_full_path())
+        if formset is None:
+            for column in IndicatorColumn.objects.filter(table=locked):
+                column.delete()
+        else:
+            for column in formset.save(commit=False):
+                column.table = locked
+                column.save()
+            for column in formset.deleted_objects:
+                column.delete()
+            # The order on the page, over the rows that remain.
+            kept = [form.instance for form in formset.forms if form.instance.pk]
+            for order, column in enumerate(kept, start=1):
+                if column.order != order:
+                    column.order = order
+                    column.save(update_fields=["order"])
+        locked.version += 1
+        locked.save()
+    messages.success(request, "De kolommen van de tabel zijn opgeslagen.")
+    return redirect(back)

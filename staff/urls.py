@@ -52,6 +52,7 @@ urlpatterns += [
     path(_item + "verplaats/", structure.move_item, name="structure-move"),
     path(_item + "verwijder/", structure.remove_item, name="structure-remove"),
     path(_item + "nummer/", structure.renumber_item, name="structure-renumber"),
+    path(_structure + "tabel/<int:pk>/kolommen/", structure.table_columns, name="table-columns"),
 ]
 
 _programs = _report + "programmas/"

@@ -30,7 +30,7 @@ from django_tables2 import RequestConfig
 from cycle import new_year
 from diemen_sociaal.lib.dutch import format_euros
 from indicators.models import Indicator, IndicatorValue
-from indicators.services import COLUMN_OFFSETS, save_indicator_values
+from indicators.services import save_indicator_values
 from investments.models import (
     COLUMN_LABELS,
     BudgetLine,
@@ -528,11 +528,8 @@ def edit_indicator(
         table__program=found,
         code=code,
     )
-    # A budget sets the target of its year; an annual report fills in every column.
-    columns = ("begroot",) if found.report.is_budget else tuple(COLUMN_OFFSETS)
-    form = staff_forms.IndicatorValuesForm(
-        request.POST or None, indicator=indicator, columns=columns
-    )
+    # Every column of the indicator's table (a budget by default: the year's target).
+    form = staff_forms.IndicatorValuesForm(request.POST or None, indicator=indicator)
     erratum = _erratum_form(request, found)
     if request.method == "POST" and _all_valid(form, erratum):
         try:
@@ -598,7 +595,7 @@ def _indicator_conflict(
         "rows": [r for r in rows if r["differs"]],
         # The same columns as the form that was sent: a budget's form has only "begroot",
         # and a retry with every column would empty the cells the user never saw.
-        "form": staff_forms.IndicatorValuesForm(data, indicator=current, columns=form.columns),
+        "form": staff_forms.IndicatorValuesForm(data, indicator=current),
         "back": back,
         "last": current.history.select_related("history_user").first(),
         "indicator_form": True,

@@ -96,7 +96,7 @@ def indicators(programs: QuerySet[Program]) -> QuerySet[Indicator]:
     year = report.year if report else 0
     since = _review_started(report) if report else None
     realised = IndicatorValue.objects.filter(
-        indicator=OuterRef("pk"), year=year, kind=indicator_value_kind(report)
+        indicator=OuterRef("pk"), year=year, kind=indicator_value_kind(report), area=""
     )
     return (
         Indicator.objects.filter(table__program__in=programs)
@@ -243,12 +243,12 @@ def summary(programs: QuerySet[Program]) -> list[dict[str, Any]]:
         .annotate(total=Count("pk"), filled=Count("pk", filter=~Q(**{text: ""})))
     }
     realised = IndicatorValue.objects.filter(
-        indicator=OuterRef("pk"), year=report.year, kind=indicator_value_kind(report)
+        indicator=OuterRef("pk"), year=report.year, kind=indicator_value_kind(report), area=""
     )
     # An annual report reports against the year's targets: one without a target (a new
     # year started without an adopted budget) is missing something too.
     target = IndicatorValue.objects.filter(
-        indicator=OuterRef("pk"), year=report.year, kind=ValueKind.BUDGET
+        indicator=OuterRef("pk"), year=report.year, kind=ValueKind.BUDGET, area=""
     )
     inds = {
         row["table__program"]: row

@@ -123,6 +123,7 @@ ROLES = {
     "staff:structure-move": {POLICY, CONTROLLER},
     "staff:structure-remove": {POLICY, CONTROLLER},
     "staff:structure-renumber": {POLICY, CONTROLLER},
+    "staff:table-columns": {POLICY, CONTROLLER},
     # the controller: reports from scratch, programs, assignments
     "staff:new-report": {CONTROLLER},
     "staff:programs": {CONTROLLER},
@@ -277,6 +278,9 @@ def routes(concept_2024: Report) -> list[Route]:
         "pk": line.pk,
         "staff:development:pk": section.pk,
         "staff:move-development:pk": section.pk,
+        "staff:table-columns:pk": program.indicator_tables.order_by("pk").values_list(
+            "pk", flat=True
+        )[0],
         "staff:carry-over:pk": (
             program.carry_overs.first() or program.carry_overs.create(title="Nieuw", order=1)
         ).pk,

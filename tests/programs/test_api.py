@@ -85,7 +85,10 @@ def test_the_descriptions_word_lists_are_the_models_choices(openapi: dict) -> No
     assert (
         enum("Indicator", "tabel") == ["effect", "prestatie", "bbv"] == list(IndicatorKind.values)
     )
-    assert enum("Waarde", "kolom") == ["realisatie_vorig", "begroot", "realisatie"]
+    # A table defines its columns: the description names the fixed keys and the pattern.
+    kolom = schemas["Waarde"]["properties"]["kolom"]
+    assert kolom["pattern"] == "^[a-z0-9_]+$"
+    assert all(key in kolom["description"] for key in ["realisatie_vorig", "begroot"])
     assert enum("Begrotingsregel", "aard") == list(BudgetNature.values)
     assert enum("Begrotingsregel", "soort") == list(BudgetKind.values)
     assert enum("Investering", "status") == list(InvestmentStatus.values)

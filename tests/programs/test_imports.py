@@ -490,7 +490,8 @@ def test_broken_investment_and_indicator_rows_are_explained(
     )
     assert (
         messages[2]
-        == "Onbekende kolom ‘resultaat’; kies uit realisatie_vorig, begroot, realisatie."
+        == "Onbekende kolom ‘resultaat’ in de tabel van 3.1.3; kies uit realisatie_vorig, "
+        "begroot, realisatie."
     )
     assert (
         messages[3]
