@@ -249,6 +249,7 @@ def _copy_indicator(ind: Indicator, table: IndicatorTable, values: ValueRule) ->
         name=ind.name,
         unit=ind.unit,
         mandatory=ind.mandatory,
+        bbv_id=ind.bbv_id,
         source=ind.source,
         direction=ind.direction,
         order=ind.order,

@@ -18,6 +18,7 @@ from cycle.budget import budget_from_annual_report
 from diemen_sociaal.lib.costs import THOUSANDS
 from diemen_sociaal.lib.values import parse_value
 from indicators.models import (
+    BbvIndicator,
     Footnote,
     Indicator,
     IndicatorComponent,
@@ -216,6 +217,7 @@ def _load_indicator(
             name=data["name"].strip(),
             unit=data.get("unit") or "",
             mandatory=bool(data.get("mandatory")),
+            bbv=_bbv(data.get("bbv")),
             source=data.get("source") or "",
             direction=data.get("direction") or "",
             order=order,
@@ -229,6 +231,44 @@ def _load_indicator(
     for key, cell in (data.get("values") or {}).items():
         offset, kind = VALUE_COLUMNS[key]
         _load_cell(indicator, None, components, cell, year + offset, kind, footnotes)
+
+
+def _bbv(number: int | None) -> BbvIndicator | None:
+    """The catalogue entry a seed indicator names (`bbv: 27`)."""
+    if number is None:
+        return None
+    ensure_bbv_catalogue()
+    try:
+        return BbvIndicator.objects.get(number=number)
+    except BbvIndicator.DoesNotExist:
+        raise SeedError(f"BBV indicator {number} is not in the catalogue") from None
+
+
+BBV_CATALOGUE = FIXTURES_DIR / "catalogue" / "bbv-beleidsindicatoren.yaml"
+
+
+def load_bbv_catalogue(path: Path = BBV_CATALOGUE) -> tuple[int, int]:
+    """Create or update the BBV catalogue from its file; returns (created, updated)."""
+    data = read_seed(path)
+    created = updated = 0
+    for entry in data["indicators"]:
+        fields = {
+            "name": entry["name"],
+            "unit": entry.get("unit") or "",
+            "source": entry.get("source") or "",
+            "taakveld": str(entry.get("taakveld") or ""),
+            "current": bool(entry.get("current", True)),
+            "list_version": str(data.get("version") or ""),
+        }
+        _, new = BbvIndicator.objects.update_or_create(number=entry["number"], defaults=fields)
+        created, updated = created + new, updated + (not new)
+    return created, updated
+
+
+def ensure_bbv_catalogue() -> None:
+    """Load the catalogue once, for a database that has none yet."""
+    if not BbvIndicator.objects.exists():
+        load_bbv_catalogue()
 
 
 def _load_cell(

@@ -1,9 +1,13 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from programs.admin import FrozenAwareAdmin, FrozenAwareInline
 
 from .forms import IndicatorValueForm
 from .models import (
+    BbvIndicator,
     Footnote,
     Indicator,
     IndicatorColumn,
@@ -12,6 +16,23 @@ from .models import (
     IndicatorValue,
     TableFootnote,
 )
+
+
+@admin.register(BbvIndicator)
+class BbvIndicatorAdmin(admin.ModelAdmin):
+    """The catalogue is reference data from fixtures/catalogue/: change the file, not here."""
+
+    list_display = ("number", "name", "unit", "source", "taakveld", "current", "list_version")
+    list_filter = ("current", "taakveld")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Footnote)

@@ -219,6 +219,28 @@ class DirectionChoices(models.TextChoices):
     NONE = Direction.NONE.value, "Geen richting (niet te beoordelen)"
 
 
+class BbvIndicator(models.Model):
+    """An entry of the BBV's list of policy indicators (Regeling beleidsindicatoren
+    gemeenten): reference data, loaded from fixtures/catalogue/ by load_bbv_catalogue."""
+
+    number = models.PositiveSmallIntegerField("nummer", unique=True)
+    name = models.CharField("naam", max_length=200)
+    unit = models.CharField("eenheid", max_length=200, blank=True)
+    source = models.CharField("gebruikelijke bron", max_length=200, blank=True)
+    taakveld = models.CharField("taakveld", max_length=10, blank=True)
+    # On the list now; an entry that left it stays, for the reports that still print it.
+    current = models.BooleanField("nu op de lijst", default=True)
+    list_version = models.CharField("versie van de lijst", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "BBV-beleidsindicator"
+        verbose_name_plural = "BBV-beleidsindicatoren"
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
 class Indicator(ReportContent, Versioned):
     table = models.ForeignKey(
         IndicatorTable, verbose_name="tabel", on_delete=models.CASCADE, related_name="indicators"
@@ -230,6 +252,16 @@ class Indicator(ReportContent, Versioned):
     # BBV (Besluit begroting en verantwoording) indicators every municipality must report;
     # the source marks them "(verplicht)".
     mandatory = models.BooleanField("verplicht (BBV)", default=False)
+    # Which entry of the BBV list this is: that, not the printed label above, decides
+    # whether the report holds the indicators the BBV asks for.
+    bbv = models.ForeignKey(
+        BbvIndicator,
+        verbose_name="BBV-beleidsindicator",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+    )
     source = models.CharField("bron", max_length=200, blank=True)
     # Which way is better decides whether a realisation "met its target"; the source
     # never says, so it is a policy choice recorded per indicator (blank = not judged).

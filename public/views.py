@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, render
 
 from diemen_sociaal.lib.charts import TrendPoint, trend_chart_svg
 from diemen_sociaal.ops import mark_adopted, page_etag, rate_limited
+from indicators.bbv import bbv_completeness
 from programs.models import Report, ReportStatus
 from programs.rules import may_see_drafts
 from readmodel import pages
@@ -98,6 +99,7 @@ def report_detail(request: HttpRequest, kind: str, year: int) -> HttpResponse:
         "report": report,
         "programs": list(report.programs.all()),
         "errata": list(report.errata.all()),
+        "bbv": bbv_completeness([report])[report.pk],
     }
     return render(request, "programs/report_detail.html", context)
 

@@ -583,13 +583,16 @@ class IndicatorStructureForm(StructureForm):
 
     class Meta:
         model = Indicator
-        fields = ["code", "name", "unit", "source", "direction", "mandatory"]
+        fields = ["code", "name", "unit", "source", "direction", "mandatory", "bbv"]
         widgets = {"name": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "unit": "Bijvoorbeeld ‘aantal’, ‘%’ of ‘per 10.000 inwoners’.",
             "source": "Waar de waarden vandaan komen, bijvoorbeeld CBS of waarstaatjegemeente.nl.",
             "direction": "Bepaalt of een realisatie de streefwaarde haalt; "
             "zonder richting geeft de site geen oordeel.",
+            "mandatory": "Zoals het verslag ‘(verplicht)’ drukt.",
+            "bbv": "Welke indicator van de BBV-lijst dit is; dat telt mee in ‘11 van 11 "
+            "verplichte beleidsindicatoren’.",
         }
 
 

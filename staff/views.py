@@ -29,6 +29,7 @@ from django_tables2 import RequestConfig
 
 from cycle import new_year
 from diemen_sociaal.lib.dutch import format_euros
+from indicators.bbv import bbv_completeness
 from indicators.models import Indicator, IndicatorValue
 from indicators.services import save_indicator_values
 from investments.models import (
@@ -80,6 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "reports": reports,
         "progress": worklist.progress_by_report(reports, request.user),
+        "bbv": bbv_completeness(reports),
         "can_change_status": request.user.has_perm("programs.change_report_status"),
         "can_run_cycle": request.user.has_perm("programs.run_cycle"),
         "structure_ids": {

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from diemen_sociaal.seed import load_report, read_seed, seed_files
+from diemen_sociaal.seed import load_bbv_catalogue, load_report, read_seed, seed_files
 
 
 class Command(BaseCommand):
@@ -16,6 +16,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, files: list[Path], replace: bool, **options: Any) -> None:
+        # The catalogue first: seed indicators name their BBV entry.
+        created, updated = load_bbv_catalogue()
+        self.stdout.write(f"BBV catalogue: {created} added, {updated} updated")
         for path in files or seed_files():
             report, written = load_report(read_seed(path), replace=replace)
             verb = "loaded" if written else "already present, left alone"
