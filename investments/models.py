@@ -24,7 +24,7 @@ from diemen_sociaal.lib.costs import (
     cost_table,
 )
 from diemen_sociaal.validators import LongText
-from programs.models import Program, ReportContent, Versioned
+from programs.models import DevelopmentSection, Goal, Program, ReportContent, Versioned
 
 
 class BudgetNature(models.TextChoices):
@@ -194,9 +194,27 @@ class CarryOver(ReportContent, Versioned):
     )
     order = models.PositiveSmallIntegerField("volgorde", default=0)
     title = models.CharField("titel", max_length=300)
-    # Not every carry-over in the source names its amount.
+    # Not every carry-over in the source names its amount. In whole euros, as the text
+    # around it names it ("€ 100.000"), whatever the unit of the cost table.
     amount = models.BigIntegerField("bedrag (€)", null=True, blank=True)
     reasoning = models.TextField("toelichting", validators=[LongText()])
+    # What the money was for: a goal of the program, or one of its development sections.
+    goal = models.ForeignKey(
+        Goal,
+        verbose_name="bij doelstelling",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carry_overs",
+    )
+    development = models.ForeignKey(
+        DevelopmentSection,
+        verbose_name="bij ontwikkeling",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carry_overs",
+    )
 
     history = HistoricalRecords()
     report_path = "program__report"
@@ -208,6 +226,15 @@ class CarryOver(ReportContent, Versioned):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.goal_id is not None and self.development_id is not None:
+            raise ValidationError("Kies een doelstelling of een ontwikkeling, niet allebei.")
+        for field in ("goal", "development"):
+            item = getattr(self, field)
+            if item is not None and item.program_id != self.program_id:
+                raise ValidationError({field: "Dit hoort bij een ander programma."})
 
 
 class InvestmentStatus(models.TextChoices):

@@ -376,7 +376,9 @@ def chapter_context(program: Program) -> dict[str, Any]:
         "goals": goals,
         "program_tables": program_tables,
         "cost_rows": _cost_rows(program),
-        "carry_overs": list(CarryOver.objects.filter(program=program)),
+        "carry_overs": list(
+            CarryOver.objects.filter(program=program).select_related("goal", "development")
+        ),
         "investments": list(Investment.objects.filter(program=program)),
     }
     context["sections"] = chapter_sections(context)

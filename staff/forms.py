@@ -151,8 +151,23 @@ class CarryOverForm(VersionedForm):
 
     class Meta:
         model = CarryOver
-        fields = ["title", "amount", "reasoning", "order"]
+        fields = ["title", "amount", "reasoning", "goal", "development", "order"]
         widgets = {"reasoning": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {
+            "goal": "Waarvoor het geld bedoeld was: een doelstelling van dit programma …",
+            "development": "… of een van zijn belangrijke ontwikkelingen (niet allebei).",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the program's own goals and developments to choose from.
+        program = self.instance.program
+        goal: Any = self.fields["goal"]
+        goal.queryset = Goal.objects.filter(program=program)
+        goal.label_from_instance = lambda g: f"{g.code} {g.title}"
+        development: Any = self.fields["development"]
+        development.queryset = DevelopmentSection.objects.filter(program=program)
+        development.label_from_instance = lambda d: d.title or f"Ontwikkeling {d.order}"
 
 
 # An empty amount stays empty ("nog niet ingevuld"); nil is typed as 0.
@@ -709,7 +724,7 @@ class AssignmentForm(forms.Form):
 
 class NewCarryOverForm(CarryOverForm):
     class Meta(CarryOverForm.Meta):
-        fields = ["title", "amount", "reasoning"]
+        fields = ["title", "amount", "reasoning", "goal", "development"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

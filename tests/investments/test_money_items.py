@@ -174,3 +174,23 @@ def test_adding_and_removing_is_for_finance_and_a_concept_only(
         client.get(f"/beheer/jaarstukken/2024/sociaal/begrotingsregel/{line.pk}/").status_code
         == 200
     )
+
+
+def test_a_carry_over_names_the_goal_it_was_for_and_the_chapter_links_it(
+    money: Client, concept_2024: Report, report_2023: Report
+) -> None:
+    goal = concept_2024.programs.get(slug="sociaal").goals.get(code="3")
+    elsewhere = report_2023.programs.get(slug="sociaal").goals.get(code="3")
+    posted = {"title": "Re-integratie", "amount": "40.000", "reasoning": "Loopt door."}
+    refused = money.post(MONEY + "nieuw/overheveling/", posted | {"goal": str(elsewhere.pk)})
+    assert refused.status_code == 400
+    assert not CarryOver.objects.filter(program__report=concept_2024).exists()
+
+    money.post(MONEY + "nieuw/overheveling/", posted | {"goal": str(goal.pk)})
+    item = CarryOver.objects.get(program__report=concept_2024)
+    assert item.goal == goal
+    chapter = money.get("/jaarstukken/2024/sociaal/").content.decode()
+    assert (
+        f'bij <a class="utrecht-link" href="#doelstelling-3">doelstelling 3 {goal.title}</a>'
+        in (chapter)
+    )
