@@ -284,6 +284,15 @@ class Indicator(ReportContent, Versioned):
             models.UniqueConstraint(fields=["table", "code"], name="indicator_unique_code"),
         ]
 
+    @property
+    def unit_beside_name(self) -> str:
+        """The unit as shown after the name, unless the name already says it (Diemen's
+        names carry their unit: "% netto participatiegraad", "per 10.000 inwoners")."""
+        unit = self.unit.strip()
+        if not unit or unit.lower() in self.name.lower():
+            return ""
+        return unit
+
     def __str__(self) -> str:
         return f"{self.code} - {self.name[:80]}"
 

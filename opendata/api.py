@@ -269,6 +269,7 @@ class Shapes:
             "naam": indicator.name,
             "eenheid": indicator.unit or None,
             "verplicht": indicator.mandatory,
+            "bbv": indicator.bbv.number if indicator.bbv else None,
             "richting": indicator.direction,
             "bron": indicator.source,
             "doelstelling": goal.code if goal else None,
@@ -608,7 +609,16 @@ def _schemas() -> Json:
                 "code": STRING,
                 "naam": STRING,
                 "eenheid": _nullable("string"),
-                "verplicht": {"type": "boolean"},
+                "verplicht": {
+                    "type": "boolean",
+                    "description": "Zoals het verslag ‘(verplicht)’ drukt; of het een "
+                    "BBV-beleidsindicator is, zegt bbv.",
+                },
+                "bbv": {
+                    **_nullable("integer"),
+                    "description": "Het nummer op de lijst van BBV-beleidsindicatoren "
+                    "(Regeling beleidsindicatoren gemeenten), of null.",
+                },
                 "richting": {"type": "string", "enum": list(DirectionChoices.values)},
                 "bron": STRING,
                 "doelstelling": {

@@ -67,6 +67,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "naam",
         "eenheid",
         "verplicht",
+        "bbv",
         "onderdeel",
         "kolom",
         "kolomkop",
@@ -191,6 +192,7 @@ def indicator_rows(program: Program, *, include_empty: bool = False) -> list[Row
             "naam": indicator.name,
             "eenheid": indicator.unit or None,
             "verplicht": indicator.mandatory,
+            "bbv": indicator.bbv.number if indicator.bbv else None,
         }
         parts = [(None, row.cells)] + [(c.label, c.cells) for c in row.components]
         for label, cells in parts:

@@ -162,7 +162,7 @@ def _tables(
 ) -> dict[int | None, list[TableView]]:
     """The tables of these goals by goal, and (asked for) the program's own under None."""
     values = IndicatorValue.objects.select_related("component").prefetch_related("footnotes")
-    indicators = Indicator.objects.prefetch_related(
+    indicators = Indicator.objects.select_related("bbv").prefetch_related(
         "footnotes", "components", Prefetch("values", queryset=values)
     )
     marks = TableFootnote.objects.select_related("footnote")

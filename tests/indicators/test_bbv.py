@@ -54,6 +54,23 @@ def test_a_report_missing_one_says_which(
     assert "10 van 11 verplichte beleidsindicatoren (BBV); ontbreekt: 27 Personen met" in dashboard
 
 
+def test_the_open_data_names_the_bbv_number_beside_the_printed_label(
+    client: Client, report_2023: Report
+) -> None:
+    rows = client.get("/jaarstukken/2023/sociaal/data.json").json()["indicatoren"]
+    by_code = {row["indicator"]: row for row in rows}
+    assert (by_code["3.1.4"]["bbv"], by_code["3.1.4"]["verplicht"]) == (27, True)
+    assert (by_code["3.3.3"]["bbv"], by_code["3.3.3"]["verplicht"]) == (None, True)
+    api = client.get("/api/jaarstukken/2023/sociaal/indicatoren/3.3.4/").json()
+    assert (api["bbv"], api["verplicht"]) == (25, False)
+    # Diemen's names carry their unit already: the chapter reads as printed.
+    chapter = text_of(client.get("/jaarstukken/2023/sociaal/"))
+    assert (
+        "% netto participatiegraad van mensen tussen 15-67 jaar die een baan hebben (verplicht)"
+        in (chapter)
+    )
+
+
 def test_a_new_year_keeps_the_links(concept_2024: Report) -> None:
     assert bbv_completeness([concept_2024])[concept_2024.pk].count == 11
 

@@ -108,7 +108,8 @@ def test_the_staff_form_and_every_page_and_download_follow_the_tables_columns(
     headings = re.findall(r'<th scope="col"[^>]*>([^<]+)', table)
     assert headings[1:8] == HEADINGS
     row = text_of(client.get(CHAPTER))
-    assert "9.1 - Sporters 41,0% 42,5% 44,1% 47,3% 45% 60% 39,8%" in row
+    # The unit beside the name, where the name does not already say it.
+    assert "9.1 - Sporters (% 12 t/m 21 jaar) 41,0% 42,5% 44,1% 47,3% 45% 60% 39,8%" in row
     # The verdict is on the year's own target and realisation, wherever they stand.
     page = text_of(client.get(CHAPTER + "indicator/9.1/"))
     assert "Beoordeling 2024 gehaald" in page
