@@ -10,6 +10,7 @@ from .models import (
     DevelopmentSection,
     Erratum,
     Goal,
+    Note,
     PdfJob,
     Program,
     ProgramAssignment,
@@ -259,3 +260,13 @@ class ErratumAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Note)
+class NoteAdmin(SimpleHistoryAdmin):
+    """Review notes are written on the staff pages; here to look up and clean up."""
+
+    list_display = ("__str__", "state", "author", "assignee", "due_date", "program")
+    list_filter = ("state", "program__report")
+    list_select_related = ("program__report", "author", "assignee")
+    search_fields = ("text", "answer", "item_label")

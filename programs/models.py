@@ -584,3 +584,72 @@ class Erratum(models.Model):
 
     def __str__(self) -> str:
         return f"Wijziging {self.number}: {self.subject}"
+
+
+class NoteState(models.TextChoices):
+    OPEN = "open", "Open"
+    ANSWERED = "beantwoord", "Beantwoord"
+    RESOLVED = "afgehandeld", "Afgehandeld"
+
+
+class Note(models.Model):
+    """A note on an item of a report, with an author, an assignee, a due date and a state.
+
+    Review comments now (a reviewer asks, the author answers, the reviewer resolves); the
+    council's technical questions are meant to use the same model later. Notes never
+    reach the public pages, downloads or API; open ones count as missing for the gates.
+    """
+
+    program = models.ForeignKey(
+        Program, verbose_name="programma", on_delete=models.CASCADE, related_name="notes"
+    )
+    # The item it is about (an activity, an indicator, ...); none: the program as a whole.
+    item_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, null=True, blank=True
+    )
+    item_id = models.PositiveIntegerField(null=True, blank=True)
+    item_label = models.CharField("over", max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="van",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="notes_written",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="voor",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notes_assigned",
+    )
+    due_date = models.DateField("uiterlijk", null=True, blank=True)
+    state = models.CharField(
+        "stand", max_length=20, choices=NoteState.choices, default=NoteState.OPEN
+    )
+    text = models.TextField("opmerking", validators=[LongText()])
+    answer = models.TextField("antwoord", blank=True, validators=[LongText()])
+    created_at = models.DateTimeField("geplaatst", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "opmerking"
+        verbose_name_plural = "opmerkingen"
+        ordering = ["program", "state", "due_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item_label or self.program}: {self.text[:60]}"
+
+    @property
+    def is_settled(self) -> bool:
+        return self.state == NoteState.RESOLVED
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            not self.is_settled
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+        )

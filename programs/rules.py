@@ -137,4 +137,21 @@ rules.add_perm("programs.run_cycle", runs_the_cycle)
 rules.add_perm("programs.record_adoption", is_administrator)
 rules.add_perm("programs.change_report_status", runs_the_cycle | is_administrator)
 rules.add_perm("programs.use_staff_pages", is_staff_member)
+# Review notes: staff who follow a program (its policy staff, finance, the controller, the
+# griffie) read and write them while the report is open (concept or in review).
+follows_program = follows_every_program | is_policy_officer & is_assigned_to
+rules.add_perm("programs.read_notes", follows_program)
+rules.add_perm("programs.write_notes", follows_program & report_is_open)
 rules.add_perm("programs.view_drafts", may_see_drafts)
+
+
+def may_answer(user: Any, note: Any) -> bool:
+    """The person a note is for, or policy staff of its program, answer it."""
+    return note.assignee_id == getattr(user, "pk", None) or bool(
+        user.has_perm("programs.edit_policy_content", note.program)
+    )
+
+
+def may_resolve(user: Any, note: Any) -> bool:
+    """Whoever wrote a note, or the controller, settles it."""
+    return note.author_id == getattr(user, "pk", None) or bool(is_controller(user))

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import Resolver404, resolve
 
@@ -29,6 +30,7 @@ from programs.models import (
     Activity,
     DevelopmentSection,
     Goal,
+    Note,
     Program,
     Report,
     ReportKind,
@@ -835,3 +837,55 @@ class ErratumForm(forms.Form):
         "openbaar bij het verslag te staan, onder ‘Wijzigingen na aanbieding’.",
         error_messages={"required": "Geef de reden van deze wijziging; de raad ziet die."},
     )
+
+
+class NoteForm(forms.ModelForm):
+    """A review note on an item of one program (or the program as a whole)."""
+
+    item = forms.ChoiceField(label="Over", required=False)
+
+    class Meta:
+        model = Note
+        fields = ["text", "assignee", "due_date"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {"assignee": "Wie moet antwoorden.", "due_date": "Mag leeg blijven."}
+
+    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields(["item", "text", "assignee", "due_date"])
+        activities = Activity.objects.filter(subgoal__goal__program=program).order_by(
+            "subgoal__goal__order", "subgoal__order", "order"
+        )
+        indicators = Indicator.objects.filter(table__program=program).order_by("code")
+        self.items: dict[str, tuple[Any, str]] = {}
+        for activity in activities:
+            self.items[f"activiteit-{activity.pk}"] = (
+                activity,
+                f"Activiteit {activity.code} - {activity.plan[:80]}",
+            )
+        for indicator in indicators:
+            self.items[f"indicator-{indicator.pk}"] = (
+                indicator,
+                f"Indicator {indicator.code} - {indicator.name[:80]}",
+            )
+        item: Any = self.fields["item"]
+        item.choices = [("", "Het programma als geheel")] + [
+            (key, label) for key, (_, label) in self.items.items()
+        ]
+        assignee: Any = self.fields["assignee"]
+        assignee.queryset = User.objects.filter(is_active=True, groups__isnull=False).distinct()
+        assignee.label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+    def save(self, commit: bool = True) -> Note:
+        note = super().save(commit=False)
+        chosen = self.items.get(self.cleaned_data.get("item") or "")
+        if chosen is not None:
+            obj, label = chosen
+            note.item_type = ContentType.objects.get_for_model(obj)
+            note.item_id, note.item_label = obj.pk, label
+        if commit:
+            note.save()
+        return note

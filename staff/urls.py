@@ -4,7 +4,7 @@ from django.urls import path
 
 from readmodel import converters  # noqa: F401 - registers <kind:…>, <code:…> and <sheetfmt:…>
 
-from . import import_views, money, reports, structure, views
+from . import import_views, money, reports, review, structure, views
 
 app_name = "staff"
 
@@ -72,4 +72,9 @@ urlpatterns += [
         money.remove_item,
         name="money-remove",
     ),
+]
+
+urlpatterns += [
+    path(_program + "opmerkingen/", review.notes, name="notes"),
+    path(_program + "opmerkingen/<int:pk>/", review.note_action, name="note-action"),
 ]

@@ -20,7 +20,15 @@ from django.utils.html import format_html
 
 from indicators.models import Indicator, IndicatorValue, ValueKind
 from investments.models import BudgetLine, Investment, PrintedFigure, program_cost_table
-from programs.models import Activity, Program, ProgramAssignment, Report, ReportStatus
+from programs.models import (
+    Activity,
+    Note,
+    NoteState,
+    Program,
+    ProgramAssignment,
+    Report,
+    ReportStatus,
+)
 from programs.rules import follows_every_program
 
 MISSING, FILLED, CHANGED = "ontbreekt", "ingevuld", "gewijzigd"
@@ -345,6 +353,13 @@ def gaps(report: Report) -> list[dict[str, Any]]:
         )
     doing = "met een plan" if report.is_budget else "ingevuld"
     off = _printed_off(programs)
+    unsettled = dict(
+        Note.objects.filter(program__in=programs)
+        .exclude(state=NoteState.RESOLVED)
+        .values("program")
+        .annotate(count=Count("pk"))
+        .values_list("program", "count")
+    )
     found = []
     for row in summary(programs):
         activities, indicators = row["activities"], row["indicators"]
@@ -371,6 +386,9 @@ def gaps(report: Report) -> list[dict[str, Any]]:
             missing.append(
                 f"{money['credits_empty']} van {money['credits']} investeringen zonder realisatie"
             )
+        if unsettled.get(row["program"].pk):
+            count = unsettled[row["program"].pk]
+            missing.append(f"{count} opmerking{'en' if count > 1 else ''} nog niet afgehandeld")
         if off.get(row["program"].pk):
             count = off[row["program"].pk]
             missing.append(

@@ -124,6 +124,9 @@ ROLES = {
     "staff:structure-remove": {POLICY, CONTROLLER},
     "staff:structure-renumber": {POLICY, CONTROLLER},
     "staff:table-columns": {POLICY, CONTROLLER},
+    # review notes: everyone who follows the program
+    "staff:notes": {POLICY, FINANCE, CONTROLLER, ADMINISTRATOR},
+    "staff:note-action": {POLICY, FINANCE, CONTROLLER, ADMINISTRATOR},
     # the controller: reports from scratch, programs, assignments
     "staff:new-report": {CONTROLLER},
     "staff:programs": {CONTROLLER},

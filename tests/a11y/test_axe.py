@@ -111,6 +111,7 @@ STAFF_PAGES = {
         "/beheer/jaarstukken/2024/sociaal/ontwikkelingen/",
         "/beheer/jaarstukken/2024/sociaal/opbouw/",
         "/beheer/jaarstukken/2024/sociaal/opbouw/nieuw/doelstelling/",
+        "/beheer/jaarstukken/2024/sociaal/opmerkingen/",
         "/accounts/password_change/",
         "/jaarstukken/2024/sociaal/",
     ],

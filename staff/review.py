@@ -1,0 +1,108 @@
+"""Review notes: a reviewer comments on an item of a program, the author answers, the
+reviewer settles it. Staff pages only; notes never reach the public side.
+
+Who: staff who follow the program (rules: programs.read_notes, programs.write_notes);
+answering is for the person the note is for and the program's policy staff, settling
+for its writer and the controller (rules.may_answer, rules.may_resolve).
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from programs.models import Note, NoteState, Program
+from programs.rules import may_answer, may_resolve
+
+from . import forms as staff_forms
+from .views import _require
+
+
+def _program(request: HttpRequest, kind: str, year: int, slug: str) -> Program:
+    program = get_object_or_404(Program.objects.at(kind, year, slug).select_related("report"))
+    if not request.user.has_perm("programs.read_notes", program):
+        raise PermissionDenied("U volgt dit programma niet en ziet zijn opmerkingen niet.")
+    return program
+
+
+def _notes_url(program: Program) -> str:
+    report = program.report
+    return reverse("staff:notes", args=[report.kind, report.year, program.slug])
+
+
+@login_required
+def notes(request: HttpRequest, kind: str, year: int, program: str) -> HttpResponse:
+    """The program's notes, unsettled first, and a form to write one."""
+    found = _program(request, kind, year, program)
+    form = staff_forms.NoteForm(request.POST or None, program=found)
+    if request.method == "POST":
+        _require(request, "programs.write_notes", found)
+        if form.is_valid():
+            note = form.save(commit=False)
+            note.program = found
+            note.author_id = request.user.pk
+            note.save()
+            messages.success(request, "Opmerking geplaatst.")
+            return redirect(_notes_url(found))
+    found_notes = (
+        Note.objects.filter(program=found)
+        .select_related("author", "assignee")
+        .annotate(
+            settled=Case(
+                When(state=NoteState.RESOLVED, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("settled", "due_date", "pk")
+    )
+    context: dict[str, Any] = {
+        "report": found.report,
+        "program": found,
+        "form": form,
+        "notes": [
+            (note, may_answer(request.user, note), may_resolve(request.user, note))
+            for note in found_notes
+        ],
+        "can_write": request.user.has_perm("programs.write_notes", found),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "staff/notes.html", context, status=status)
+
+
+@login_required
+@require_POST
+def note_action(request: HttpRequest, kind: str, year: int, program: str, pk: int) -> HttpResponse:
+    """Answer, settle or reopen one note."""
+    found = _program(request, kind, year, program)
+    _require(request, "programs.write_notes", found)
+    note = get_object_or_404(Note, program=found, pk=pk)
+    action = request.POST.get("action", "")
+    if action == "answer":
+        if not may_answer(request.user, note):
+            raise PermissionDenied(
+                "Alleen wie de opmerking krijgt of het programma schrijft, antwoordt."
+            )
+        answer = request.POST.get("answer", "").strip()
+        if not answer:
+            messages.error(request, "Niet opgeslagen: schrijf een antwoord.")
+            return redirect(_notes_url(found))
+        note.answer, note.state = answer, NoteState.ANSWERED
+    elif action in ("resolve", "reopen"):
+        if not may_resolve(request.user, note):
+            raise PermissionDenied(
+                "Alleen wie de opmerking schreef, of de P&C-controller, handelt haar af."
+            )
+        note.state = NoteState.RESOLVED if action == "resolve" else NoteState.OPEN
+    else:
+        messages.error(request, "Onbekende actie; er is niets gewijzigd.")
+        return redirect(_notes_url(found))
+    note.save()
+    messages.success(request, f"Opmerking {note.get_state_display().lower()}.")
+    return redirect(_notes_url(found))

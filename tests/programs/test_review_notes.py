@@ -1,0 +1,87 @@
+"""Review: a reviewer comments on an item, the author answers, the reviewer settles it."""
+
+import html
+import re
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from programs.models import Activity, Note, NoteState, Report, ReportStatus
+from staff import worklist
+from tests.client import ClientResponse
+
+pytestmark = pytest.mark.django_db
+
+NOTES = "/beheer/jaarstukken/2024/sociaal/opmerkingen/"
+
+
+def text_of(response: ClientResponse) -> str:
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split()))
+
+
+def test_a_note_is_written_answered_and_settled_and_counts_as_missing_until_then(
+    client: Client, controller: User, policy_officer: User, concept_2024: Report
+) -> None:
+    Report.objects.filter(pk=concept_2024.pk).update(status=ReportStatus.IN_REVIEW)
+    activity = Activity.objects.get(subgoal__goal__program__report=concept_2024, code="1.1.1")
+    reviewer, author = Client(), Client()
+    reviewer.force_login(controller)
+    author.force_login(policy_officer)
+
+    empty = reviewer.post(NOTES, {"item": f"activiteit-{activity.pk}", "text": ""})
+    assert empty.status_code == 400 and "Niet geplaatst" in text_of(empty)
+    response = reviewer.post(
+        NOTES,
+        {
+            "item": f"activiteit-{activity.pk}",
+            "text": "Noem hoeveel jongeren bereikt zijn.",
+            "assignee": str(policy_officer.pk),
+            "due_date": "2025-03-01",
+        },
+    )
+    assert response.status_code == 302
+    note = Note.objects.get()
+    assert (note.item_id, note.author, note.assignee) == (activity.pk, controller, policy_officer)
+    assert note.due_date == date(2025, 3, 1) and note.is_overdue
+    page = text_of(author.get(NOTES))
+    assert "Open · Activiteit 1.1.1" in page and "(te laat)" in page
+    assert "Noem hoeveel jongeren bereikt zijn." in page
+    (gap,) = [g for g in worklist.gaps(concept_2024) if g["program"].slug == "sociaal"]
+    assert "1 opmerking nog niet afgehandeld" in gap["missing"]
+
+    # The author answers; only the writer (or the controller) settles it.
+    author.post(NOTES + f"{note.pk}/", {"action": "answer", "answer": "Toegevoegd: 212."})
+    note.refresh_from_db()
+    assert (note.state, note.answer) == (NoteState.ANSWERED, "Toegevoegd: 212.")
+    assert author.post(NOTES + f"{note.pk}/", {"action": "resolve"}).status_code == 403
+    reviewer.post(NOTES + f"{note.pk}/", {"action": "resolve"})
+    note.refresh_from_db()
+    assert note.state == NoteState.RESOLVED
+    gaps = [g for g in worklist.gaps(concept_2024) if g["program"].slug == "sociaal"]
+    assert not any("opmerking" in line for g in gaps for line in g["missing"])
+
+    # Never public: not in the chapter, the activity page or the open data.
+    Report.objects.filter(pk=concept_2024.pk).update(status=ReportStatus.OFFERED)
+    reader = Client()
+    for url in ["/jaarstukken/2024/sociaal/", "/jaarstukken/2024/sociaal/data.csv"]:
+        assert "jongeren bereikt" not in reader.get(url).content.decode()
+
+
+def test_notes_are_closed_once_the_report_is_offered_and_hidden_from_other_programs(
+    client: Client,
+    controller: User,
+    other_policy_officer: User,
+    concept_2024: Report,
+) -> None:
+    client.force_login(other_policy_officer)
+    assert client.get(NOTES).status_code == 403
+    Report.objects.filter(pk=concept_2024.pk).update(status=ReportStatus.OFFERED)
+    client.force_login(controller)
+    page = client.get(NOTES)
+    assert "opmerkingen plaatsen of beantwoorden kan alleen in een concept" in text_of(page)
+    refused = client.post(NOTES, {"text": "Te laat."})
+    assert refused.status_code == 403
+    assert "aangeboden aan de raad" in text_of(refused)
+    assert not Note.objects.exists()
