@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import BigIntegerField, Max, OuterRef, Prefetch, Subquery
+from django.db.models import BigIntegerField, F, Max, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,6 +44,8 @@ from programs.models import (
     Activity,
     DevelopmentSection,
     Erratum,
+    Note,
+    NoteState,
     Program,
     Report,
     ReportKind,
@@ -82,6 +84,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reports": reports,
         "progress": worklist.progress_by_report(reports, request.user),
         "bbv": bbv_completeness(reports),
+        # What others asked of this person and is not settled yet, the earliest due first.
+        "my_notes": list(
+            Note.objects.filter(assignee=request.user.pk)
+            .exclude(state=NoteState.RESOLVED)
+            .select_related("program__report")
+            .order_by(F("due_date").asc(nulls_last=True), "pk")
+        ),
         "can_change_status": request.user.has_perm("programs.change_report_status"),
         "can_run_cycle": request.user.has_perm("programs.run_cycle"),
         "structure_ids": {

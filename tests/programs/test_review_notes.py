@@ -48,6 +48,11 @@ def test_a_note_is_written_answered_and_settled_and_counts_as_missing_until_then
     page = text_of(author.get(NOTES))
     assert "Open · Activiteit 1.1.1" in page and "(te laat)" in page
     assert "Noem hoeveel jongeren bereikt zijn." in page
+    dashboard = text_of(author.get("/beheer/"))
+    assert (
+        "Opmerkingen voor u Jaarstukken 2024, Sociaal: Activiteit 1.1.1" in dashboard
+        and "— open, uiterlijk 1 maart 2025 (te laat)" in dashboard
+    )
     (gap,) = [g for g in worklist.gaps(concept_2024) if g["program"].slug == "sociaal"]
     assert "1 opmerking nog niet afgehandeld" in gap["missing"]
 
@@ -59,6 +64,7 @@ def test_a_note_is_written_answered_and_settled_and_counts_as_missing_until_then
     reviewer.post(NOTES + f"{note.pk}/", {"action": "resolve"})
     note.refresh_from_db()
     assert note.state == NoteState.RESOLVED
+    assert "Opmerkingen voor u" not in text_of(author.get("/beheer/"))
     gaps = [g for g in worklist.gaps(concept_2024) if g["program"].slug == "sociaal"]
     assert not any("opmerking" in line for g in gaps for line in g["missing"])
 
