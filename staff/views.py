@@ -99,6 +99,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for program in report.programs.all()
             if request.user.has_perm("programs.edit_structure", program)
         },
+        "notes_ids": {
+            program.pk
+            for report in reports
+            for program in report.programs.all()
+            if request.user.has_perm("programs.read_notes", program)
+        },
     }
     return render(request, "staff/dashboard.html", context)
 

@@ -91,3 +91,15 @@ def test_notes_are_closed_once_the_report_is_offered_and_hidden_from_other_progr
     assert refused.status_code == 403
     assert "aangeboden aan de raad" in text_of(refused)
     assert not Note.objects.exists()
+
+
+def test_the_dashboard_links_only_the_notes_a_person_may_read(
+    client: Client, policy_officer: User, other_policy_officer: User, concept_2024: Report
+) -> None:
+    client.force_login(policy_officer)
+    assert (
+        'href="/beheer/jaarstukken/2024/sociaal/opmerkingen/"'
+        in client.get("/beheer/").content.decode()
+    )
+    client.force_login(other_policy_officer)
+    assert "/sociaal/opmerkingen/" not in client.get("/beheer/").content.decode()
