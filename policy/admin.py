@@ -8,9 +8,10 @@ documents; everyone with a role may look.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from programs.models import CouncilDocument
+
 from .models import (
     CentralGoal,
-    CouncilDocument,
     DecisionPoint,
     DevelopmentTheme,
     DocumentGoal,
@@ -129,14 +130,30 @@ class DocumentGoalInline(admin.TabularInline):
     extra = 0
 
 
+# The register lives in the spine; the notes and projects a document concerns are linked from
+# here, on the document's own page, as before.
+class DocumentNoteInline(admin.TabularInline):
+    model = PolicyNote.documents.through
+    extra = 0
+    verbose_name = "beleidsnota"
+    verbose_name_plural = "beleidsnota's"
+
+
+class DocumentProjectInline(admin.TabularInline):
+    model = Project.documents.through
+    extra = 0
+    verbose_name = "project"
+    verbose_name_plural = "projecten"
+
+
 @admin.register(CouncilDocument)
 class CouncilDocumentAdmin(SimpleHistoryAdmin):
     list_display = ("subject", "kind", "college_date", "council_date")
     list_filter = ("kind",)
     search_fields = ("subject", "summary")
     date_hierarchy = "college_date"
-    filter_horizontal = ("policy_notes", "projects", "developments")
-    inlines = [DecisionPointInline, DocumentGoalInline]
+    filter_horizontal = ("developments",)
+    inlines = [DecisionPointInline, DocumentGoalInline, DocumentNoteInline, DocumentProjectInline]
 
 
 @admin.register(DecisionPoint)

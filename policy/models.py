@@ -12,9 +12,8 @@ from datetime import date
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from diemen_sociaal.lib.dutch import format_date
 from diemen_sociaal.validators import LongText
-from programs.models import DevelopmentSection
+from programs.models import CouncilDocument, DevelopmentSection
 
 
 class PolicyNote(models.Model):
@@ -26,6 +25,13 @@ class PolicyNote(models.Model):
     original_end_year = models.PositiveSmallIntegerField("laatste jaar bij vaststelling")
     end_year = models.PositiveSmallIntegerField(
         "laatste jaar", help_text="Na verlenging het nieuwe laatste jaar."
+    )
+    documents = models.ManyToManyField(
+        CouncilDocument,
+        verbose_name="raadsstukken",
+        related_name="policy_notes",
+        blank=True,
+        db_table="policy_councildocument_policy_notes",
     )
     history = HistoricalRecords()
 
@@ -184,12 +190,6 @@ class Financing(models.Model):
         return f"{self.source}: {self.amount or '—'}"
 
 
-class DocumentKind(models.TextChoices):
-    PROPOSAL = "raadsvoorstel", "Raadsvoorstel"
-    DECISION = "raadsbesluit", "Raadsbesluit"
-    LETTER = "raadsinformatiebrief", "Raadsinformatiebrief"
-
-
 class Project(models.Model):
     slug = models.SlugField("code in adres", max_length=80, unique=True)
     name = models.CharField("naam", max_length=200)
@@ -200,6 +200,13 @@ class Project(models.Model):
         verbose_name="verantwoord in",
         related_name="projects",
         blank=True,
+    )
+    documents = models.ManyToManyField(
+        CouncilDocument,
+        verbose_name="raadsstukken",
+        related_name="projects",
+        blank=True,
+        db_table="policy_councildocument_projects",
     )
     history = HistoricalRecords()
 
@@ -284,67 +291,6 @@ class ProjectPhase(models.Model):
         if self.planned_year is None:
             return None
         return date(self.planned_year, 3 * ((self.planned_quarter or 1) - 1) + 1, 1)
-
-
-class CouncilDocument(models.Model):
-    """A council proposal, decision or information letter, with its dates and decision points."""
-
-    slug = models.SlugField("code in adres", max_length=120, unique=True)
-    kind = models.CharField("soort", max_length=30, choices=DocumentKind)
-    subject = models.CharField("onderwerp", max_length=300)
-    college_date = models.DateField("collegebesluit", null=True, blank=True)
-    council_date = models.DateField("raadsvergadering", null=True, blank=True)
-    summary = models.TextField("samenvatting", blank=True, validators=[LongText()])
-    responds_to = models.ForeignKey(
-        "self",
-        verbose_name="besluit op",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="responses",
-        help_text="Bij een raadsbesluit: het raadsvoorstel waarover is besloten.",
-    )
-    policy_notes = models.ManyToManyField(
-        PolicyNote, verbose_name="beleidsnota's", related_name="documents", blank=True
-    )
-    projects = models.ManyToManyField(
-        Project, verbose_name="projecten", related_name="documents", blank=True
-    )
-    developments = models.ManyToManyField(
-        DevelopmentSection,
-        verbose_name="belangrijke ontwikkelingen",
-        related_name="council_documents",
-        blank=True,
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "raadsstuk"
-        verbose_name_plural = "raadsstukken"
-        ordering = ["-council_date", "-college_date", "subject"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(college_date__isnull=False)
-                | models.Q(council_date__isnull=False),
-                name="councildocument_has_a_date",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.subject}"
-
-    @property
-    def date(self) -> date:
-        return self.council_date or self.college_date  # type: ignore[return-value]
-
-    @property
-    def dates_label(self) -> str:
-        parts = []
-        if self.college_date:
-            parts.append(f"collegebesluit {format_date(self.college_date)}")
-        if self.council_date:
-            parts.append(f"raadsvergadering {format_date(self.council_date)}")
-        return ", ".join(parts)
 
 
 class DecisionPoint(models.Model):

@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from diemen_sociaal.lib.dutch import format_date
 from programs.extensions import SeeAlso
-from programs.models import DevelopmentSection, Goal, Program, Report
+from programs.models import CouncilDocument, DevelopmentSection, Goal, Program, Report
 
-from .models import CouncilDocument, GoalLink, PolicyNote, Project, Subject
+from .models import GoalLink, PolicyNote, Project, Subject
 
 
 @dataclass(frozen=True)

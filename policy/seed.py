@@ -12,11 +12,10 @@ from typing import Any
 from django.db import transaction
 
 from diemen_sociaal.seed import FIXTURES_DIR, SeedError, read_seed
-from programs.models import DevelopmentSection
+from programs.models import CouncilDocument, DevelopmentSection
 
 from .models import (
     CentralGoal,
-    CouncilDocument,
     DecisionPoint,
     DevelopmentTheme,
     DocumentGoal,

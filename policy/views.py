@@ -3,8 +3,10 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from programs.models import CouncilDocument
+
 from . import pages
-from .models import CouncilDocument, PolicyNote, Project, Subject
+from .models import PolicyNote, Project, Subject
 
 
 def index(request: HttpRequest) -> HttpResponse:

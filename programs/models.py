@@ -653,3 +653,74 @@ class Note(models.Model):
             and self.due_date is not None
             and self.due_date < timezone.localdate()
         )
+
+
+class DocumentKind(models.TextChoices):
+    PROPOSAL = "raadsvoorstel", "Raadsvoorstel"
+    DECISION = "raadsbesluit", "Raadsbesluit"
+    AMENDMENT = "amendement", "Amendement"
+    LETTER = "raadsinformatiebrief", "Raadsinformatiebrief"
+    QUARTERLY = "kwartaalbrief", "Kwartaalbrief"
+
+
+class CouncilDocument(models.Model):
+    """The register of council documents: proposals, decisions, amendments, information letters
+    and quarterly letters, with their dates.
+
+    It belongs to the spine so that reports and money can name the decision behind them (a
+    budget change points here). The policy app adds the decision points, the notes and projects a
+    document concerns, and the subjects that follow it. The tables keep their first names
+    (``policy_*``): the model moved between apps, the data did not."""
+
+    slug = models.SlugField("code in adres", max_length=120, unique=True)
+    kind = models.CharField("soort", max_length=30, choices=DocumentKind)
+    subject = models.CharField("onderwerp", max_length=300)
+    college_date = models.DateField("collegebesluit", null=True, blank=True)
+    council_date = models.DateField("raadsvergadering", null=True, blank=True)
+    summary = models.TextField("samenvatting", blank=True, validators=[LongText()])
+    responds_to = models.ForeignKey(
+        "self",
+        verbose_name="besluit op",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
+        help_text="Bij een raadsbesluit: het raadsvoorstel waarover is besloten.",
+    )
+    developments = models.ManyToManyField(
+        DevelopmentSection,
+        verbose_name="belangrijke ontwikkelingen",
+        related_name="council_documents",
+        blank=True,
+        db_table="policy_councildocument_developments",
+    )
+    history = HistoricalRecords(table_name="policy_historicalcouncildocument")
+
+    class Meta:
+        db_table = "policy_councildocument"
+        verbose_name = "raadsstuk"
+        verbose_name_plural = "raadsstukken"
+        ordering = ["-council_date", "-college_date", "subject"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(college_date__isnull=False)
+                | models.Q(council_date__isnull=False),
+                name="councildocument_has_a_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject}"
+
+    @property
+    def date(self) -> date:
+        return self.council_date or self.college_date  # type: ignore[return-value]
+
+    @property
+    def dates_label(self) -> str:
+        parts = []
+        if self.college_date:
+            parts.append(f"collegebesluit {format_date(self.college_date)}")
+        if self.council_date:
+            parts.append(f"raadsvergadering {format_date(self.council_date)}")
+        return ", ".join(parts)

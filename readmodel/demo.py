@@ -42,7 +42,7 @@ ROLE_GROUPS = {
     "Griffie": [
         ("auth", "user"),
         ("programs", "programassignment"),
-        ("policy", "councildocument"),
+        ("programs", "councildocument"),
         ("policy", "decisionpoint"),
         ("policy", "documentgoal"),
     ],

@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from diemen_sociaal.seed import FIXTURES_DIR, load_report, read_seed
 from policy.models import (
-    CouncilDocument,
     DocumentGoal,
     PhaseStatus,
     PolicyNote,
@@ -19,7 +18,7 @@ from policy.models import (
     ProjectPhase,
 )
 from policy.seed import load_all
-from programs.models import DevelopmentSection, Report, ReportStatus
+from programs.models import CouncilDocument, DevelopmentSection, Report, ReportStatus
 from readmodel.demo import ensure_role_groups
 from tests.client import ClientResponse
 
@@ -239,7 +238,7 @@ def test_policy_staff_update_a_phase_in_the_admin_and_history_keeps_who_did_it(
     financien = _staff("financien-test", "Financiën")
     assert financien.post(url, form).status_code == 403
     griffie = _staff("griffie-test", "Griffie")
-    add_document = reverse("admin:policy_councildocument_add")
+    add_document = reverse("admin:programs_councildocument_add")
     assert griffie.get(add_document).status_code == 200
     assert beleid.get(add_document).status_code == 403
 
