@@ -27,9 +27,10 @@ from indicators.models import (
     TableFootnote,
     ValueKind,
 )
-from investments.models import BudgetLine, CarryOver, Investment, PrintedFigure
+from investments.models import BudgetChange, BudgetLine, CarryOver, Investment, PrintedFigure
 from programs.models import (
     Activity,
+    CouncilDocument,
     DevelopmentSection,
     Goal,
     Program,
@@ -299,6 +300,24 @@ def _load_cell(
     value.footnotes.set(_footnotes(footnotes, marks))
 
 
+def _council_document(data: dict[str, Any]) -> CouncilDocument:
+    """A document of the register by its slug, entered as the seed describes it if new."""
+    found = CouncilDocument.objects.filter(slug=data["slug"]).first()
+    if found is not None:
+        return found
+    return _saved(
+        CouncilDocument(
+            slug=data["slug"],
+            kind=data["kind"],
+            subject=data["subject"],
+            year=data.get("year"),
+            college_date=data.get("college_date"),
+            council_date=data.get("council_date"),
+            summary=(data.get("summary") or "").strip(),
+        )
+    )
+
+
 def _footnotes(footnotes: dict[int, Footnote], numbers: Iterable[int] | None) -> list[Footnote]:
     try:
         return [footnotes[n] for n in numbers or []]
@@ -331,6 +350,22 @@ def _load_money(program: Program, data: dict[str, Any]) -> None:
                     amount=line["budgetresultaat"] * unit.euros,
                 )
             )
+    lines = {(line.nature, line.kind, line.label): line for line in program.budget_lines.all()}
+    for i, item in enumerate(data.get("budget_changes", []), start=1):
+        key = (item["nature"], item["kind"], item["label"])
+        if key not in lines:
+            raise SeedError(f"budget change for an unknown line {key}")
+        _saved(
+            BudgetChange(
+                program=program,
+                line=lines[key],
+                document=_council_document(item["document"]),
+                description=item["description"],
+                # In whole euros, as the decision names it.
+                amount=item["amount"],
+                order=i,
+            )
+        )
     for balance, columns in (data.get("printed_balances") or {}).items():
         for column, amount in columns.items():
             _saved(

@@ -200,6 +200,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "nl"
+LOCALE_PATHS = [BASE_DIR / "locale"]  # Dutch for what Django's own catalogue lacks
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

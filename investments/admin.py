@@ -3,7 +3,7 @@ from django.contrib import admin
 from diemen_sociaal.lib.dutch import format_euros
 from programs.admin import FrozenAwareAdmin
 
-from .models import BudgetLine, CarryOver, Investment, PrintedFigure
+from .models import BudgetChange, BudgetLine, CarryOver, Investment, PrintedFigure
 
 
 @admin.register(BudgetLine)
@@ -53,6 +53,18 @@ class CarryOverAdmin(FrozenAwareAdmin):
     @admin.display(description="bedrag", ordering="amount")
     def amount_display(self, obj: CarryOver) -> str:
         return format_euros(obj.amount) or "niet genoemd"
+
+
+@admin.register(BudgetChange)
+class BudgetChangeAdmin(FrozenAwareAdmin):
+    list_display = ("description", "line", "amount_display", "document", "program")
+    list_filter = ("program__report",)
+    search_fields = ("description",)
+    list_select_related = ("program__report", "line", "document")
+
+    @admin.display(description="bedrag", ordering="amount")
+    def amount_display(self, obj: BudgetChange) -> str:
+        return format_euros(obj.amount)
 
 
 @admin.register(Investment)

@@ -19,12 +19,20 @@ from diemen_sociaal.lib.costs import (
     TOTAL,
     TOTAL_LABEL,
     Amounts,
+    BudgetSteps,
     CostRow,
     Printed,
     cost_table,
 )
 from diemen_sociaal.validators import LongText
-from programs.models import DevelopmentSection, Goal, Program, ReportContent, Versioned
+from programs.models import (
+    CouncilDocument,
+    DevelopmentSection,
+    Goal,
+    Program,
+    ReportContent,
+    Versioned,
+)
 
 
 class BudgetNature(models.TextChoices):
@@ -184,6 +192,80 @@ def program_cost_table(
     return cost_table(
         ((line.nature, line.label, line.amounts, line) for line in rows), as_printed, unit
     )
+
+
+class BudgetChange(ReportContent, Versioned):
+    """A budget change (begrotingswijziging) of one line, and the document that decided it.
+
+    The changes of a line explain part of its way from "begroting primitief" to "begroting
+    totaal"; what they do not explain is shown as "overige wijzigingen" (see
+    diemen_sociaal.lib.costs.BudgetSteps). The amount is whole euros, as the decision names it
+    ("€ 900.000"), with the line's sign: negative is more cost or less income.
+    """
+
+    program = models.ForeignKey(
+        Program, verbose_name="programma", on_delete=models.CASCADE, related_name="budget_changes"
+    )
+    line = models.ForeignKey(
+        BudgetLine, verbose_name="begrotingsregel", on_delete=models.CASCADE, related_name="changes"
+    )
+    document = models.ForeignKey(
+        CouncilDocument,
+        verbose_name="besluit",
+        on_delete=models.PROTECT,
+        related_name="budget_changes",
+        help_text="Het raadsbesluit, amendement of de kwartaalbrief uit het register van "
+        "raadsstukken.",
+    )
+    description = models.CharField("omschrijving", max_length=200)
+    amount = models.BigIntegerField(
+        "bedrag (€)", help_text="In hele euro's, negatief is een hogere last of lagere bate."
+    )
+    order = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    history = HistoricalRecords()
+    report_path = "program__report"
+
+    class Meta:
+        verbose_name = "begrotingswijziging"
+        verbose_name_plural = "begrotingswijzigingen"
+        ordering = ["program", "line", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.description}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.line_id is not None and self.line.program_id != self.program_id:
+            raise ValidationError({"line": "Deze begrotingsregel hoort bij een ander programma."})
+        if self.document_id is not None and self.document.kind not in self.document.DECIDES_MONEY:
+            raise ValidationError(
+                {
+                    "document": f"Een {self.document.get_kind_display().lower()} wijzigt de "
+                    "begroting niet: kies het raadsbesluit, het amendement of de kwartaalbrief."
+                }
+            )
+
+
+def program_budget_steps(
+    program: Program, lines: Iterable[BudgetLine] | None = None
+) -> list[BudgetSteps]:
+    """Each line's way from the primitive budget to the budget after changes, with the
+    decisions behind it; only the lines that changed or have a recorded change."""
+    rows = list(BudgetLine.objects.filter(program=program) if lines is None else lines)
+    changes: dict[int, list[BudgetChange]] = {}
+    for change in BudgetChange.objects.filter(program=program).select_related("document"):
+        changes.setdefault(change.line_id, []).append(change)
+    steps = [
+        BudgetSteps(
+            f"{line.label} ({line.get_nature_display().lower()})",
+            line.begroting_primitief,
+            tuple(changes.get(line.pk, ())),
+            line.begroting_totaal,
+        )
+        for line in rows
+    ]
+    return [step for step in steps if step.changes or step.other]
 
 
 class CarryOver(ReportContent, Versioned):

@@ -243,6 +243,12 @@ def document_context(document: CouncilDocument, user: Any) -> dict[str, Any]:
         "projects": list(document.projects.all()),
         "sections": [(section, section_url(section)) for section in sections],
         "goals": [(goal, goal_url(goal)) for goal in goals],
+        # The budget changes it decided, in the reports this reader may see.
+        "budget_changes": list(
+            document.budget_changes.filter(
+                program__report__in=Report.objects.visible_to(user)
+            ).select_related("line", "program__report")
+        ),
     }
 
 

@@ -677,6 +677,14 @@ class CouncilDocument(models.Model):
     subject = models.CharField("onderwerp", max_length=300)
     college_date = models.DateField("collegebesluit", null=True, blank=True)
     council_date = models.DateField("raadsvergadering", null=True, blank=True)
+    # Some documents are known only by name and year ("2e kwartaalbrief 2023"): the year
+    # places them without inventing a date. Such a document is on no timeline.
+    year = models.PositiveSmallIntegerField(
+        "jaar",
+        null=True,
+        blank=True,
+        help_text="Alleen als de datum van het besluit niet bekend is.",
+    )
     summary = models.TextField("samenvatting", blank=True, validators=[LongText()])
     responds_to = models.ForeignKey(
         "self",
@@ -704,8 +712,9 @@ class CouncilDocument(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(college_date__isnull=False)
-                | models.Q(council_date__isnull=False),
-                name="councildocument_has_a_date",
+                | models.Q(council_date__isnull=False)
+                | models.Q(year__isnull=False),
+                name="councildocument_has_a_date_or_year",
             ),
         ]
 
@@ -713,8 +722,8 @@ class CouncilDocument(models.Model):
         return f"{self.get_kind_display()}: {self.subject}"
 
     @property
-    def date(self) -> date:
-        return self.council_date or self.college_date  # type: ignore[return-value]
+    def date(self) -> date | None:
+        return self.council_date or self.college_date
 
     @property
     def dates_label(self) -> str:
@@ -723,4 +732,10 @@ class CouncilDocument(models.Model):
             parts.append(f"collegebesluit {format_date(self.college_date)}")
         if self.council_date:
             parts.append(f"raadsvergadering {format_date(self.council_date)}")
+        if not parts and self.year:
+            parts.append(f"{self.year}, datum niet vastgelegd")
         return ", ".join(parts)
+
+    # The kinds that can change a budget: the council's decision, an amendment to it, and the
+    # quarterly letter the council decides the budget changes of.
+    DECIDES_MONEY = ("raadsbesluit", "amendement", "kwartaalbrief")

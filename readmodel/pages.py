@@ -13,7 +13,6 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from cycle.budget import budget_plans
-from diemen_sociaal.lib.costs import CostRow
 from diemen_sociaal.lib.values import Assessment, assess
 from indicators.columns import ColumnSpec, table_columns
 from indicators.models import (
@@ -26,7 +25,13 @@ from indicators.models import (
     TableFootnote,
     ValueKind,
 )
-from investments.models import CarryOver, Investment, program_cost_table
+from investments.models import (
+    BudgetLine,
+    CarryOver,
+    Investment,
+    program_budget_steps,
+    program_cost_table,
+)
 from programs import extensions
 from programs.models import Activity, Goal, Program, Report, Subgoal
 
@@ -375,7 +380,7 @@ def chapter_context(program: Program) -> dict[str, Any]:
         "see_also": extensions.development_links(developments),
         "goals": goals,
         "program_tables": program_tables,
-        "cost_rows": _cost_rows(program),
+        **_money(program),
         "carry_overs": list(
             CarryOver.objects.filter(program=program).select_related("goal", "development")
         ),
@@ -385,8 +390,11 @@ def chapter_context(program: Program) -> dict[str, Any]:
     return context
 
 
-def _cost_rows(program: Program) -> list[CostRow]:
-    return program_cost_table(program)
+def _money(program: Program) -> dict[str, Any]:
+    """The cost table and, in an annual report, each line's budget changes (one fetch of lines)."""
+    lines = list(BudgetLine.objects.filter(program=program))
+    steps = [] if program.report.is_budget else program_budget_steps(program, lines)
+    return {"cost_rows": program_cost_table(program, lines), "budget_steps": steps}
 
 
 def goal_context(program: Program, code: str) -> dict[str, Any]:

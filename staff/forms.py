@@ -25,9 +25,10 @@ from indicators.models import (
     ValueKind,
 )
 from indicators.services import CellInput
-from investments.models import BudgetLine, CarryOver, Investment
+from investments.models import BudgetChange, BudgetLine, CarryOver, Investment
 from programs.models import (
     Activity,
+    CouncilDocument,
     DevelopmentSection,
     Goal,
     Note,
@@ -757,6 +758,45 @@ class NewInvestmentForm(InvestmentForm):
                 f"{program.heading} heeft al een investering met kredietnummer {number}."
             )
         return number
+
+
+class NewBudgetChangeForm(VersionedForm):
+    """A budget change of one of the program's lines, and the decision behind it."""
+
+    amount = EuroField(
+        label="Bedrag (€)",
+        help_text="In hele euro's, zoals het besluit het noemt: -900.000 is een hogere last of "
+        "een lagere bate van € 900.000.",
+    )
+
+    class Meta:
+        model = BudgetChange
+        fields = ["line", "document", "description", "amount"]
+        help_texts = {
+            "document": "Het raadsbesluit, amendement of de kwartaalbrief. Staat het er niet bij? "
+            "De griffie legt het vast in het register van raadsstukken.",
+            "description": "Waarvoor, zoals het besluit het zegt: ‘Indexatie budget jeugdhulp’.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+        line: Any = self.fields["line"]
+        line.queryset = BudgetLine.objects.filter(program=self.instance.program)
+        line.label_from_instance = lambda item: (
+            f"{item.label} ({item.get_nature_display().lower()})"
+        )
+        document: Any = self.fields["document"]
+        document.queryset = CouncilDocument.objects.filter(kind__in=CouncilDocument.DECIDES_MONEY)
+        document.label_from_instance = lambda item: (
+            f"{item.get_kind_display()}: {item.subject} ({item.dates_label})"
+        )
+
+    def clean_amount(self) -> int:
+        amount = self.cleaned_data["amount"]
+        if amount == 0:
+            raise forms.ValidationError("Een wijziging van € 0 verandert de begroting niet.")
+        return amount
 
 
 class NewBudgetLineForm(BudgetLineForm):

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from investments.models import BudgetLine, CarryOver, Investment
+from investments.models import BudgetChange, BudgetLine, CarryOver, Investment
 from programs.models import Program, ReportStatus, Versioned, frozen_message
 
 from . import forms as staff_forms
@@ -35,11 +35,15 @@ class MoneyKind:
             return staff_forms.NewBudgetLineForm
         if self.model is Investment:
             return staff_forms.NewInvestmentForm
+        if self.model is BudgetChange:
+            return staff_forms.NewBudgetChangeForm
         return staff_forms.NewCarryOverForm
 
     def title(self, item: Any) -> str:
         if isinstance(item, Investment):
             return f"Investering {item.number} {item.name}"
+        if isinstance(item, BudgetChange):
+            return f"Begrotingswijziging {item.description}"
         if isinstance(item, BudgetLine):
             return f"Begrotingsregel {item.label} ({item.get_nature_display().lower()})"
         return f"Voorgestelde overheveling {item.title}"
@@ -51,6 +55,7 @@ KINDS = {
         MoneyKind("overheveling", "voorgestelde overheveling", CarryOver),
         MoneyKind("investering", "investering", Investment),
         MoneyKind("begrotingsregel", "begrotingsregel", BudgetLine),
+        MoneyKind("begrotingswijziging", "begrotingswijziging", BudgetChange),
     )
 }
 
@@ -87,6 +92,11 @@ def _money_url(program: Program) -> str:
 def add_item(request: HttpRequest, kind: str, year: int, program: str, soort: str) -> HttpResponse:
     found = _program(request, kind, year, program)
     money_kind = _kind(soort)
+    if money_kind.model is BudgetChange and found.report.is_budget:
+        raise PermissionDenied(
+            "Begrotingswijzigingen worden in de jaarstukken vastgelegd: een programmabegroting "
+            "heeft alleen de primitieve begroting."
+        )
     manager = money_kind.model._default_manager
     last = manager.filter(**{"program": found}).aggregate(last=models.Max("order"))["last"] or 0
     instance = money_kind.model(**{"program": found, "order": last + 1})

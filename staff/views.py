@@ -37,6 +37,7 @@ from investments.models import (
     BudgetLine,
     CarryOver,
     Investment,
+    program_budget_steps,
     program_cost_table,
 )
 from programs import services
@@ -490,6 +491,7 @@ def money(request: HttpRequest, kind: str, year: int, program: str) -> HttpRespo
             for row in cost_rows
             for column, figure in row.deviations
         ],
+        "budget_steps": [] if found.report.is_budget else program_budget_steps(found, lines),
         "carry_overs": list(CarryOver.objects.filter(program=found)),
         "investments": list(Investment.objects.filter(program=found)),
         "can_money": can_money,

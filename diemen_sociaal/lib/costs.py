@@ -228,3 +228,32 @@ def cost_table(
     every_line = [row for nature, _ in NATURES for row in by_nature[nature]]
     rows.append(total_row(TOTAL_LABEL, every_line, printed.get(TOTAL), unit))
     return rows
+
+
+@dataclass(frozen=True)
+class BudgetSteps:
+    """One line from "begroting primitief" to "begroting totaal" (after changes).
+
+    `changes` are the recorded budget changes (each with an `amount` in euros); what they
+    leave unexplained is "overige wijzigingen". Unknown while either end is empty.
+    """
+
+    label: str
+    primitief: int | None
+    changes: tuple[Any, ...]
+    totaal: int | None
+
+    @property
+    def explained(self) -> int:
+        return sum(change.amount for change in self.changes)
+
+    @property
+    def other(self) -> int | None:
+        if self.primitief is None or self.totaal is None:
+            return None
+        return self.totaal - self.primitief - self.explained
+
+    def other_is_rounding(self, unit: MoneyUnit) -> bool:
+        """Whether what is left is only the rounding of the two printed ends."""
+        other = self.other
+        return other is not None and other != 0 and abs(other) <= unit.allowance(2)

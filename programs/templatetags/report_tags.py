@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html_join
 
-from diemen_sociaal.lib.costs import MoneyUnit
+from diemen_sociaal.lib.costs import BudgetSteps, MoneyUnit
 from diemen_sociaal.lib.dutch import format_date, format_euros
 
 register = template.Library()
@@ -16,6 +16,12 @@ register = template.Library()
 def money(euros: int | None, unit: MoneyUnit) -> str:
     """An amount as the cost tables print it, in the report's unit."""
     return unit.show(euros)
+
+
+@register.filter
+def rounding_only(step: BudgetSteps, unit: MoneyUnit) -> bool:
+    """Whether what no decision explains is only the rounding of the printed ends."""
+    return step.other_is_rounding(unit)
 
 
 @register.filter

@@ -66,8 +66,9 @@ def test_the_seed_holds_seeds_001_and_004(policy: Report) -> None:
     assert project.phases.count() == 5
     assert [s.title for s in project.reported_in.all()] == [PROJECT_SECTION]
     # Loading again changes nothing.
+    documents = CouncilDocument.objects.count()
     assert all(written is False for _, written in load_all())
-    assert CouncilDocument.objects.count() == 3
+    assert CouncilDocument.objects.count() == documents
 
 
 def test_make_run_loads_the_policy_seed_after_the_reports(db: None) -> None:

@@ -1108,6 +1108,7 @@ def blank_copy_of_2023() -> dict:
     data["report"].update(status="concept", adopted_on=None)
     for program in data["programs"]:
         program["budget_lines"], program["investments"] = [], []
+        program["budget_changes"] = []  # they name lines of their own
         for goal in program["goals"]:
             for table in goal.get("indicator_tables", []):
                 for indicator in table["indicators"]:

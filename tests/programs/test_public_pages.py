@@ -391,10 +391,10 @@ def test_the_chapter_page_needs_the_same_queries_whatever_its_size(
     # is the report adopted (page cache), program+report, developments, goals, subgoals,
     # activities, footnotes, tables, table marks, table columns, indicators, indicator footnotes,
     # components, values, value footnotes, budget lines, their printed figures (a report
-    # in thousands), carry-overs, investments, and the
-    # projects and council documents of the development sections (policy/), the budget of
+    # in thousands), their budget changes with the decisions, carry-overs, investments, and
+    # the projects and council documents of the development sections (policy/), the budget of
     # the year (there is none here; with one, its plans are one query more)
-    assert large == 22
+    assert large == 23
 
 
 def test_goal_and_indicator_pages_need_the_same_queries_whatever_the_size(
@@ -427,7 +427,7 @@ def test_pages_of_unadopted_reports_are_never_cached(client: Client, report_2023
     client.get(CHAPTER)
     with CaptureQueriesContext(connection) as queries:
         client.get(CHAPTER)
-    assert len(queries) == 22  # the adoption check, then the full page
+    assert len(queries) == 23  # the adoption check, then the full page
 
 
 def test_copying_a_figure_does_not_glue_it_to_its_footnote_mark(

@@ -1,0 +1,197 @@
+"""Budget changes: the way from "begroting primitief" to "begroting totaal", line by line,
+with the decision behind each change and the rest as "overige wijzigingen"."""
+
+import html
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from diemen_sociaal.lib.costs import EUROS, THOUSANDS, BudgetSteps
+from investments.models import BudgetChange, BudgetLine, program_budget_steps
+from programs.models import CouncilDocument, DocumentKind, Program, Report, ReportStatus
+from tests.client import ClientResponse
+
+pytestmark = pytest.mark.django_db
+
+CHAPTER_2023 = "/jaarstukken/2023/sociaal/"
+MONEY_2024 = "/beheer/jaarstukken/2024/sociaal/financien/"
+
+
+def text_of(response: ClientResponse) -> str:
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split()))
+
+
+def steps_table(response: ClientResponse) -> str:
+    body = response.content.decode()
+    start = body.index("Van begroting primitief naar begroting totaal")
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", body[start:]).split()))
+
+
+class Change:
+    def __init__(self, amount: int) -> None:
+        self.amount = amount
+
+
+def test_what_no_decision_explains_is_the_rest_of_the_change_and_unknown_while_an_end_is_empty() -> (
+    None
+):
+    step = BudgetSteps("Lasten", -23_974_000, (Change(-900_000),), -25_414_000)
+    assert (step.explained, step.other) == (-900_000, -540_000)
+    assert not step.other_is_rounding(THOUSANDS)
+    assert BudgetSteps("Lasten", None, (Change(-900_000),), -25_414_000).other is None
+    assert BudgetSteps("Lasten", -1_000, (), None).other is None
+    # Thousands: the ends are rounded, so a few hundred euros left is the rounding.
+    rounded = BudgetSteps("Lasten", -24_000_000, (Change(-899_600),), -24_900_000)
+    assert rounded.other == -400 and rounded.other_is_rounding(THOUSANDS)
+    assert not rounded.other_is_rounding(EUROS)
+
+
+def test_the_2023_chapter_explains_structural_costs_by_the_2nd_quarterly_letter_and_the_rest(
+    client: Client, report_2023: Report
+) -> None:
+    table = steps_table(client.get(CHAPTER_2023))
+    lasten = table[
+        table.index("Structurele lasten (structureel)") : table.index("Structurele baten")
+    ]
+    assert lasten == (
+        "Structurele lasten (structureel) Begroting primitief -23.974 "
+        "Indexatie budget jeugdhulp op basis van de contractafspraken 2e kwartaalbrief 2023 "
+        "(kwartaalbrief, 2023, datum niet vastgelegd) -900 "
+        "Overige wijzigingen Geen besluit vastgelegd -540 "
+        "Begroting totaal (na wijziging) -25.414 "
+    )
+    # A line changed without a recorded decision is all "overige wijzigingen".
+    assert "Structurele baten (structureel) Begroting primitief 452 Overige wijzigingen " in table
+    # A line that did not change is not listed.
+    assert "Toevoegingen aan reserves (structureel)" not in table
+    # The decision links to its page in the register.
+    assert (
+        'href="/beleid/raadsstukken/2e-kwartaalbrief-2023/"'
+        in client.get(CHAPTER_2023).content.decode()
+    )
+
+
+def test_a_change_needs_a_decision_of_a_kind_that_changes_budgets_and_a_line_of_its_program(
+    report_2023: Report, concept_2024: Report
+) -> None:
+    program = Program.objects.get(report=concept_2024, slug="sociaal")
+    line = BudgetLine.objects.filter(program=program)[0]
+    letter = CouncilDocument.objects.create(
+        slug="brief", kind=DocumentKind.LETTER, subject="Stand van zaken", year=2024
+    )
+    change = BudgetChange(
+        program=program, line=line, document=letter, description="Iets", amount=-1_000
+    )
+    with pytest.raises(ValidationError) as refused:
+        change.full_clean()
+    assert "Een raadsinformatiebrief wijzigt de begroting niet" in str(refused.value)
+    other_line = BudgetLine.objects.filter(program__report=report_2023)[0]
+    change.document = CouncilDocument.objects.get(slug="2e-kwartaalbrief-2023")
+    change.line = other_line
+    with pytest.raises(ValidationError) as refused:
+        change.full_clean()
+    assert "hoort bij een ander programma" in str(refused.value)
+
+
+@pytest.fixture
+def money(client: Client, finance: User, concept_2024: Report) -> Client:
+    client.force_login(finance)
+    return client
+
+
+def test_finance_records_a_budget_change_that_the_chapter_shows_and_removes_it(
+    money: Client, concept_2024: Report
+) -> None:
+    program = Program.objects.get(report=concept_2024, slug="sociaal")
+    line = BudgetLine.objects.get(program=program, nature="structureel", kind="lasten")
+    line.begroting_primitief, line.begroting_totaal = -24_000_000, -25_000_000
+    line.save()
+    decision = CouncilDocument.objects.create(
+        slug="1e-kwartaalbrief-2024",
+        kind=DocumentKind.QUARTERLY,
+        subject="1e kwartaalbrief 2024",
+        council_date="2024-05-30",
+    )
+    page = text_of(money.get(MONEY_2024))
+    assert "Begrotingswijziging toevoegen" in page
+
+    form = money.get(MONEY_2024 + "nieuw/begrotingswijziging/").content.decode()
+    # Only decisions that change a budget are offered, with their dates.
+    assert "Kwartaalbrief: 1e kwartaalbrief 2024 (raadsvergadering 30 mei 2024)" in form
+    assert "Stand van zaken" not in form
+    # Django 6.1's new empty choice, in Dutch (locale/).
+    assert "- Kies een optie -" in form and "Select an option" not in form
+
+    refused = money.post(
+        MONEY_2024 + "nieuw/begrotingswijziging/",
+        {"line": line.pk, "document": decision.pk, "description": "Jeugdhulp", "amount": "0"},
+    )
+    assert refused.status_code == 400
+    assert "Een wijziging van € 0 verandert de begroting niet." in text_of(refused)
+    refused = money.post(
+        MONEY_2024 + "nieuw/begrotingswijziging/",
+        {"line": line.pk, "document": decision.pk, "description": "Jeugdhulp", "amount": "12,5"},
+    )
+    assert refused.status_code == 400 and not BudgetChange.objects.filter(program=program)
+
+    response = money.post(
+        MONEY_2024 + "nieuw/begrotingswijziging/",
+        {
+            "line": line.pk,
+            "document": decision.pk,
+            "description": "Indexatie jeugdhulp",
+            "amount": "-600.000",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == MONEY_2024
+    change = BudgetChange.objects.get(program=program)
+    assert (change.amount, change.line, change.document) == (-600_000, line, decision)
+
+    [step] = [s for s in program_budget_steps(program) if s.changes]
+    assert (step.explained, step.other) == (-600_000, -400_000)
+    table = steps_table(money.get("/jaarstukken/2024/sociaal/"))
+    assert (
+        "Indexatie jeugdhulp 1e kwartaalbrief 2024 (kwartaalbrief, raadsvergadering 30 mei 2024) "
+        "-600 Overige wijzigingen Geen besluit vastgelegd -400 "
+        "Begroting totaal (na wijziging) -25.000"
+    ) in table
+
+    # The register's page lists what the decision changed, for those who may see the report:
+    # the concept only for staff.
+    document_page = "/beleid/raadsstukken/1e-kwartaalbrief-2024/"
+    assert (
+        "Jaarstukken 2024, programma Sociaal , structurele lasten (structureel): "
+        "Indexatie jeugdhulp, € -600.000"
+    ) in text_of(money.get(document_page))
+    assert "Begrotingswijzigingen" not in text_of(Client().get(document_page))
+
+    remove = MONEY_2024 + f"begrotingswijziging/{change.pk}/verwijder/"
+    assert "Begrotingswijziging Indexatie jeugdhulp" in text_of(money.get(remove))
+    money.post(remove, {"version": change.version})
+    assert not BudgetChange.objects.filter(program=program).exists()
+    # The decision stays in the register.
+    assert CouncilDocument.objects.filter(pk=decision.pk).exists()
+
+
+def test_a_budget_takes_no_budget_changes_and_an_offered_report_takes_no_new_ones(
+    money: Client, concept_2024: Report, budget_2023: Report
+) -> None:
+    response = money.get(
+        "/beheer/programmabegroting/2023/sociaal/financien/nieuw/begrotingswijziging/"
+    )
+    assert response.status_code == 403
+    Report.objects.filter(pk=concept_2024.pk).update(status=ReportStatus.OFFERED)
+    response = money.get(MONEY_2024 + "nieuw/begrotingswijziging/")
+    assert response.status_code == 403
+
+
+def test_a_decision_with_budget_changes_cannot_be_deleted_from_the_register(
+    report_2023: Report,
+) -> None:
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        CouncilDocument.objects.get(slug="2e-kwartaalbrief-2023").delete()
