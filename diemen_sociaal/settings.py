@@ -272,6 +272,8 @@ if env_str("DJANGO_EMAIL_HOST", "") or not DEBUG:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DJANGO_EMAIL_FROM", "sociaal-domein@localhost")
+# Where staff open the links in a mail (the digest is sent without a request to ask).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # /health/ turns 503 when a background task has waited this long for a worker.
 HEALTH_QUEUE_MAX_SECONDS = env_int("HEALTH_QUEUE_MAX_SECONDS", 5 * 60)

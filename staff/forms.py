@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import Resolver404, resolve
 
+from accounts.models import MailSettings
 from diemen_sociaal.lib.costs import EUROS, THOUSANDS, MoneyUnit
 from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, format_number, parse_number
 from diemen_sociaal.lib.values import InvalidValue, Value, ValueState, format_value, parse_value
@@ -929,3 +930,9 @@ class NoteForm(forms.ModelForm):
         if commit:
             note.save()
         return note
+
+
+class MailSettingsForm(forms.ModelForm):
+    class Meta:
+        model = MailSettings
+        fields = ["enabled"]

@@ -17,10 +17,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.models import MailSettings
 from programs.models import Note, NoteState, Program
 from programs.rules import may_answer, may_resolve
 
 from . import forms as staff_forms
+from . import notify
 from .views import _require
 
 
@@ -48,6 +50,7 @@ def notes(request: HttpRequest, kind: str, year: int, program: str) -> HttpRespo
             note.program = found
             note.author_id = request.user.pk
             note.save()
+            notify.note_assigned(note)
             messages.success(request, "Opmerking geplaatst.")
             return redirect(_notes_url(found))
     found_notes = (
@@ -106,3 +109,22 @@ def note_action(request: HttpRequest, kind: str, year: int, program: str, pk: in
     note.save()
     messages.success(request, f"Opmerking {note.get_state_display().lower()}.")
     return redirect(_notes_url(found))
+
+
+@login_required
+def mail_settings(request: HttpRequest) -> HttpResponse:
+    """Each person switches the product's mail (note given to them, the digest) on or off."""
+    _require(request, "programs.use_staff_pages")
+    current, _ = MailSettings.objects.get_or_create(user=request.user)  # type: ignore[misc]
+    # An unticked box posts nothing: the form is bound on every POST, empty or not.
+    form = staff_forms.MailSettingsForm(
+        request.POST if request.method == "POST" else None, instance=current
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request, "U krijgt weer mail." if current.enabled else "U krijgt geen mail meer."
+        )
+        return redirect("staff:mail-settings")
+    context = {"form": form, "email": request.user.email}  # type: ignore[union-attr]
+    return render(request, "staff/mail_settings.html", context)

@@ -13,6 +13,7 @@ _program = _report + "<slug:program>/"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("mail/", review.mail_settings, name="mail-settings"),
     path(_report + "werklijst/", views.worklist_view, name="worklist"),
     path(_report + "status/", views.report_status, name="status"),
     path(_report + "nieuw-jaar/", views.start_new_year, name="new-year"),

@@ -99,6 +99,7 @@ EVERY_ROLE = {POLICY, OTHER_POLICY, FINANCE, CONTROLLER, ADMINISTRATOR}
 # Jaarstukken 2024). Every other role must get 403. A new staff page must be added here.
 ROLES = {
     "staff:dashboard": EVERY_ROLE,
+    "staff:mail-settings": EVERY_ROLE,
     "staff:worklist": EVERY_ROLE,
     "staff:status": {CONTROLLER, ADMINISTRATOR},
     "staff:new-year": {CONTROLLER},

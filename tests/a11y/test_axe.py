@@ -105,6 +105,7 @@ STAFF_PAGES = {
     "beleid": [
         "/beheer/",
         "/beheer/jaarstukken/2024/werklijst/",
+        "/beheer/mail/",
         "/beheer/jaarstukken/2024/werklijst/?state=ontbreekt&goal=3",
         "/beheer/jaarstukken/2024/sociaal/activiteit/1.1.1/",
         "/beheer/jaarstukken/2024/sociaal/indicator/5.3.1/",
