@@ -25,10 +25,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from diemen_sociaal.lib.costs import EUROS as EURO_UNIT
 from diemen_sociaal.lib.costs import SHOWN, UNITS, CostRow, MoneyUnit
 from diemen_sociaal.validators import ITEM_CODE
 from indicators.models import DirectionChoices, Indicator, IndicatorKind
 from investments.models import (
+    BudgetChange,
     BudgetKind,
     BudgetLine,
     BudgetNature,
@@ -36,7 +38,16 @@ from investments.models import (
     InvestmentStatus,
     program_cost_table,
 )
-from programs.models import Activity, Goal, Program, Report, ReportKind, ReportStatus, Subgoal
+from programs.models import (
+    Activity,
+    DocumentKind,
+    Goal,
+    Program,
+    Report,
+    ReportKind,
+    ReportStatus,
+    Subgoal,
+)
 from readmodel import datarows, pages, withdrawn
 
 from . import exports
@@ -281,15 +292,35 @@ class Shapes:
         }
 
     @staticmethod
-    def budget_line(row: CostRow, unit: MoneyUnit) -> Json:
+    def budget_line(row: CostRow, unit: MoneyUnit, changes: Sequence[BudgetChange] = ()) -> Json:
         line = row.source
         assert isinstance(line, BudgetLine)
+        return (
+            {
+                "aard": line.nature,
+                "soort": line.kind,
+                "omschrijving": line.label,
+                "eenheid": unit.code,
+            }
+            | {column: unit.of(row[column].value) for column in SHOWN}
+            | {"wijzigingen": [Shapes.budget_change(change) for change in changes]}
+        )
+
+    @staticmethod
+    def budget_change(change: BudgetChange) -> Json:
+        document = change.document
         return {
-            "aard": line.nature,
-            "soort": line.kind,
-            "omschrijving": line.label,
-            "eenheid": unit.code,
-        } | {column: unit.of(row[column].value) for column in SHOWN}
+            "omschrijving": change.description,
+            "eenheid": EURO_UNIT.code,
+            "bedrag": change.amount,
+            "besluit": {
+                "code": document.slug,
+                "soort": document.kind,
+                "onderwerp": document.subject,
+                "datum": document.date.isoformat() if document.date else None,
+                "jaar": document.date.year if document.date else document.year,
+            },
+        }
 
     def investment(self, program: Program, item: Investment) -> Json:
         unit = program.report.unit
@@ -422,7 +453,14 @@ def budget_list(request: HttpRequest, kind: str, year: int, program: str) -> tup
     found = _program(kind, year, program)
     lines = [row for row in program_cost_table(found) if not row.is_total]
     unit = found.report.unit
-    return _page(request, lines, lambda row: Shapes.budget_line(row, unit)), found.report
+    changes: dict[int, list[BudgetChange]] = {}
+    for change in BudgetChange.objects.filter(program=found).select_related("document"):
+        changes.setdefault(change.line_id, []).append(change)
+    return _page(
+        request,
+        lines,
+        lambda row: Shapes.budget_line(row, unit, changes.get(row.source.pk, [])),
+    ), found.report
 
 
 @api_view
@@ -690,6 +728,39 @@ def _schemas() -> Json:
                 "eenheid": UNIT,
             }
             | amounts
+            | {
+                "wijzigingen": {
+                    "type": "array",
+                    "items": _ref("Begrotingswijziging"),
+                    "description": "De vastgelegde begrotingswijzigingen van de regel, met het "
+                    "besluit erachter. Wat ze niet verklaren van begroting_totaal − "
+                    "begroting_primitief zijn overige wijzigingen.",
+                }
+            }
+        ),
+        "Begrotingswijziging": _object(
+            {
+                "omschrijving": STRING,
+                "eenheid": {**UNIT, "description": "Altijd euro: zoals het besluit het noemt."},
+                "bedrag": {
+                    "type": "integer",
+                    "description": "In hele euro's; negatief is een hogere last of lagere bate.",
+                },
+                "besluit": _object(
+                    {
+                        "code": STRING,
+                        "soort": {"type": "string", "enum": list(DocumentKind.values)},
+                        "onderwerp": STRING,
+                        "datum": {
+                            "type": ["string", "null"],
+                            "format": "date",
+                            "description": "Raadsvergadering, anders collegebesluit; null als "
+                            "alleen het jaar bekend is.",
+                        },
+                        "jaar": _nullable("integer"),
+                    }
+                ),
+            }
         ),
         "Investering": _object(
             {

@@ -106,7 +106,8 @@ def render_json(export: DataExport) -> Rendered:
     document = {
         "verslag": report_meta(export.report),
         "programma": export.program.slug if export.program else None,
-        "toelichting": "Bedragen in hele euro's; negatief is een last. "
+        "toelichting": "Bedragen in de eenheid van hun kolom eenheid (duizend_euro: x € 1.000, "
+        "euro: hele euro's); negatief is een last. "
         "Een onbekende waarde heeft geen getal: zie staat en markering.",
         **export.tables,
     }
@@ -118,7 +119,7 @@ def render_json(export: DataExport) -> Rendered:
 def render(export: DataExport, fmt: str, table: str | None) -> Rendered:
     if fmt == "csv":
         if (table or INDICATORS) not in COLUMNS:
-            raise Http404("Deze tabel bestaat niet; kies indicatoren, begroting of investeringen.")
+            raise Http404(f"Deze tabel bestaat niet; kies {', '.join(TABLES)}.")
         return render_csv(export, table or INDICATORS)
     if fmt == "xlsx":
         return render_xlsx(export)

@@ -9,10 +9,12 @@ The rows are built from the same context builders as the pages (`pages.goal_view
 for the indicator tables, the models' computed budget result and free room), so a
 figure cannot differ between page, PDF and download.
 
-Three tables: indicatoren (one row per value), begroting (one row per budget line)
-and investeringen (one row per credit). Amounts are in the report's unit, stated
+Four tables: indicatoren (one row per value), begroting (one row per budget line),
+begrotingswijzigingen (one row per recorded budget change, with the decision behind it) and
+investeringen (one row per credit). Amounts are in the report's unit, stated
 in the column "eenheid" ("duizend_euro" when the report was given in thousands,
-"euro" for whole euros), so no digit is published that was not given; negative is
+"euro" for whole euros), so no digit is published that was not given (a budget change is
+in whole euros, as its decision names it, and says so); negative is
 a cost; codes are text. A value that is not known is never a number: "getal" stays empty,
 "staat" says niet_bekend and "markering" keeps the source's marker ("NB"); "waarde"
 is the value as the page shows it ("73,6%").
@@ -22,10 +24,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from diemen_sociaal.lib.costs import SHOWN
+from diemen_sociaal.lib.costs import EUROS, SHOWN
 from diemen_sociaal.lib.values import ValueState
 from indicators.models import IndicatorValue
-from investments.models import BudgetLine, Investment, program_cost_table
+from investments.models import BudgetChange, BudgetLine, Investment, program_cost_table
 from programs.models import Program, Report
 
 from . import pages
@@ -41,6 +43,7 @@ TEMPLATE_FORMATS = ("csv", "xlsx")
 INDICATORS = "indicatoren"
 BUDGET = "begroting"
 INVESTMENTS = "investeringen"
+BUDGET_CHANGES = "begrotingswijzigingen"
 
 VALUE_COLUMNS = (
     "staat",
@@ -87,6 +90,21 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "begroting_totaal",
         "rekening",
         "budgetresultaat",
+    ),
+    BUDGET_CHANGES: (
+        "verslagjaar",
+        "programma",
+        "aard",
+        "soort",
+        "omschrijving",
+        "wijziging",
+        "eenheid",
+        "bedrag",
+        "besluit",
+        "besluit_soort",
+        "besluit_onderwerp",
+        "besluit_datum",
+        "besluit_jaar",
     ),
     INVESTMENTS: (
         "verslagjaar",
@@ -239,6 +257,35 @@ def budget_rows(program: Program) -> list[Row]:
     return rows
 
 
+def budget_change_rows(program: Program) -> list[Row]:
+    """The recorded budget changes, in whole euros as decided, each with its decision.
+
+    What they leave of a line's change (overige wijzigingen) is not a fact of its own: it
+    follows from begroting_primitief and begroting_totaal in the table begroting."""
+    rows = []
+    changes = BudgetChange.objects.filter(program=program).select_related("line", "document")
+    for change in changes.order_by("line__order", "line__pk", "order", "pk"):
+        document = change.document
+        rows.append(
+            {
+                "verslagjaar": program.report.year,
+                "programma": program.slug,
+                "aard": change.line.nature,
+                "soort": change.line.kind,
+                "omschrijving": change.line.label,
+                "wijziging": change.description,
+                "eenheid": EUROS.code,
+                "bedrag": change.amount,
+                "besluit": document.slug,
+                "besluit_soort": document.kind,
+                "besluit_onderwerp": document.subject,
+                "besluit_datum": document.date.isoformat() if document.date else None,
+                "besluit_jaar": document.date.year if document.date else document.year,
+            }
+        )
+    return rows
+
+
 def investment_rows(program: Program) -> list[Row]:
     unit = program.report.unit
     return [
@@ -266,5 +313,6 @@ def build_export(report: Report, program: Program | None = None) -> DataExport:
         item.report = report  # spares a query per program in the row builders
         tables[INDICATORS] += indicator_rows(item)
         tables[BUDGET] += budget_rows(item)
+        tables[BUDGET_CHANGES] += budget_change_rows(item)
         tables[INVESTMENTS] += investment_rows(item)
     return DataExport(report=report, program=program, tables=tables)

@@ -195,3 +195,37 @@ def test_a_decision_with_budget_changes_cannot_be_deleted_from_the_register(
 
     with pytest.raises(ProtectedError):
         CouncilDocument.objects.get(slug="2e-kwartaalbrief-2023").delete()
+
+
+def test_the_open_data_and_the_api_give_the_change_in_euros_with_its_decision(
+    client: Client, report_2023: Report
+) -> None:
+    csv = client.get("/jaarstukken/2023/data.csv?tabel=begrotingswijzigingen").content.decode()
+    header, row, *rest = csv.strip().splitlines()
+    assert rest == []
+    assert header == (
+        "verslagjaar,programma,aard,soort,omschrijving,wijziging,eenheid,bedrag,besluit,"
+        "besluit_soort,besluit_onderwerp,besluit_datum,besluit_jaar"
+    )
+    assert row == (
+        "2023,sociaal,structureel,lasten,Structurele lasten,"
+        "Indexatie budget jeugdhulp op basis van de contractafspraken,euro,-900000,"
+        "2e-kwartaalbrief-2023,kwartaalbrief,2e kwartaalbrief 2023,,2023"
+    )
+    lines = client.get("/api/jaarstukken/2023/sociaal/begroting/").json()["resultaten"]
+    by_label = {(line["aard"], line["omschrijving"]): line for line in lines}
+    assert by_label[("structureel", "Structurele lasten")]["wijzigingen"] == [
+        {
+            "omschrijving": "Indexatie budget jeugdhulp op basis van de contractafspraken",
+            "eenheid": "euro",
+            "bedrag": -900000,
+            "besluit": {
+                "code": "2e-kwartaalbrief-2023",
+                "soort": "kwartaalbrief",
+                "onderwerp": "2e kwartaalbrief 2023",
+                "datum": None,
+                "jaar": 2023,
+            },
+        }
+    ]
+    assert by_label[("structureel", "Structurele baten")]["wijzigingen"] == []

@@ -348,11 +348,16 @@ def test_the_investment_csv_computes_the_free_room(client: Client, report_2023: 
     assert (item["status"], item["status_omschrijving"]) == ("I", "In uitvoering")
 
 
-def test_the_xlsx_holds_the_three_tables_as_sheets_with_typed_cells(
+def test_the_xlsx_holds_the_four_tables_as_sheets_with_typed_cells(
     client: Client, report_2023: Report
 ) -> None:
     workbook = workbook_of(client, CHAPTER + "data.xlsx")
-    assert workbook.sheetnames == ["indicatoren", "begroting", "investeringen"]
+    assert workbook.sheetnames == [
+        "indicatoren",
+        "begroting",
+        "begrotingswijzigingen",
+        "investeringen",
+    ]
     indicators = sheet_rows(workbook, "indicatoren")
     participation = find(indicators, indicator="3.1.3", kolom="realisatie", onderdeel=None)
     assert participation["getal"] == pytest.approx(73.6)
@@ -551,7 +556,8 @@ def test_a_download_needs_the_same_queries_whatever_its_size(
     assert small == large
     # program+report, goals, subgoals, activities, footnotes, tables, table marks, table
     # columns, indicators, indicator footnotes, components, values, value footnotes,
-    # budget lines, printed figures (a report in thousands), investments
-    assert large == 16
+    # budget lines, printed figures (a report in thousands), budget changes with their
+    # decisions, investments
+    assert large == 17
     # The whole report: the report, its programs, then the same per program.
     assert _download_queries(client, "/jaarstukken/2023/data.json") == 1 + 1 + 2 * 15
