@@ -560,4 +560,4 @@ def test_a_download_needs_the_same_queries_whatever_its_size(
     # decisions, investments
     assert large == 17
     # The whole report: the report, its programs, then the same per program.
-    assert _download_queries(client, "/jaarstukken/2023/data.json") == 1 + 1 + 2 * 15
+    assert _download_queries(client, "/jaarstukken/2023/data.json") == 1 + 1 + 2 * 16
