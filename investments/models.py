@@ -22,6 +22,8 @@ from diemen_sociaal.lib.costs import (
     BudgetSteps,
     CostRow,
     Printed,
+    Variance,
+    VarianceRule,
     cost_table,
 )
 from diemen_sociaal.validators import LongText
@@ -61,6 +63,8 @@ class BudgetLine(ReportContent, Versioned):
     begroting_primitief = models.BigIntegerField("begroting primitief (€)", null=True, blank=True)
     begroting_totaal = models.BigIntegerField("begroting totaal (€)", null=True, blank=True)
     rekening = models.BigIntegerField("rekening (€)", null=True, blank=True)
+    # Why the result differs from the budget; asked for beyond the report's threshold.
+    explanation = models.TextField("toelichting", blank=True, validators=[LongText()])
 
     history = HistoricalRecords()
     report_path = "program__report"
@@ -88,6 +92,9 @@ class BudgetLine(ReportContent, Versioned):
     @property
     def budgetresultaat(self) -> int | None:
         return self.amounts.budgetresultaat
+
+    def variance(self, rule: VarianceRule) -> Variance | None:
+        return rule.judge(self.kind, self.amounts)
 
 
 BALANCE_LABELS = dict([*NATURES, (TOTAL, TOTAL_LABEL)])

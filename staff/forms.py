@@ -188,7 +188,24 @@ class BudgetLineForm(InReportUnit, VersionedForm):
 
     class Meta:
         model = BudgetLine
-        fields = ["rekening_vorig", "begroting_primitief", "begroting_totaal", "rekening"]
+        fields = [
+            "rekening_vorig",
+            "begroting_primitief",
+            "begroting_totaal",
+            "rekening",
+            "explanation",
+        ]
+        widgets = {"explanation": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        report = self.instance.program.report
+        if "explanation" in self.fields:
+            self.fields["explanation"].help_text = (
+                "Waarom het budgetresultaat afwijkt. Nodig boven de drempel van dit verslag "
+                f"({format_euros(report.variance_euros)} of {report.variance_percent}% van de "
+                "begroting totaal, wat lager is) en bij elke overschrijding van de lasten."
+            )
 
 
 class PlannedBudgetLineForm(BudgetLineForm):
@@ -622,6 +639,37 @@ class RemoveForm(forms.Form):
 
 
 # --- the controller: reports, their programs, who works on them --------------------------------
+
+
+class ThresholdForm(forms.ModelForm):
+    """When a line's budget result asks for a toelichting, as the financial ordinance says."""
+
+    variance_euros = EuroField(
+        label="Drempel in euro's",
+        help_text="Een afwijking groter dan dit bedrag vraagt om een toelichting, "
+        "bijvoorbeeld 100.000.",
+    )
+
+    class Meta:
+        model = Report
+        fields = ["variance_euros", "variance_percent"]
+        labels = {"variance_percent": "Drempel in procenten van de begroting totaal"}
+        help_texts = {
+            "variance_percent": "… of groter dan dit percentage, als dat lager uitkomt. Een "
+            "overschrijding van de lasten vraagt altijd om een toelichting."
+        }
+
+    def clean_variance_euros(self) -> int:
+        amount = self.cleaned_data["variance_euros"]
+        if amount is None or amount < 0:
+            raise forms.ValidationError("Vul een bedrag van 0 of meer in, zoals 100.000.")
+        return int(amount)
+
+    def clean_variance_percent(self) -> int:
+        percent = self.cleaned_data["variance_percent"]
+        if percent is None or not 0 <= percent <= 100:
+            raise forms.ValidationError("Vul een percentage van 0 tot en met 100 in.")
+        return int(percent)
 
 
 class NewReportForm(forms.ModelForm):

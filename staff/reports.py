@@ -19,7 +19,14 @@ from django.views.decorators.http import require_POST
 
 from indicators.models import Indicator, IndicatorValue
 from programs import services
-from programs.models import Activity, Program, ProgramAssignment, Report, ReportStatus
+from programs.models import (
+    Activity,
+    Program,
+    ProgramAssignment,
+    Report,
+    ReportStatus,
+    frozen_message,
+)
 from programs.rules import POLICY_GROUP
 
 from . import forms as staff_forms
@@ -55,6 +62,23 @@ def new_report(request: HttpRequest) -> HttpResponse:
         return redirect(_programs_url(report))
     status = 400 if form.errors else 200
     return render(request, "staff/new_report.html", {"form": form}, status=status)
+
+
+@login_required
+def threshold(request: HttpRequest, kind: str, year: int) -> HttpResponse:
+    """The threshold beyond which a budget result asks finance for a toelichting."""
+    report = _report(request, kind, year)
+    if report.status == ReportStatus.ADOPTED:
+        raise PermissionDenied(frozen_message(report.title))
+    form = staff_forms.ThresholdForm(
+        request.POST if request.method == "POST" else None, instance=report
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Drempel voor een toelichting opgeslagen ({report.title}).")
+        return redirect(_programs_url(report))
+    context = {"report": report, "form": form, "back": _programs_url(report)}
+    return render(request, "staff/threshold.html", context, status=400 if form.errors else 200)
 
 
 def _policy_staff() -> Any:

@@ -60,6 +60,7 @@ _programs = _report + "programmas/"
 urlpatterns += [
     path("verslag/nieuw/", reports.new_report, name="new-report"),
     path(_programs, reports.programs, name="programs"),
+    path(_report + "drempel/", reports.threshold, name="threshold"),
     path(_programs + "<slug:program>/", reports.edit_program, name="program-edit"),
     path(_programs + "<slug:program>/verplaats/", reports.move_program, name="program-move"),
     path(_programs + "<slug:program>/verwijder/", reports.remove_program, name="program-remove"),

@@ -331,6 +331,22 @@ def _printed_off(programs: QuerySet[Program]) -> dict[int, int]:
     return found
 
 
+def _unexplained(report: Report, programs: QuerySet[Program]) -> dict[int, int]:
+    """Per program: how many lines have a result that asks for a toelichting and have none."""
+    if report.is_budget:
+        return {}
+    rule = report.variance_rule
+    found: dict[int, int] = {}
+    lines = BudgetLine.objects.filter(program__in=programs, explanation="").exclude(
+        Q(rekening__isnull=True) | Q(begroting_totaal__isnull=True)
+    )
+    for line in lines:
+        verdict = line.variance(rule)
+        if verdict is not None and verdict.needs_explanation:
+            found[line.program_id] = found.get(line.program_id, 0) + 1
+    return found
+
+
 def progress_by_report(reports: list[Report], user: Any) -> dict[int, list[dict[str, Any]]]:
     return {report.pk: summary(programs_for(user, report)) for report in reports}
 
@@ -353,6 +369,7 @@ def gaps(report: Report) -> list[dict[str, Any]]:
         )
     doing = "met een plan" if report.is_budget else "ingevuld"
     off = _printed_off(programs)
+    unexplained = _unexplained(report, programs)
     unsettled = dict(
         Note.objects.filter(program__in=programs)
         .exclude(state=NoteState.RESOLVED)
@@ -385,6 +402,12 @@ def gaps(report: Report) -> list[dict[str, Any]]:
         if money.get("credits_empty"):
             missing.append(
                 f"{money['credits_empty']} van {money['credits']} investeringen zonder realisatie"
+            )
+        if unexplained.get(row["program"].pk):
+            count = unexplained[row["program"].pk]
+            missing.append(
+                f"{count} begrotingsregel{'s' if count > 1 else ''} met een afwijking zonder "
+                "toelichting"
             )
         if unsettled.get(row["program"].pk):
             count = unsettled[row["program"].pk]

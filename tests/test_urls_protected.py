@@ -103,6 +103,7 @@ ROLES = {
     "staff:worklist": EVERY_ROLE,
     "staff:status": {CONTROLLER, ADMINISTRATOR},
     "staff:new-year": {CONTROLLER},
+    "staff:threshold": {CONTROLLER},
     "staff:new-year-result": EVERY_ROLE,
     "staff:activity": {POLICY},
     "staff:indicator": {POLICY},

@@ -257,3 +257,47 @@ class BudgetSteps:
         """Whether what is left is only the rounding of the two printed ends."""
         other = self.other
         return other is not None and other != 0 and abs(other) <= unit.allowance(2)
+
+
+@dataclass(frozen=True)
+class Variance:
+    """How a line's budget result stands against the report's threshold."""
+
+    key: str  # binnen_begroting, binnen_drempel, boven_drempel
+    label: str
+    symbol: str  # shape as well as colour: the label says it in words too
+    needs_explanation: bool
+
+
+@dataclass(frozen=True)
+class VarianceRule:
+    """When a budget result asks for an explanation (a toelichting).
+
+    Beyond `euros`, or beyond `percent` of the line's budget after changes when that is
+    lower; an overspend on costs (lasten) asks for one whatever its size, as the college's
+    accountability for lawful spending (rechtmatigheid) needs it. A negative result is
+    worse than budgeted: more costs, or less income.
+    """
+
+    euros: int
+    percent: int
+
+    def threshold(self, budget: int | None) -> int:
+        by_share = abs(budget or 0) * self.percent // 100
+        return min(self.euros, by_share)
+
+    def judge(self, kind: str, amounts: Amounts) -> Variance | None:
+        result = amounts.budgetresultaat
+        if result is None:
+            return None
+        beyond = abs(result) > self.threshold(amounts.begroting_totaal)
+        overspent = kind == "lasten" and result < 0
+        needs = beyond or overspent
+        if result >= 0:
+            return Variance("binnen_begroting", "binnen de begroting", "●", needs)
+        if not beyond:
+            return Variance("binnen_drempel", "binnen de drempel", "▲", needs)
+        return Variance("boven_drempel", "boven de drempel", "■", needs)
+
+
+DEFAULT_VARIANCE = VarianceRule(100_000, 10)

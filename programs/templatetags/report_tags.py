@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html_join
 
-from diemen_sociaal.lib.costs import BudgetSteps, MoneyUnit
+from diemen_sociaal.lib.costs import BudgetSteps, CostRow, MoneyUnit, Variance
 from diemen_sociaal.lib.dutch import format_date, format_euros
 
 register = template.Library()
@@ -22,6 +22,15 @@ def money(euros: int | None, unit: MoneyUnit) -> str:
 def rounding_only(step: BudgetSteps, unit: MoneyUnit) -> bool:
     """Whether what no decision explains is only the rounding of the printed ends."""
     return step.other_is_rounding(unit)
+
+
+@register.filter
+def variance(row: CostRow, report: Any) -> Variance | None:
+    """The stoplight of a typed line of the cost table; none for a balance."""
+    line = row.source
+    if line is None or not hasattr(line, "variance"):
+        return None
+    return line.variance(report.variance_rule)
 
 
 @register.filter

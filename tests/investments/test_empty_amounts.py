@@ -30,9 +30,10 @@ def enter(client: Client, line: BudgetLine, **amounts: str) -> None:
 
 
 def cost_rows(client: Client, url: str) -> dict[str, list[str]]:
-    """The cost table's rows by label: the text of each cell after the label."""
+    """The cost table's rows by label: the text of each amount after the label (not the
+    stoplight after them); a toelichting row is there by its text."""
     table = page_tables(client, url)["tabel-kosten"]
-    return {texts[0]: texts[1:] for _, _, texts in table["rows"]}
+    return {texts[0]: texts[1:6] for _, _, texts in table["rows"]}
 
 
 @pytest.fixture
