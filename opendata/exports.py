@@ -98,7 +98,9 @@ def report_meta(report: Report) -> Row:
         "titel": report.title,
         "status": report.status,
         "versie": report.version_label,
+        "aangeboden_op": report.offered_on.isoformat() if report.offered_on else None,
         "vastgesteld_op": report.adopted_on.isoformat() if report.adopted_on else None,
+        "raadsbesluit": report.adoption_decision.slug if report.adoption_decision else None,
     }
 
 

@@ -89,6 +89,17 @@ class Report(ConcurrentTransitionMixin, models.Model):
     )
     adopted_on = models.DateField("vastgesteld op", null=True, blank=True)
     adopted_by = models.CharField("vastgesteld door", max_length=100, blank=True, default="Raad")
+    # The college's decision to send it to the council, given when it is offered.
+    offered_on = models.DateField("collegebesluit tot aanbieding", null=True, blank=True)
+    # The council's decision that adopted it, when the register holds it.
+    adoption_decision = models.ForeignKey(
+        "CouncilDocument",
+        verbose_name="raadsbesluit van de vaststelling",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adopted_reports",
+    )
     # One more with every change to the report or anything in it (ReportContent.save and
     # delete, Report.save, imports): what is made from the report (a chapter's PDF) is
     # keyed by it. Never written by an ordinary save, so a stale copy of the report in
@@ -214,8 +225,11 @@ class Report(ConcurrentTransitionMixin, models.Model):
         """Back to the authors, for another round."""
 
     @transition(field=status, source=ReportStatus.IN_REVIEW, target=ReportStatus.OFFERED)
-    def offer_to_council(self) -> None:
-        """Sent to the council: from now on readable by everyone."""
+    def offer_to_council(self, *, college_on: date | None = None) -> None:
+        """Sent to the council by the college's decision of `college_on`: from now on
+        readable by everyone."""
+        if college_on is not None:
+            self.offered_on = college_on
 
     @transition(field=status, source=ReportStatus.OFFERED, target=ReportStatus.IN_REVIEW)
     def withdraw(self, *, reason: str) -> None:
@@ -229,10 +243,14 @@ class Report(ConcurrentTransitionMixin, models.Model):
         return self.withdrawn_on is not None and not self.is_published
 
     @transition(field=status, source=ReportStatus.OFFERED, target=ReportStatus.ADOPTED)
-    def adopt(self, *, on: date, by: str = "Raad") -> None:
-        """The council adopted it on `on`; from now on it is frozen."""
+    def adopt(
+        self, *, on: date, by: str = "Raad", decision: "CouncilDocument | None" = None
+    ) -> None:
+        """The council adopted it on `on` (by `decision`, when registered); from now on it is
+        frozen."""
         self.adopted_on = on
         self.adopted_by = by
+        self.adoption_decision = decision
 
     @property
     def version_label(self) -> str:

@@ -14,7 +14,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from .models import Program, Report, Versioned
+from diemen_sociaal.lib.dutch import format_date
+
+from .models import CouncilDocument, DocumentKind, Program, Report, Versioned
 from .signals import report_adopted
 
 
@@ -65,6 +67,8 @@ def change_status(
     transition: str,
     adopted_on: date | None = None,
     adopted_by: str = "Raad",
+    decision: CouncilDocument | None = None,
+    college_on: date | None = None,
     reason: str = "",
 ) -> Report:
     """Move a report one step through concept → in review → offered → adopted.
@@ -80,7 +84,16 @@ def change_status(
         if transition == "adopt":
             if adopted_on is None:
                 raise StatusChangeRefused("Vul de datum in waarop de raad het verslag vaststelde.")
-            method(on=adopted_on, by=adopted_by or "Raad")
+            if decision is not None and decision.kind != DocumentKind.DECISION:
+                raise StatusChangeRefused("Kies het raadsbesluit waarmee de raad vaststelde.")
+            if decision is not None and decision.council_date not in (None, adopted_on):
+                raise StatusChangeRefused(
+                    f"Het gekozen raadsbesluit is van {format_date(decision.council_date)}, "
+                    f"niet van {format_date(adopted_on)}."
+                )
+            method(on=adopted_on, by=adopted_by or "Raad", decision=decision)
+        elif transition == "offer_to_council":
+            method(college_on=college_on)
         elif transition == "withdraw":
             if not reason.strip():
                 raise StatusChangeRefused(

@@ -31,6 +31,7 @@ from programs.models import (
     Activity,
     CouncilDocument,
     DevelopmentSection,
+    DocumentKind,
     Goal,
     Note,
     Program,
@@ -449,6 +450,20 @@ class StatusForm(forms.Form):
         label="Vastgesteld door de raad op",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    offered_on = forms.DateField(
+        label="Collegebesluit tot aanbieding op",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="De datum waarop het college besloot het verslag aan de raad aan te bieden.",
+    )
+    adoption_decision = forms.ModelChoiceField(
+        label="Raadsbesluit",
+        queryset=CouncilDocument.objects.filter(kind=DocumentKind.DECISION).order_by(
+            models.F("council_date").desc(nulls_last=True), "subject"
+        ),
+        required=False,
+        help_text="Het besluit uit het register van raadsstukken, als het daarin staat.",
     )
     # Offering or adopting an incomplete report: said out loud, with a reason in the history.
     go_on = forms.BooleanField(label="Toch doorgaan, hoewel er nog iets ontbreekt", required=False)

@@ -710,6 +710,12 @@ def report_status(request: HttpRequest, kind: str, year: int) -> HttpResponse:
         if seen != report.status:
             messages.error(request, "Iemand anders heeft de status intussen gewijzigd.")
             return redirect(request.path)
+        if transition == "offer_to_council" and not form.cleaned_data["offered_on"]:
+            form.add_error(
+                "offered_on",
+                "Vul de datum in waarop het college besloot het verslag aan te bieden.",
+            )
+            return _status_page(request, report, form, status=400)
         gaps = worklist.gaps(report) if transition in GATES else []
         if gaps and not (form.cleaned_data["go_on"] and form.cleaned_data["reason"].strip()):
             form.add_error(
@@ -723,6 +729,8 @@ def report_status(request: HttpRequest, kind: str, year: int) -> HttpResponse:
                 report=report,
                 transition=transition,
                 adopted_on=form.cleaned_data.get("adopted_on"),
+                decision=form.cleaned_data.get("adoption_decision"),
+                college_on=form.cleaned_data.get("offered_on"),
                 reason=form.cleaned_data["withdraw_reason"]
                 if transition == "withdraw"
                 else form.cleaned_data["reason"].strip()
@@ -734,7 +742,7 @@ def report_status(request: HttpRequest, kind: str, year: int) -> HttpResponse:
         else:
             messages.success(request, f"{report.title}: {report.get_status_display().lower()}.")
         return redirect(request.path)
-    return _status_page(request, report, form)
+    return _status_page(request, report, form, status=400 if form.errors else 200)
 
 
 # The steps that put a report before the council or close it: both ask first whether

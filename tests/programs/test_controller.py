@@ -75,7 +75,10 @@ def test_the_controller_builds_a_budget_from_nothing_and_offers_it_to_the_counci
     # Through review to the council: public pages, PDF and downloads show it.
     status = "/beheer/programmabegroting/2025/status/"
     control.post(status, {"transition": "submit_for_review", "seen_status": "concept"})
-    control.post(status, {"transition": "offer_to_council", "seen_status": "in_review"})
+    control.post(
+        status,
+        {"transition": "offer_to_council", "seen_status": "in_review", "offered_on": "2024-10-01"},
+    )
     reader = Client()
     chapter = reader.get("/programmabegroting/2025/sociaal/")
     assert chapter.status_code == 200

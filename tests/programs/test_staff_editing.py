@@ -181,6 +181,7 @@ def test_the_controller_runs_the_cycle_and_the_griffie_records_the_adoption_neit
         {
             "transition": "offer_to_council",
             "seen_status": "in_review",
+            "offered_on": "2025-05-20",
             "go_on": "on",
             "reason": "Proef",
         },

@@ -13,7 +13,7 @@ from cycle.new_year import start_new_year
 from diemen_sociaal.lib.values import parse_value
 from indicators.models import Footnote, Indicator, IndicatorValue
 from investments.models import BudgetLine, Investment
-from programs.models import Activity, DevelopmentSection, Report
+from programs.models import Activity, CouncilDocument, DevelopmentSection, DocumentKind, Report
 from programs.services import StatusChangeRefused, change_status
 from tests.client import ClientResponse
 
@@ -63,6 +63,66 @@ def test_the_status_page_refuses_a_stale_form(
     assert Report.objects.get(pk=concept_2024.pk).status == "in_review"
 
 
+def test_offering_names_the_colleges_decision_date_and_adoption_the_councils_decision(
+    client: Client, controller: User, administrator: User, concept_2024: Report
+) -> None:
+    Report.objects.filter(pk=concept_2024.pk).update(status="in_review")
+    url = "/beheer/jaarstukken/2024/status/"
+    anyway = {"go_on": "on", "reason": "Proef"}
+    client.force_login(controller)
+    offer = {"transition": "offer_to_council", "seen_status": "in_review", **anyway}
+    refused = client.post(url, offer)
+    assert refused.status_code == 400
+    assert "Vul de datum in waarop het college besloot het verslag aan te bieden." in text_of(
+        refused
+    )
+    assert Report.objects.get(pk=concept_2024.pk).status == "in_review"
+    client.post(url, {**offer, "offered_on": "2025-05-20"})
+    report = Report.objects.get(pk=concept_2024.pk)
+    assert (report.status, report.offered_on) == ("aangeboden", date(2025, 5, 20))
+    public = text_of(Client().get("/jaarstukken/2024/"))
+    assert "Door het college aan de raad aangeboden bij besluit van 20 mei 2025." in public
+
+    decision = CouncilDocument.objects.create(
+        slug="vaststelling-jaarstukken-2024",
+        kind=DocumentKind.DECISION,
+        subject="Vaststelling Jaarstukken 2024",
+        council_date=date(2025, 7, 3),
+    )
+    letter = CouncilDocument.objects.create(
+        slug="brief", kind=DocumentKind.LETTER, subject="Brief", college_date=date(2025, 6, 1)
+    )
+    client.force_login(administrator)
+    adopt = {"transition": "adopt", "seen_status": "aangeboden", **anyway}
+    page = text_of(client.get(url))
+    assert "Vaststelling Jaarstukken 2024" in page and "Brief" not in page  # decisions only
+    wrong_day = client.post(
+        url, {**adopt, "adopted_on": "2025-07-10", "adoption_decision": decision.pk}, follow=True
+    )
+    assert "Het gekozen raadsbesluit is van 3 juli 2025, niet van 10 juli 2025." in text_of(
+        wrong_day
+    )
+    refused = client.post(
+        url, {**adopt, "adopted_on": "2025-07-03", "adoption_decision": letter.pk}
+    )
+    assert refused.status_code == 400  # not among the choices
+    assert "Selecteer een geldige keuze" in text_of(refused)
+    assert Report.objects.get(pk=concept_2024.pk).status == "aangeboden"
+    client.post(url, {**adopt, "adopted_on": "2025-07-03", "adoption_decision": decision.pk})
+    report = Report.objects.get(pk=concept_2024.pk)
+    assert (report.status, report.adoption_decision) == ("vastgesteld", decision)
+    public = Client().get("/jaarstukken/2024/").content.decode()
+    assert 'href="/beleid/raadsstukken/vaststelling-jaarstukken-2024/"' in public
+    assert "Vastgesteld bij" in text_of(Client().get("/jaarstukken/2024/"))
+    meta = Client().get("/jaarstukken/2024/data.json").json()["verslag"]
+    assert (meta["aangeboden_op"], meta["raadsbesluit"]) == (
+        "2025-05-20",
+        "vaststelling-jaarstukken-2024",
+    )
+    summary = Client().get("/api/jaarstukken/2024/").json()
+    assert summary["aangeboden_op"] == "2025-05-20"
+
+
 def test_offering_to_the_council_publishes_and_adoption_freezes(
     client: Client,
     controller: User,
@@ -76,7 +136,9 @@ def test_offering_to_the_council_publishes_and_adoption_freezes(
     # The concept is empty: going on anyway is said out loud, with a reason.
     anyway = {"go_on": "on", "reason": "Proef met een lege concept"}
     for step, seen in (("submit_for_review", "concept"), ("offer_to_council", "in_review")):
-        client.post(url, {"transition": step, "seen_status": seen, **anyway})
+        client.post(
+            url, {"transition": step, "seen_status": seen, "offered_on": "2025-05-20", **anyway}
+        )
     assert Client().get("/jaarstukken/2024/sociaal/").status_code == 200
     client.force_login(administrator)
     client.post(
@@ -354,7 +416,11 @@ def test_offering_or_adopting_an_incomplete_report_asks_first_and_records_why(
         "bedrag, 2 van 2 investeringen zonder realisatie — beleid-sociaal"
     ) in page
 
-    offer = {"transition": "offer_to_council", "seen_status": "in_review"}
+    offer = {
+        "transition": "offer_to_council",
+        "seen_status": "in_review",
+        "offered_on": "2025-05-20",
+    }
     refused = client.post(url, offer)
     assert refused.status_code == 400
     assert "Vink aan dat u toch doorgaat en geef een reden" in text_of(refused)
