@@ -27,7 +27,14 @@ from indicators.models import (
     TableFootnote,
     ValueKind,
 )
-from investments.models import BudgetChange, BudgetLine, CarryOver, Investment, PrintedFigure
+from investments.models import (
+    BudgetChange,
+    BudgetLine,
+    CarryOver,
+    Investment,
+    PrintedFigure,
+    Taakveld,
+)
 from programs.models import (
     Activity,
     CouncilDocument,
@@ -73,6 +80,7 @@ def _saved[M: models.Model](instance: M) -> M:
 def load_report(data: dict[str, Any], *, replace: bool = False) -> tuple[Report, bool]:
     """Create the report described by `data`; return it and whether anything was written."""
     head = data["report"]
+    ensure_taakvelden()  # reference data every report's money may name
     existing = Report.objects.filter(kind=head["kind"], year=head["year"]).first()
     if existing and not replace:
         return existing, False
@@ -270,6 +278,28 @@ def ensure_bbv_catalogue() -> None:
     """Load the catalogue once, for a database that has none yet."""
     if not BbvIndicator.objects.exists():
         load_bbv_catalogue()
+
+
+TAAKVELDEN = FIXTURES_DIR / "catalogue" / "taakvelden.yaml"
+
+
+def load_taakvelden(path: Path = TAAKVELDEN) -> tuple[int, int]:
+    """Create or update the taakvelden of the file's list version; returns (created, updated)."""
+    data = read_seed(path)
+    version = str(data["version"])
+    created = updated = 0
+    for entry in data["taakvelden"]:
+        _, new = Taakveld.objects.update_or_create(
+            version=version, code=str(entry["code"]), defaults={"name": entry["name"]}
+        )
+        created, updated = created + new, updated + (not new)
+    return created, updated
+
+
+def ensure_taakvelden() -> None:
+    """Load the list once, for a database that has none yet."""
+    if not Taakveld.objects.exists():
+        load_taakvelden()
 
 
 def _load_cell(

@@ -1,9 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
 
 from diemen_sociaal.lib.dutch import format_euros
 from programs.admin import FrozenAwareAdmin
 
-from .models import BudgetChange, BudgetLine, CarryOver, Investment, PrintedFigure
+from .models import BudgetChange, BudgetLine, CarryOver, Investment, PrintedFigure, Taakveld
 
 
 @admin.register(BudgetLine)
@@ -99,3 +101,20 @@ class PrintedFigureAdmin(FrozenAwareAdmin):
     @admin.display(description="bedrag", ordering="amount")
     def amount_display(self, obj: PrintedFigure) -> str:
         return format_euros(obj.amount)
+
+
+@admin.register(Taakveld)
+class TaakveldAdmin(admin.ModelAdmin):
+    """Reference data from fixtures/catalogue/taakvelden.yaml: read here, changed in the file."""
+
+    list_display = ("code", "name", "version")
+    list_filter = ("version",)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

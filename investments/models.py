@@ -8,6 +8,7 @@ diemen_sociaal.lib.costs), checked, and shown when they agree.
 """
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -25,6 +26,8 @@ from diemen_sociaal.lib.costs import (
     Variance,
     VarianceRule,
     cost_table,
+    line_row,
+    total_row,
 )
 from diemen_sociaal.validators import LongText
 from programs.models import (
@@ -49,6 +52,29 @@ class BudgetKind(models.TextChoices):
     FROM_RESERVES = "onttrekkingen", "Onttrekkingen aan reserves"
 
 
+class Taakveld(models.Model):
+    """A taakveld of the national list (BBV, Iv3) that lasten and baten are booked on.
+
+    Reference data, loaded from fixtures/catalogue/ by load_taakvelden. The list changes now
+    and then; each entry belongs to a version of it, so a line keeps what it was booked on.
+    """
+
+    version = models.CharField("versie van de lijst", max_length=20)
+    code = models.CharField("code", max_length=10)
+    name = models.CharField("taakveld", max_length=200)
+
+    class Meta:
+        verbose_name = "taakveld"
+        verbose_name_plural = "taakvelden"
+        ordering = ["version", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="taakveld_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
 class BudgetLine(ReportContent, Versioned):
     """One typed row of "Wat heeft het gekost?"."""
 
@@ -63,6 +89,14 @@ class BudgetLine(ReportContent, Versioned):
     begroting_primitief = models.BigIntegerField("begroting primitief (€)", null=True, blank=True)
     begroting_totaal = models.BigIntegerField("begroting totaal (€)", null=True, blank=True)
     rekening = models.BigIntegerField("rekening (€)", null=True, blank=True)
+    taakveld = models.ForeignKey(
+        Taakveld,
+        verbose_name="taakveld",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_lines",
+    )
     # Why the result differs from the budget; asked for beyond the report's threshold.
     explanation = models.TextField("toelichting", blank=True, validators=[LongText()])
 
@@ -187,7 +221,11 @@ def program_cost_table(
     The printed figures are read only for a report given in more than whole euros.
     """
     unit = program.report.unit
-    rows = list(BudgetLine.objects.filter(program=program) if lines is None else lines)
+    rows = list(
+        BudgetLine.objects.filter(program=program).select_related("taakveld")
+        if lines is None
+        else lines
+    )
     printed: dict[object, dict[str, int]] = {}
     if unit.euros > 1:
         by_pk = {line.pk: line for line in rows}
@@ -366,3 +404,40 @@ class Investment(ReportContent, Versioned):
     @property
     def free_room(self) -> int | None:
         return None if self.realised is None else self.budget - self.realised
+
+
+def taakveld_table(
+    program: Program, lines: Iterable[BudgetLine] | None = None, total: CostRow | None = None
+) -> list[CostRow]:
+    """Lasten and baten per taakveld of one program, adding up to the cost table's total.
+
+    One row per taakveld the lines are booked on (in code order), then the lines without
+    one, then the total: the cost table's "Saldo van de baten en lasten" (`total`, with the
+    printed figures it shows), or the sum of the lines. Empty when no line names a taakveld.
+    """
+    rows = list(
+        BudgetLine.objects.filter(program=program).select_related("taakveld")
+        if lines is None
+        else lines
+    )
+    if not any(line.taakveld_id for line in rows):
+        return []
+    taakvelden: dict[int, Taakveld] = {}
+    groups: dict[int | None, list[CostRow]] = {}
+    for line in rows:
+        if line.taakveld is not None:
+            taakvelden[line.taakveld.pk] = line.taakveld
+        groups.setdefault(line.taakveld_id, []).append(line_row(line.label, line.amounts))
+    ordered = sorted(
+        (key for key in groups if key is not None), key=lambda k: _code_key(taakvelden[k].code)
+    )
+    table = [total_row(str(taakvelden[key]), groups[key]) for key in ordered]
+    if None in groups:
+        table.append(total_row("Geen taakveld opgegeven", groups[None]))
+    everything = [row for group in groups.values() for row in group]
+    table.append(total if total is not None else total_row(TOTAL_LABEL, everything))
+    return [replace(row, is_total=row.label == TOTAL_LABEL) for row in table]
+
+
+def _code_key(code: str) -> tuple[int, ...]:
+    return tuple(int(part) if part.isdigit() else 0 for part in code.split("."))

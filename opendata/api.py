@@ -301,6 +301,7 @@ class Shapes:
                 "aard": line.nature,
                 "soort": line.kind,
                 "omschrijving": line.label,
+                "taakveld": line.taakveld.code if line.taakveld else None,
                 "eenheid": unit.code,
             }
             | {column: unit.of(row[column].value) for column in SHOWN}
@@ -731,6 +732,11 @@ def _schemas() -> Json:
                 "aard": {"type": "string", "enum": list(BudgetNature.values)},
                 "soort": {"type": "string", "enum": list(BudgetKind.values)},
                 "omschrijving": STRING,
+                "taakveld": {
+                    "type": ["string", "null"],
+                    "description": "De code van het taakveld (BBV, Iv3) waarop de regel is "
+                    "geboekt, zoals 6.71; null als die niet is opgegeven.",
+                },
                 "eenheid": UNIT,
             }
             | amounts

@@ -84,6 +84,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "aard",
         "soort",
         "omschrijving",
+        "taakveld",
         "eenheid",
         "rekening_vorig",
         "begroting_primitief",
@@ -250,6 +251,7 @@ def budget_rows(program: Program) -> list[Row]:
                 "aard": line.nature,
                 "soort": line.kind,
                 "omschrijving": line.label,
+                "taakveld": line.taakveld.code if line.taakveld else None,
                 "eenheid": unit.code,
                 **{column: unit.of(row[column].value) for column in SHOWN},
             }

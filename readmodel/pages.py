@@ -31,6 +31,7 @@ from investments.models import (
     Investment,
     program_budget_steps,
     program_cost_table,
+    taakveld_table,
 )
 from programs import extensions
 from programs.models import Activity, Goal, Program, Report, Subgoal
@@ -392,9 +393,14 @@ def chapter_context(program: Program) -> dict[str, Any]:
 
 def _money(program: Program) -> dict[str, Any]:
     """The cost table and, in an annual report, each line's budget changes (one fetch of lines)."""
-    lines = list(BudgetLine.objects.filter(program=program))
+    lines = list(BudgetLine.objects.filter(program=program).select_related("taakveld"))
     steps = [] if program.report.is_budget else program_budget_steps(program, lines)
-    return {"cost_rows": program_cost_table(program, lines), "budget_steps": steps}
+    cost_rows = program_cost_table(program, lines)
+    return {
+        "cost_rows": cost_rows,
+        "budget_steps": steps,
+        "taakveld_rows": taakveld_table(program, lines, cost_rows[-1]),
+    }
 
 
 def goal_context(program: Program, code: str) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from indicators.models import (
     ValueKind,
 )
 from indicators.services import CellInput
-from investments.models import BudgetChange, BudgetLine, CarryOver, Investment
+from investments.models import BudgetChange, BudgetLine, CarryOver, Investment, Taakveld
 from programs.models import (
     Activity,
     CouncilDocument,
@@ -194,12 +194,14 @@ class BudgetLineForm(InReportUnit, VersionedForm):
             "begroting_primitief",
             "begroting_totaal",
             "rekening",
+            "taakveld",
             "explanation",
         ]
         widgets = {"explanation": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _taakveld_choices(self)
         report = self.instance.program.report
         if "explanation" in self.fields:
             self.fields["explanation"].help_text = (
@@ -207,6 +209,23 @@ class BudgetLineForm(InReportUnit, VersionedForm):
                 f"({format_euros(report.variance_euros)} of {report.variance_percent}% van de "
                 "begroting totaal, wat lager is) en bij elke overschrijding van de lasten."
             )
+
+
+def _taakveld_choices(form: forms.ModelForm) -> None:
+    """The taakvelden of the list in use, by code; an unknown one is refused in Dutch."""
+    field: Any = form.fields.get("taakveld")
+    if field is None:
+        return
+    latest = Taakveld.objects.order_by("-version").values_list("version", flat=True).first()
+    current = form.instance.taakveld_id
+    field.queryset = Taakveld.objects.filter(
+        models.Q(version=latest) | models.Q(pk=current)
+    ).order_by("code")
+    field.help_text = (
+        "Het taakveld (BBV) waarop de regel wordt geboekt; een overzicht per taakveld staat "
+        "onder de tabel."
+    )
+    field.error_messages["invalid_choice"] = "Dit taakveld bestaat niet; kies er een uit de lijst."
 
 
 class PlannedBudgetLineForm(BudgetLineForm):
@@ -217,7 +236,7 @@ class PlannedBudgetLineForm(BudgetLineForm):
 
     class Meta:
         model = BudgetLine
-        fields = ["begroting_primitief"]
+        fields = ["begroting_primitief", "taakveld"]
 
 
 class InvestmentForm(InReportUnit, VersionedForm):
@@ -875,6 +894,7 @@ class NewBudgetLineForm(BudgetLineForm):
             "begroting_primitief",
             "begroting_totaal",
             "rekening",
+            "taakveld",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -900,7 +920,7 @@ class NewPlannedBudgetLineForm(NewBudgetLineForm):
     rekening_vorig = begroting_totaal = rekening = None  # type: ignore[assignment]
 
     class Meta(NewBudgetLineForm.Meta):
-        fields = ["nature", "kind", "label", "begroting_primitief"]
+        fields = ["nature", "kind", "label", "begroting_primitief", "taakveld"]
 
 
 class RenumberForm(forms.Form):

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, overload
 
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from diemen_sociaal.lib import spreadsheets
@@ -52,6 +53,7 @@ from investments.models import (
     Investment,
     InvestmentStatus,
     PrintedFigure,
+    Taakveld,
 )
 from programs.models import (
     FrozenReportError,
@@ -106,13 +108,14 @@ KINDS: dict[str, Kind] = {
         name=BUDGET,
         label="begrotingsregels",
         required=("verslagjaar", "programma", "aard", "soort", "omschrijving", *AMOUNTS),
-        optional=("eenheid", "budgetresultaat", "versie"),
+        optional=("taakveld", "eenheid", "budgetresultaat", "versie"),
         template=(
             "verslagjaar",
             "programma",
             "aard",
             "soort",
             "omschrijving",
+            "taakveld",
             "eenheid",
             *AMOUNTS,
             "versie",
@@ -447,7 +450,12 @@ class Validator:
 
 
 # The file's (Dutch) column of a model field, for the preview.
-COLUMN_NAMES = {"name": "naam", "realised": "realisatie", "explanation": "toelichting"}
+COLUMN_NAMES = {
+    "name": "naam",
+    "realised": "realisatie",
+    "explanation": "toelichting",
+    "taakveld_id": "taakveld",
+}
 
 
 def _not_stale(record: dict[str, str], target: Any, fields: list[Any], key: str) -> None:
@@ -489,6 +497,30 @@ class BudgetValidator(Validator):
     def load(self) -> None:
         lines = BudgetLine.objects.filter(program__report=self.report)
         self.lines = {(b.program_id, b.nature, b.kind, b.label): b for b in lines}
+        # The taakvelden by code: of the newest list, and those lines are booked on now.
+        latest = Taakveld.objects.order_by("-version").values_list("version", flat=True).first()
+        self.taakvelden = {
+            t.code: t
+            for t in Taakveld.objects.filter(
+                Q(version=latest) | Q(pk__in=[b.taakveld_id for b in lines if b.taakveld_id])
+            ).order_by("version")
+        }
+        self.taakveld_codes = {t.pk: t.code for t in self.taakvelden.values()}
+
+    def taakveld(self, record: dict[str, str]) -> dict[str, Any]:
+        """The line's taakveld by its code, when the file has the column; empty is none."""
+        if "taakveld" not in record:
+            return {}
+        code = record["taakveld"].strip()
+        if not code:
+            return {"taakveld_id": None}
+        found = self.taakvelden.get(code)
+        if found is None:
+            raise RowProblem(
+                "taakveld",
+                f"Onbekend taakveld ‘{code[:20]}’; gebruik een code van de lijst, zoals 6.71.",
+            )
+        return {"taakveld_id": found.pk}
 
     @property
     def stored_count(self) -> int:
@@ -502,14 +534,22 @@ class BudgetValidator(Validator):
         self.unit_stated(record)
         # An empty cell is an amount not yet known, stored empty; 0 is nil.
         amounts = {column: self.amount(record, column, required=False) for column in AMOUNTS}
+        booked = self.taakveld(record)
         result = Amounts(**amounts).budgetresultaat
         self.computed(record, "budgetresultaat", result, "rekening − begroting_totaal")
         printed = self.amount(record, "budgetresultaat", required=False)
         key = (program.pk, nature, kind, label)
         self.unique(key, number, "omschrijving", "dezelfde begrotingsregel")
         target = self.lines.get(key)
-        data = {"nature": nature, "kind": kind, "label": label, **amounts}
-        fields = self.compare(target, amounts, _show_money)
+        data = {"nature": nature, "kind": kind, "label": label, **amounts, **booked}
+        codes = self.taakveld_codes
+
+        def show(name: str, value: Any) -> str:
+            if name == "taakveld_id":
+                return codes.get(value, "(leeg)") if value else "(leeg)"
+            return _show_money(name, value)
+
+        fields = self.compare(target, {**amounts, **booked}, show)
         _not_stale(record, target, fields, f"{program.slug} · {label} ({nature}, {kind})")
         return Change(
             row=number,
@@ -801,7 +841,10 @@ def _write_rows(plan: Plan, model: type[BudgetLine] | type[Investment], user: An
         for name, value in change.data.items():
             setattr(row, name, value)
         # The program comes from the plan; checking it exists would cost a query per row.
-        row.full_clean(exclude=["program"], validate_unique=False, validate_constraints=False)
+        # The program and the taakveld come from the plan, which read them.
+        row.full_clean(
+            exclude=["program", "taakveld"], validate_unique=False, validate_constraints=False
+        )
     if updates:
         bulk_update_with_history(
             updates, model, fields=sorted(changed), batch_size=UPDATE_BATCH, default_user=user

@@ -39,6 +39,7 @@ from investments.models import (
     Investment,
     program_budget_steps,
     program_cost_table,
+    taakveld_table,
 )
 from programs import services
 from programs.models import (
@@ -479,7 +480,7 @@ def money(request: HttpRequest, kind: str, year: int, program: str) -> HttpRespo
     can_money = request.user.has_perm("programs.edit_money", found)
     if not can_money:
         _require(request, "programs.edit_policy_content", found)
-    lines = list(BudgetLine.objects.filter(program=found))
+    lines = list(BudgetLine.objects.filter(program=found).select_related("taakveld"))
     cost_rows = program_cost_table(found, lines)  # from the rows just fetched
     context = {
         "report": found.report,
@@ -492,6 +493,7 @@ def money(request: HttpRequest, kind: str, year: int, program: str) -> HttpRespo
             for column, figure in row.deviations
         ],
         "budget_steps": [] if found.report.is_budget else program_budget_steps(found, lines),
+        "taakveld_rows": taakveld_table(found, lines, cost_rows[-1]),
         "carry_overs": list(CarryOver.objects.filter(program=found)),
         "investments": list(Investment.objects.filter(program=found)),
         "can_money": can_money,

@@ -3,7 +3,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from diemen_sociaal.seed import load_bbv_catalogue, load_report, read_seed, seed_files
+from diemen_sociaal.seed import (
+    load_bbv_catalogue,
+    load_report,
+    load_taakvelden,
+    read_seed,
+    seed_files,
+)
 
 
 class Command(BaseCommand):
@@ -19,6 +25,8 @@ class Command(BaseCommand):
         # The catalogue first: seed indicators name their BBV entry.
         created, updated = load_bbv_catalogue()
         self.stdout.write(f"BBV catalogue: {created} added, {updated} updated")
+        created, updated = load_taakvelden()
+        self.stdout.write(f"Taakvelden: {created} added, {updated} updated")
         for path in files or seed_files():
             report, written = load_report(read_seed(path), replace=replace)
             verb = "loaded" if written else "already present, left alone"
