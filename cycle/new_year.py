@@ -14,7 +14,7 @@ from indicators.models import (
     IndicatorValue,
     ValueKind,
 )
-from investments.models import BudgetLine, Investment, InvestmentStatus
+from investments.models import BudgetChange, BudgetLine, CarryOver, Investment, InvestmentStatus
 from programs.models import Activity, Goal, Program, Report, ReportKind, ReportStatus, Subgoal
 
 # Where an indicator value of the source goes in the copy: (year, kind), or None to leave it.
@@ -72,11 +72,12 @@ def start_new_year(*, source: Report) -> Report:
     for program in structure.programs.all():
         copy = copy_program(program, new, targets_of_the_year)
         _carry_realisations(copy, realised, source.year)
+        new_lines: dict[tuple[str, str, str], BudgetLine] = {}
         for line in program.budget_lines.all():
             before = lines_before.get((program.slug, line.nature, line.kind, line.label))
             # Without an adopted budget of the year nobody has set its amounts yet.
             planned = line.begroting_primitief if structure != source else None
-            BudgetLine.objects.create(
+            new_lines[(line.nature, line.kind, line.label)] = BudgetLine.objects.create(
                 program=copy,
                 nature=line.nature,
                 kind=line.kind,
@@ -87,6 +88,8 @@ def start_new_year(*, source: Report) -> Report:
                 begroting_totaal=planned,
             )
         previous = source.programs.filter(slug=program.slug).first()
+        if previous is not None:
+            _book_carry_overs(source, previous, copy, new_lines)
         running = (
             previous.investments.exclude(
                 status__in=[InvestmentStatus.SETTLED, InvestmentStatus.CANCELLED]
@@ -106,6 +109,78 @@ def start_new_year(*, source: Report) -> Report:
                 order=item.order,
             )
     return new
+
+
+# The kinds of line on which more money is a more negative amount.
+COST_KINDS = ("lasten", "toevoegingen")
+
+
+def _book_carry_overs(
+    source: Report,
+    previous: Program,
+    copy: Program,
+    lines: dict[tuple[str, str, str], BudgetLine],
+) -> None:
+    """The carry-overs the council adopted with `source` become budget changes of the new
+    year, on the line each names, decided by the adoption's raadsbesluit.
+
+    Only with that decision in the register: a change without its document is not a budget
+    change. What does not come along is listed by carry_over_outcomes."""
+    decision = source.adoption_decision if source.status == ReportStatus.ADOPTED else None
+    if decision is None:
+        return
+    carry_overs = CarryOver.objects.filter(
+        program=previous, amount__isnull=False, line__isnull=False
+    ).select_related("line")
+    for order, item in enumerate(carry_overs, start=1):
+        line = item.line
+        assert line is not None
+        target = lines.get((line.nature, line.kind, line.label))
+        if target is None or not item.amount:
+            continue
+        sign = -1 if line.kind in COST_KINDS else 1
+        change = BudgetChange(
+            program=copy,
+            line=target,
+            document=decision,
+            description=f"Overheveling uit {source.title}: {item.title}"[:200],
+            amount=sign * abs(item.amount),
+            order=order,
+            carry_over=item,
+        )
+        change.full_clean()
+        change.save()
+
+
+def carry_over_outcomes(report: Report) -> list[dict[str, Any]]:
+    """What became of each carry-over proposed in the report `report` was started from."""
+    source = report.started_from
+    if source is None or source.is_budget:
+        return []
+    booked = {
+        change.carry_over_id: change
+        for change in BudgetChange.objects.filter(
+            program__report=report, carry_over__isnull=False
+        ).select_related("line")
+    }
+    outcomes = []
+    items = CarryOver.objects.filter(program__report=source).select_related("program", "line")
+    for item in items.order_by("program__order", "order", "pk"):
+        change = booked.get(item.pk)
+        if change is not None:
+            why = f"begrotingswijziging op {change.line.label.lower()}"
+        elif source.status != ReportStatus.ADOPTED:
+            why = f"niet meegenomen: {source.title} was nog niet vastgesteld"
+        elif source.adoption_decision_id is None:
+            why = "niet meegenomen: het raadsbesluit van de vaststelling staat niet in het register"
+        elif item.amount is None:
+            why = "niet meegenomen: de overheveling noemt geen bedrag"
+        elif item.line_id is None:
+            why = "niet meegenomen: er is geen begrotingsregel gekozen"
+        else:
+            why = "niet meegenomen: de begrotingsregel bestaat in het nieuwe jaar niet meer"
+        outcomes.append({"item": item, "change": change, "outcome": why})
+    return outcomes
 
 
 # (program slug, indicator code, component label or None) -> the realised value.

@@ -267,6 +267,15 @@ class BudgetChange(ReportContent, Versioned):
         "bedrag (€)", help_text="In hele euro's, negatief is een hogere last of lagere bate."
     )
     order = models.PositiveSmallIntegerField("volgorde", default=0)
+    # The adopted carry-over of the year before it comes from, when it does.
+    carry_over = models.ForeignKey(
+        "CarryOver",
+        verbose_name="overheveling",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="budget_changes",
+    )
 
     history = HistoricalRecords()
     report_path = "program__report"
@@ -342,6 +351,16 @@ class CarryOver(ReportContent, Versioned):
         blank=True,
         related_name="carry_overs",
     )
+    # Where the money goes next year: once the council adopts the report, starting the next
+    # year books it there as a budget change, decided by the adoption (cycle/new_year.py).
+    line = models.ForeignKey(
+        "BudgetLine",
+        verbose_name="naar begrotingsregel",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carry_overs",
+    )
 
     history = HistoricalRecords()
     report_path = "program__report"
@@ -358,7 +377,7 @@ class CarryOver(ReportContent, Versioned):
         super().clean()
         if self.goal_id is not None and self.development_id is not None:
             raise ValidationError("Kies een doelstelling of een ontwikkeling, niet allebei.")
-        for field in ("goal", "development"):
+        for field in ("goal", "development", "line"):
             item = getattr(self, field)
             if item is not None and item.program_id != self.program_id:
                 raise ValidationError({field: "Dit hoort bij een ander programma."})

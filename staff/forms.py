@@ -156,11 +156,14 @@ class CarryOverForm(VersionedForm):
 
     class Meta:
         model = CarryOver
-        fields = ["title", "amount", "reasoning", "goal", "development", "order"]
+        fields = ["title", "amount", "reasoning", "goal", "development", "line", "order"]
         widgets = {"reasoning": forms.Textarea(attrs={"rows": 8})}
         help_texts = {
             "goal": "Waarvoor het geld bedoeld was: een doelstelling van dit programma …",
             "development": "… of een van zijn belangrijke ontwikkelingen (niet allebei).",
+            "line": "Waar het bedrag volgend jaar terechtkomt. Stelt de raad het verslag vast "
+            "(met het raadsbesluit in het register), dan wordt het bij de start van het "
+            "nieuwe jaar daar een begrotingswijziging.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -173,6 +176,10 @@ class CarryOverForm(VersionedForm):
         development: Any = self.fields["development"]
         development.queryset = DevelopmentSection.objects.filter(program=program)
         development.label_from_instance = lambda d: d.title or f"Ontwikkeling {d.order}"
+        line: Any = self.fields.get("line")
+        if line is not None:
+            line.queryset = BudgetLine.objects.filter(program=program)
+            line.label_from_instance = lambda b: f"{b.label} ({b.get_nature_display().lower()})"
 
 
 # An empty amount stays empty ("nog niet ingevuld"); nil is typed as 0.
@@ -810,7 +817,7 @@ class AssignmentForm(forms.Form):
 
 class NewCarryOverForm(CarryOverForm):
     class Meta(CarryOverForm.Meta):
-        fields = ["title", "amount", "reasoning", "goal", "development"]
+        fields = ["title", "amount", "reasoning", "goal", "development", "line"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

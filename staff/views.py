@@ -813,5 +813,6 @@ def new_year_result(request: HttpRequest, kind: str, year: int) -> HttpResponse:
         "report": report,
         "follows_budget": report.structure_from not in (None, report.started_from),
         "left_behind": new_year.what_was_left_behind(report),
+        "carry_overs": new_year.carry_over_outcomes(report),
     }
     return render(request, "staff/new_year_result.html", context)

@@ -229,3 +229,65 @@ def test_the_open_data_and_the_api_give_the_change_in_euros_with_its_decision(
         }
     ]
     assert by_label[("structureel", "Structurele baten")]["wijzigingen"] == []
+
+
+def test_adopted_carry_overs_become_budget_changes_of_the_next_year(
+    client: Client, controller: User, report_2023: Report
+) -> None:
+    from cycle.new_year import carry_over_outcomes, start_new_year
+    from investments.models import CarryOver
+
+    decision = CouncilDocument.objects.create(
+        slug="vaststelling-jaarstukken-2023",
+        kind=DocumentKind.DECISION,
+        subject="Vaststelling Jaarstukken 2023",
+        council_date="2024-06-27",
+    )
+    Report.objects.filter(pk=report_2023.pk).update(adoption_decision=decision)
+    costs = BudgetLine.objects.get(program__report=report_2023, nature="structureel", kind="lasten")
+    CarryOver.objects.filter(
+        program__report=report_2023, title="Transformatiemiddelen jeugdhulp"
+    ).update(line=costs)
+    new = start_new_year(source=Report.objects.get(pk=report_2023.pk))
+
+    [change] = BudgetChange.objects.filter(program__report=new)
+    assert (change.line.label, change.line.nature, change.amount, change.document) == (
+        "Structurele lasten",
+        "structureel",
+        -100_000,
+        decision,
+    )
+    assert (
+        change.description == "Overheveling uit Jaarstukken 2023: Transformatiemiddelen jeugdhulp"
+    )
+    outcomes = {row["item"].title: row["outcome"] for row in carry_over_outcomes(new)}
+    assert outcomes == {
+        "Transformatiemiddelen jeugdhulp": "begrotingswijziging op structurele lasten",
+        "Gezond in de Stad (GIDS) en versterking van de sociale basis": (
+            "niet meegenomen: de overheveling noemt geen bedrag"
+        ),
+        "Woonzorgvisie": "niet meegenomen: er is geen begrotingsregel gekozen",
+        "Inburgering ondertussengroep": "niet meegenomen: de overheveling noemt geen bedrag",
+    }
+    client.force_login(controller)
+    page = text_of(client.get("/beheer/jaarstukken/2024/begonnen/"))
+    assert (
+        "Sociaal: Transformatiemiddelen jeugdhulp (€ 100.000) — begrotingswijziging op "
+        "structurele lasten"
+    ) in page
+
+
+def test_without_the_adoption_decision_in_the_register_no_carry_over_is_booked(
+    report_2023: Report,
+) -> None:
+    from cycle.new_year import carry_over_outcomes, start_new_year
+    from investments.models import CarryOver
+
+    costs = BudgetLine.objects.get(program__report=report_2023, nature="structureel", kind="lasten")
+    CarryOver.objects.filter(program__report=report_2023).update(line=costs)
+    new = start_new_year(source=Report.objects.get(pk=report_2023.pk))
+    assert not BudgetChange.objects.filter(program__report=new).exists()
+    outcomes = {row["item"].title: row["outcome"] for row in carry_over_outcomes(new)}
+    assert outcomes["Transformatiemiddelen jeugdhulp"] == (
+        "niet meegenomen: het raadsbesluit van de vaststelling staat niet in het register"
+    )
