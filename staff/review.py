@@ -15,6 +15,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import MailSettings
@@ -38,6 +39,27 @@ def _notes_url(program: Program) -> str:
     return reverse("staff:notes", args=[report.kind, report.year, program.slug])
 
 
+# Which notes the page shows (?toon=): all of them, the unsettled, those waiting for the
+# reader, or those past their date.
+NOTE_FILTERS = {
+    "": "alle",
+    "open": "nog niet afgehandeld",
+    "voor-mij": "voor mij",
+    "te-laat": "te laat",
+}
+
+
+def _filtered(notes: Any, shown: str, user: Any) -> Any:
+    unsettled = notes.exclude(state=NoteState.RESOLVED)
+    if shown == "open":
+        return unsettled
+    if shown == "voor-mij":
+        return unsettled.filter(assignee=user.pk)
+    if shown == "te-laat":
+        return unsettled.filter(due_date__lt=timezone.localdate())
+    return notes
+
+
 @login_required
 def notes(request: HttpRequest, kind: str, year: int, program: str) -> HttpResponse:
     """The program's notes, unsettled first, and a form to write one."""
@@ -53,8 +75,11 @@ def notes(request: HttpRequest, kind: str, year: int, program: str) -> HttpRespo
             notify.note_assigned(note)
             messages.success(request, "Opmerking geplaatst.")
             return redirect(_notes_url(found))
+    shown = request.GET.get("toon", "")
+    if shown not in NOTE_FILTERS:
+        shown = ""
     found_notes = (
-        Note.objects.filter(program=found)
+        _filtered(Note.objects.filter(program=found), shown, request.user)
         .select_related("author", "assignee")
         .annotate(
             settled=Case(
@@ -74,6 +99,8 @@ def notes(request: HttpRequest, kind: str, year: int, program: str) -> HttpRespo
             for note in found_notes
         ],
         "can_write": request.user.has_perm("programs.write_notes", found),
+        "filters": [(key, label, key == shown) for key, label in NOTE_FILTERS.items()],
+        "shown": NOTE_FILTERS[shown],
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "staff/notes.html", context, status=status)

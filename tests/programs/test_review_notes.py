@@ -103,3 +103,51 @@ def test_the_dashboard_links_only_the_notes_a_person_may_read(
     )
     client.force_login(other_policy_officer)
     assert "/sociaal/opmerkingen/" not in client.get("/beheer/").content.decode()
+
+
+def test_the_notes_page_shows_all_the_open_mine_or_the_overdue(
+    client: Client, controller: User, policy_officer: User, concept_2024: Report
+) -> None:
+    from programs.models import Program
+
+    program = Program.objects.get(report=concept_2024, slug="sociaal")
+
+    def note(text: str, **fields: object) -> None:
+        Note.objects.create(program=program, author=controller, text=text, **fields)
+
+    note("Voor beleid, te laat", assignee=policy_officer, due_date=date(2020, 1, 1))
+    note("Voor beleid, later", assignee=policy_officer, due_date=date(2999, 1, 1))
+    note("Voor niemand, te laat", due_date=date(2020, 1, 1))
+    note(
+        "Afgehandeld", assignee=policy_officer, due_date=date(2020, 1, 1), state=NoteState.RESOLVED
+    )
+    client.force_login(policy_officer)
+
+    def shown(query: str) -> list[str]:
+        page = text_of(client.get(NOTES + query))
+        texts = [
+            "Voor beleid, te laat",
+            "Voor beleid, later",
+            "Voor niemand, te laat",
+            "Afgehandeld",
+        ]
+        return [t for t in texts if t in page]
+
+    assert shown("") == [
+        "Voor beleid, te laat",
+        "Voor beleid, later",
+        "Voor niemand, te laat",
+        "Afgehandeld",
+    ]
+    assert shown("?toon=open") == [
+        "Voor beleid, te laat",
+        "Voor beleid, later",
+        "Voor niemand, te laat",
+    ]
+    assert shown("?toon=voor-mij") == ["Voor beleid, te laat", "Voor beleid, later"]
+    assert shown("?toon=te-laat") == ["Voor beleid, te laat", "Voor niemand, te laat"]
+    assert shown("?toon=onzin") == shown("")  # an unknown filter shows all
+    page = client.get(NOTES + "?toon=voor-mij").content.decode()
+    assert '<a class="utrecht-link" href="?toon=voor-mij" aria-current="page">Voor mij</a>' in page
+    Note.objects.all().delete()
+    assert "Geen opmerkingen: te laat." in text_of(client.get(NOTES + "?toon=te-laat"))
