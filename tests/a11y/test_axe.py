@@ -119,12 +119,14 @@ STAFF_PAGES = {
     "financien": [
         "/beheer/jaarstukken/2024/sociaal/financien/",
         "/beheer/jaarstukken/2024/sociaal/investering/760124/",
+        "/beheer/jaarstukken/2024/sociaal/financien/nieuw/begrotingswijziging/",
     ],
     "control": [
         "/beheer/jaarstukken/2024/status/",
         "/beheer/jaarstukken/2024/begonnen/",
         "/beheer/jaarstukken/2024/programmas/",
         "/beheer/verslag/nieuw/",
+        "/beheer/jaarstukken/2024/drempel/",
     ],
     "griffie": ["/beheer/jaarstukken/2024/status/"],
 }
