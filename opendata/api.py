@@ -26,7 +26,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from diemen_sociaal.lib.costs import EUROS as EURO_UNIT
-from diemen_sociaal.lib.costs import SHOWN, UNITS, CostRow, MoneyUnit
+from diemen_sociaal.lib.costs import SHOWN, UNITS, CostRow, MoneyUnit, VarianceRule
 from diemen_sociaal.validators import ITEM_CODE
 from indicators.models import DirectionChoices, Indicator, IndicatorKind
 from investments.models import (
@@ -293,9 +293,12 @@ class Shapes:
         }
 
     @staticmethod
-    def budget_line(row: CostRow, unit: MoneyUnit, changes: Sequence[BudgetChange] = ()) -> Json:
+    def budget_line(
+        row: CostRow, unit: MoneyUnit, rule: VarianceRule, changes: Sequence[BudgetChange] = ()
+    ) -> Json:
         line = row.source
         assert isinstance(line, BudgetLine)
+        variance = line.variance(rule)
         return (
             {
                 "aard": line.nature,
@@ -305,7 +308,11 @@ class Shapes:
                 "eenheid": unit.code,
             }
             | {column: unit.of(row[column].value) for column in SHOWN}
-            | {"wijzigingen": [Shapes.budget_change(change) for change in changes]}
+            | {
+                "afwijking": variance.key if variance else None,
+                "toelichting": line.explanation,
+                "wijzigingen": [Shapes.budget_change(change) for change in changes],
+            }
         )
 
     @staticmethod
@@ -461,7 +468,9 @@ def budget_list(request: HttpRequest, kind: str, year: int, program: str) -> tup
     return _page(
         request,
         lines,
-        lambda row: Shapes.budget_line(row, unit, changes.get(row.source.pk, [])),
+        lambda row: Shapes.budget_line(
+            row, unit, found.report.variance_rule, changes.get(row.source.pk, [])
+        ),
     ), found.report
 
 
@@ -741,13 +750,24 @@ def _schemas() -> Json:
             }
             | amounts
             | {
+                "afwijking": {
+                    "type": ["string", "null"],
+                    "enum": ["binnen_begroting", "binnen_drempel", "boven_drempel", None],
+                    "description": "Door deze website bepaald uit het budgetresultaat en de "
+                    "drempel van het verslag (niet uit het verslag zelf); null zolang de "
+                    "rekening leeg is.",
+                },
+                "toelichting": {
+                    "type": "string",
+                    "description": "Waarom het budgetresultaat afwijkt; leeg als er geen is.",
+                },
                 "wijzigingen": {
                     "type": "array",
                     "items": _ref("Begrotingswijziging"),
                     "description": "De vastgelegde begrotingswijzigingen van de regel, met het "
                     "besluit erachter. Wat ze niet verklaren van begroting_totaal − "
                     "begroting_primitief zijn overige wijzigingen.",
-                }
+                },
             }
         ),
         "Begrotingswijziging": _object(

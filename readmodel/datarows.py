@@ -91,6 +91,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "begroting_totaal",
         "rekening",
         "budgetresultaat",
+        # Derived by the product from the budget result and the report's threshold.
+        "afwijking",
+        "toelichting",
     ),
     BUDGET_CHANGES: (
         "verslagjaar",
@@ -239,11 +242,13 @@ def indicator_rows(program: Program, *, include_empty: bool = False) -> list[Row
 def budget_rows(program: Program) -> list[Row]:
     """The typed lines in the report's unit, each with its budget result as the table shows it."""
     unit = program.report.unit
+    rule = program.report.variance_rule
     rows = []
     for row in program_cost_table(program):
         line = row.source
         if not isinstance(line, BudgetLine):
             continue  # a balance: computed from these rows, not a fact of its own
+        variance = line.variance(rule)
         rows.append(
             {
                 "verslagjaar": program.report.year,
@@ -254,6 +259,8 @@ def budget_rows(program: Program) -> list[Row]:
                 "taakveld": line.taakveld.code if line.taakveld else None,
                 "eenheid": unit.code,
                 **{column: unit.of(row[column].value) for column in SHOWN},
+                "afwijking": variance.key if variance else None,
+                "toelichting": line.explanation,
             }
         )
     return rows

@@ -108,7 +108,8 @@ KINDS: dict[str, Kind] = {
         name=BUDGET,
         label="begrotingsregels",
         required=("verslagjaar", "programma", "aard", "soort", "omschrijving", *AMOUNTS),
-        optional=("taakveld", "eenheid", "budgetresultaat", "versie"),
+        optional=("taakveld", "eenheid", "budgetresultaat", "toelichting", "versie"),
+        informative=("afwijking",),
         template=(
             "verslagjaar",
             "programma",
@@ -118,6 +119,7 @@ KINDS: dict[str, Kind] = {
             "taakveld",
             "eenheid",
             *AMOUNTS,
+            "toelichting",
             "versie",
         ),
     ),
@@ -535,6 +537,8 @@ class BudgetValidator(Validator):
         # An empty cell is an amount not yet known, stored empty; 0 is nil.
         amounts = {column: self.amount(record, column, required=False) for column in AMOUNTS}
         booked = self.taakveld(record)
+        if "toelichting" in record:
+            booked["explanation"] = record["toelichting"].strip()
         result = Amounts(**amounts).budgetresultaat
         self.computed(record, "budgetresultaat", result, "rekening − begroting_totaal")
         printed = self.amount(record, "budgetresultaat", required=False)

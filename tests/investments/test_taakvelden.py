@@ -108,3 +108,24 @@ def test_the_import_reads_the_taakveld_by_code_and_refuses_an_unknown_code(
     assert "taakveld" in text_of(good) and "6.72" in text_of(good)
     confirm(client, good)
     assert line_of(concept_2024, "structureel", "lasten").taakveld.code == "6.72"  # type: ignore[union-attr]
+
+
+@pytest.mark.in_thousands
+def test_the_import_writes_a_toelichting_and_leaves_it_alone_without_the_column(
+    client: Client, finance: User, concept_2024: Report
+) -> None:
+    client.force_login(finance)
+    header = ["verslagjaar", "programma", "aard", "soort", "omschrijving", "toelichting"]
+    header += ["rekening_vorig", "begroting_primitief", "begroting_totaal", "rekening"]
+    row = ["2024", "sociaal", "structureel", "lasten", "Structurele lasten"]
+    preview = upload(
+        client, "begroting", dutch_csv([header, [*row, "Meer jeugdhulp.", "-24.273", "", "", ""]])
+    )
+    confirm(client, preview)
+    line = line_of(concept_2024, "structureel", "lasten")
+    assert line.explanation == "Meer jeugdhulp."
+    without = [h for h in header if h != "toelichting"]
+    changed = dutch_csv([without, [*row, "-24.273", "-25.000", "", ""]])
+    confirm(client, upload(client, "begroting", changed))
+    line = line_of(concept_2024, "structureel", "lasten")
+    assert (line.begroting_primitief, line.explanation) == (-25_000_000, "Meer jeugdhulp.")

@@ -114,3 +114,24 @@ def test_the_controller_sets_the_threshold_with_a_dutch_message_for_bad_input(
     assert (concept_2024.variance_euros, concept_2024.variance_percent) == (50_000, 5)
     assert concept_2024.variance_rule.threshold(-2_000_000) == 50_000
     assert BudgetLine.objects.filter(program__report=concept_2024).exists()
+
+
+def test_the_open_data_and_api_give_the_stoplight_and_the_toelichting_and_the_import_reads_it(
+    client: Client, report_2023: Report
+) -> None:
+    BudgetLine.objects.filter(
+        program__report=report_2023, nature="structureel", kind="baten"
+    ).update(explanation="Minder eigen bijdragen ontvangen.")
+    csv = client.get("/jaarstukken/2023/sociaal/data.csv?tabel=begroting").content.decode()
+    header, *rows = csv.strip().splitlines()
+    assert header.endswith(",budgetresultaat,afwijking,toelichting")
+    baten = next(row for row in rows if ",Structurele baten," in row)
+    assert baten.endswith(",-32,binnen_drempel,Minder eigen bijdragen ontvangen.")
+    lines = client.get("/api/jaarstukken/2023/sociaal/begroting/").json()["resultaten"]
+    by_label = {(line["aard"], line["omschrijving"]): line for line in lines}
+    assert by_label[("structureel", "Structurele baten")]["afwijking"] == "binnen_drempel"
+    assert (
+        by_label[("structureel", "Structurele baten")]["toelichting"]
+        == "Minder eigen bijdragen ontvangen."
+    )
+    assert by_label[("structureel", "Structurele lasten")]["toelichting"] == ""

@@ -183,7 +183,14 @@ def test_a_template_shows_the_expected_columns_and_the_current_rows(
     )
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     # The unit the amounts are in, and the version each line had when downloaded.
-    assert rows[0] == [*BUDGET_HEADER[:5], "taakveld", "eenheid", *BUDGET_HEADER[5:], "versie"]
+    assert rows[0] == [
+        *BUDGET_HEADER[:5],
+        "taakveld",
+        "eenheid",
+        *BUDGET_HEADER[5:],
+        "toelichting",
+        "versie",
+    ]
     assert rows[1][:5] == ["2024", "sociaal", "structureel", "lasten", "Structurele lasten"]
     # Last year's result as "rekening vorig jaar", in the thousands it was given in.
     assert rows[1][5:8] == ["", "duizend_euro", "-24273"]  # no taakveld yet
@@ -384,7 +391,7 @@ def test_unknown_and_missing_columns_are_reported_on_the_header_row(
     assert (
         "1",
         "bedrag",
-        "Onbekende kolom ‘bedrag’. Gebruik de kolommen van het sjabloon: verslagjaar, programma, aard, soort, omschrijving, taakveld, eenheid, rekening_vorig, begroting_primitief, begroting_totaal, rekening, versie.",
+        "Onbekende kolom ‘bedrag’. Gebruik de kolommen van het sjabloon: verslagjaar, programma, aard, soort, omschrijving, taakveld, eenheid, rekening_vorig, begroting_primitief, begroting_totaal, rekening, toelichting, versie.",
     ) in errors
     assert ("1", "aard", "De kolom ‘aard’ staat twee keer in het bestand.") in errors
     assert ("1", "rekening", "De kolom ‘rekening’ ontbreekt.") in errors
