@@ -22,6 +22,9 @@ class MailSettings(models.Model):
         "van wat voor u klaarligt.",
     )
 
+    # The day the last digest went out: a second run on the same day sends nothing again.
+    digest_sent_on = models.DateField("laatste overzicht verstuurd op", null=True, blank=True)
+
     class Meta:
         verbose_name = "mailinstelling"
         verbose_name_plural = "mailinstellingen"

@@ -131,15 +131,22 @@ def digests(today: date | None = None) -> list[Digest]:
     return [digest for digest in by_user.values() if digest]
 
 
-def send_digests(today: date | None = None) -> int:
-    """One mail per person with something waiting; returns how many were sent."""
+def send_digests(today: date | None = None, *, again: bool = False) -> int:
+    """One mail per person with something waiting, once a day; returns how many were sent.
+
+    Who already had today's digest gets none (a second cron run, a retry after a failure
+    halfway), unless `again`. The day is recorded per person after their mail went out."""
     today = today or timezone.localdate()
+    done = set(MailSettings.objects.filter(digest_sent_on=today).values_list("user_id", flat=True))
     sent = 0
     for digest in digests(today):
+        if digest.user.pk in done and not again:
+            continue
         sent += send_mail(
             f"Wat voor u klaarligt — {format_date(today)}",
             digest.text(today),
             None,
             [digest.user.email],
         )
+        MailSettings.objects.update_or_create(user=digest.user, defaults={"digest_sent_on": today})
     return sent

@@ -154,3 +154,8 @@ def test_the_digest_sends_one_mail_per_person_with_what_is_due_overdue_or_answer
     to_controller = next(m for m in mail.outbox if m.to == ["control@example.nl"])
     assert "Beantwoord, af te handelen door u:" in to_controller.body
     assert "Bedrag klopt?" in to_controller.body
+
+    # A second run on the same day (cron twice, a retry) mails nobody again; the next day does.
+    assert send_digests(today) == 0 and len(mail.outbox) == 2
+    assert send_digests(today, again=True) == 2
+    assert send_digests(date(2025, 3, 11)) == 2 and len(mail.outbox) == 6

@@ -16,7 +16,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--datum", type=date.fromisoformat, help="as if today were this day (YYYY-MM-DD)"
         )
+        parser.add_argument(
+            "--opnieuw",
+            action="store_true",
+            help="also to those who already had this day's overview",
+        )
 
-    def handle(self, *args: Any, datum: date | None, **options: Any) -> None:
-        sent = send_digests(datum)
+    def handle(self, *args: Any, datum: date | None, opnieuw: bool, **options: Any) -> None:
+        sent = send_digests(datum, again=opnieuw)
         self.stdout.write(f"{sent} overzicht(en) verstuurd")
