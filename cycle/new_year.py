@@ -35,7 +35,9 @@ def start_new_year(*, source: Report) -> Report:
     Realisations of the new year, development sections, footnotes and carry-overs belong
     to one year and start empty (what_was_left_behind lists the footnotes); budget lines
     keep their categories with last year's result as "Rekening (year-1)", every amount
-    nobody gave left empty (not 0); investments still running carry on, their
+    nobody gave left empty (not 0). A new Programmabegroting shifts the multi-year
+    estimate a year (_shifted_estimate) and takes its account column from the adopted
+    Jaarstukken of the year before last; investments still running carry on, their
     realisation up to the new year empty until finance enters it.
     """
     year = source.year + 1
@@ -65,16 +67,26 @@ def start_new_year(*, source: Report) -> Report:
         return year, ValueKind.BUDGET
 
     realised = _realisations(source) if source.kind == ReportKind.JAARSTUKKEN else {}
-    lines_before = {
-        (line.program.slug, line.nature, line.kind, line.label): line
-        for line in BudgetLine.objects.filter(program__report=source).select_related("program")
-    }
+    lines_before = _lines_by_category(source)
+    # A budget's account column is the last adopted account: the Jaarstukken of the year
+    # before last, when they are in the product.
+    accounts = (
+        _lines_by_category(
+            Report.objects.filter(
+                kind=ReportKind.JAARSTUKKEN, year=year - 2, status=ReportStatus.ADOPTED
+            ).first()
+        )
+        if source.is_budget
+        else lines_before
+    )
     for program in structure.programs.all():
         copy = copy_program(program, new, targets_of_the_year)
         _carry_realisations(copy, realised, source.year)
         new_lines: dict[tuple[str, str, str], BudgetLine] = {}
         for line in program.budget_lines.all():
-            before = lines_before.get((program.slug, line.nature, line.kind, line.label))
+            category = (program.slug, line.nature, line.kind, line.label)
+            before = lines_before.get(category)
+            account = accounts.get(category)
             # Without an adopted budget of the year nobody has set its amounts yet.
             planned = line.begroting_primitief if structure != source else None
             new_lines[(line.nature, line.kind, line.label)] = BudgetLine.objects.create(
@@ -83,9 +95,10 @@ def start_new_year(*, source: Report) -> Report:
                 kind=line.kind,
                 label=line.label,
                 order=line.order,
-                rekening_vorig=before.rekening if before else None,
+                rekening_vorig=account.rekening if account else None,
                 begroting_primitief=planned,
                 begroting_totaal=planned,
+                **(_shifted_estimate(before) if source.is_budget and before else {}),
             )
         previous = source.programs.filter(slug=program.slug).first()
         if previous is not None:
@@ -109,6 +122,28 @@ def start_new_year(*, source: Report) -> Report:
                 order=item.order,
             )
     return new
+
+
+def _lines_by_category(report: Report | None) -> dict[tuple[str, str, str, str], BudgetLine]:
+    if report is None:
+        return {}
+    lines = BudgetLine.objects.filter(program__report=report).select_related("program")
+    return {(line.program.slug, line.nature, line.kind, line.label): line for line in lines}
+
+
+def _shifted_estimate(before: BudgetLine) -> dict[str, int | None]:
+    """The multi-year estimate of last year's budget, a year on.
+
+    Its estimate for the new year becomes the starting figure shown beside the new
+    budget (which finance sets: it starts empty); the later years move up one, and the
+    last year of the new estimate is nobody's yet.
+    """
+    return {
+        "raming_vorig": before.raming_1,
+        "raming_1": before.raming_2,
+        "raming_2": before.raming_3,
+        "raming_3": None,
+    }
 
 
 # The kinds of line on which more money is a more negative amount.

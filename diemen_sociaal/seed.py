@@ -15,7 +15,7 @@ import yaml
 from django.db import models, transaction
 
 from cycle.budget import budget_from_annual_report
-from diemen_sociaal.lib.costs import THOUSANDS
+from diemen_sociaal.lib.costs import ACCOUNT_COLUMNS, ESTIMATES, THOUSANDS
 from diemen_sociaal.lib.values import parse_value
 from indicators.models import (
     BbvIndicator,
@@ -54,7 +54,9 @@ VALUE_COLUMNS = {
     "begroot": (0, ValueKind.BUDGET),
     "realisatie": (0, ValueKind.REALISATION),
 }
-AMOUNT_COLUMNS = ("rekening_vorig", "begroting_primitief", "begroting_totaal", "rekening")
+# The printed table's columns, where the seed prints "-" for nil; the multi-year
+# estimate of a budget only where a file gives it.
+AMOUNT_COLUMNS = ACCOUNT_COLUMNS
 
 
 class SeedError(Exception):
@@ -360,7 +362,9 @@ def _load_money(program: Program, data: dict[str, Any]) -> None:
     # otherwise); the subtotals and budget results it printed are kept as printed.
     unit = program.report.unit
     for i, line in enumerate(data.get("budget_lines", []), start=1):
-        amounts = {col: line.get(col, 0) * unit.euros for col in AMOUNT_COLUMNS}
+        amounts = {col: line.get(col, 0) * unit.euros for col in AMOUNT_COLUMNS} | {
+            col: line[col] * unit.euros for col in ESTIMATES if line.get(col) is not None
+        }
         stored = _saved(
             BudgetLine(
                 program=program,

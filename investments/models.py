@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from diemen_sociaal.lib.costs import (
     BALANCES,
+    COLUMNS,
     NATURES,
     TOTAL,
     TOTAL_LABEL,
@@ -89,6 +90,13 @@ class BudgetLine(ReportContent, Versioned):
     begroting_primitief = models.BigIntegerField("begroting primitief (€)", null=True, blank=True)
     begroting_totaal = models.BigIntegerField("begroting totaal (€)", null=True, blank=True)
     rekening = models.BigIntegerField("rekening (€)", null=True, blank=True)
+    # The multi-year estimate of a Programmabegroting (diemen_sociaal.lib.costs.ESTIMATES).
+    raming_vorig = models.BigIntegerField(
+        "raming van dit jaar in de vorige begroting (€)", null=True, blank=True
+    )
+    raming_1 = models.BigIntegerField("raming jaar + 1 (€)", null=True, blank=True)
+    raming_2 = models.BigIntegerField("raming jaar + 2 (€)", null=True, blank=True)
+    raming_3 = models.BigIntegerField("raming jaar + 3 (€)", null=True, blank=True)
     taakveld = models.ForeignKey(
         Taakveld,
         verbose_name="taakveld",
@@ -119,9 +127,7 @@ class BudgetLine(ReportContent, Versioned):
 
     @property
     def amounts(self) -> Amounts:
-        return Amounts(
-            self.rekening_vorig, self.begroting_primitief, self.begroting_totaal, self.rekening
-        )
+        return Amounts(**{column: getattr(self, column) for column in COLUMNS})
 
     @property
     def budgetresultaat(self) -> int | None:
@@ -138,6 +144,10 @@ COLUMN_LABELS = {
     "begroting_totaal": "begroting totaal",
     "rekening": "rekening",
     "budgetresultaat": "budgetresultaat",
+    "raming_vorig": "raming in de vorige begroting",
+    "raming_1": "raming jaar + 1",
+    "raming_2": "raming jaar + 2",
+    "raming_3": "raming jaar + 3",
 }
 
 

@@ -26,7 +26,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from diemen_sociaal.lib.costs import EUROS as EURO_UNIT
-from diemen_sociaal.lib.costs import SHOWN, UNITS, CostRow, MoneyUnit, VarianceRule
+from diemen_sociaal.lib.costs import MEANINGS, SHOWN, UNITS, CostRow, MoneyUnit, VarianceRule
 from diemen_sociaal.validators import ITEM_CODE
 from indicators.models import DirectionChoices, Indicator, IndicatorKind
 from investments.models import (
@@ -596,16 +596,8 @@ def _schemas() -> Json:
         "pagina": URI,
     }
     amounts = {
-        "rekening_vorig": EUROS,
-        "begroting_primitief": EUROS,
-        "begroting_totaal": EUROS,
-        "rekening": EUROS,
-        "budgetresultaat": {
-            **EUROS,
-            "description": "Berekend: rekening − begroting_totaal; null als een van beide leeg "
-            "is. Bij bedragen in duizendtallen het gedrukte resultaat (uit de onafgeronde "
-            "euro's), dat een eenheid kan verschillen van het verschil van de afgeronde bedragen.",
-        },
+        column: {**EUROS, "description": f"{MEANINGS[column]} {EUROS['description']}"}
+        for column in SHOWN
     }
     return {
         "Fout": _object({"fout": STRING}),

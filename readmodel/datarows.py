@@ -86,11 +86,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "omschrijving",
         "taakveld",
         "eenheid",
-        "rekening_vorig",
-        "begroting_primitief",
-        "begroting_totaal",
-        "rekening",
-        "budgetresultaat",
+        # The typed amounts, the budget result and the multi-year estimate.
+        *SHOWN,
         # Derived by the product from the budget result and the report's threshold.
         "afwijking",
         "toelichting",

@@ -13,6 +13,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from cycle.budget import budget_plans
+from diemen_sociaal.lib.costs import budget_table
 from diemen_sociaal.lib.values import Assessment, assess
 from indicators.columns import ColumnSpec, table_columns
 from indicators.models import (
@@ -396,8 +397,12 @@ def _money(program: Program) -> dict[str, Any]:
     lines = list(BudgetLine.objects.filter(program=program).select_related("taakveld"))
     steps = [] if program.report.is_budget else program_budget_steps(program, lines)
     cost_rows = program_cost_table(program, lines)
+    report = program.report
     return {
         "cost_rows": cost_rows,
+        "budget_table": budget_table(report.year, cost_rows, editing=False)
+        if report.is_budget
+        else None,
         "budget_steps": steps,
         "taakveld_rows": taakveld_table(program, lines, cost_rows[-1]),
     }

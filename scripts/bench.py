@@ -437,6 +437,7 @@ def child_import() -> dict[str, Any]:
     from django.contrib.auth.models import User
 
     from diemen_sociaal.lib import spreadsheets
+    from diemen_sociaal.lib.costs import ACCOUNT_COLUMNS
     from programs.models import Report
     from staff.imports import BUDGET, SAME, apply_import, build_plan
 
@@ -444,7 +445,7 @@ def child_import() -> dict[str, Any]:
     user = User.objects.get(username="financien")
     programs = list(report.programs.values_list("slug", flat=True))
     header = ["verslagjaar", "programma", "aard", "soort", "omschrijving"]
-    header += ["rekening_vorig", "begroting_primitief", "begroting_totaal", "rekening"]
+    header += ACCOUNT_COLUMNS
     rows: list[list[str | int]] = [
         [
             2017,

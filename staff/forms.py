@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import Resolver404, resolve
 
 from accounts.models import MailSettings
-from diemen_sociaal.lib.costs import EUROS, THOUSANDS, MoneyUnit
+from diemen_sociaal.lib.costs import ESTIMATES, EUROS, THOUSANDS, MoneyUnit, budget_headers
 from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, format_number, parse_number
 from diemen_sociaal.lib.values import InvalidValue, Value, ValueState, format_value, parse_value
 from diemen_sociaal.validators import LongText, item_code, long_text_hint
@@ -235,15 +235,41 @@ def _taakveld_choices(form: forms.ModelForm) -> None:
     field.error_messages["invalid_choice"] = "Dit taakveld bestaat niet; kies er een uit de lijst."
 
 
-class PlannedBudgetLineForm(BudgetLineForm):
-    """A budget line of a Programmabegroting: the budget itself, nothing realised yet."""
+# A Programmabegroting's amounts: the budget year with its multi-year estimate, and the
+# last adopted account beside it. Labelled with their years (costs.budget_headers).
+PLANNED_AMOUNTS = ("rekening_vorig", "raming_vorig", "begroting_primitief", *ESTIMATES[1:])
 
-    begroting_primitief = EuroField(label="Begroting (€)", required=False, help_text=NOT_YET)
-    rekening_vorig = begroting_totaal = rekening = None  # type: ignore[assignment]
+
+class PlannedAmounts(forms.ModelForm):
+    """The amounts of a Programmabegroting's line, each labelled with its year."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        report = self.instance.program.report
+        headers = budget_headers(report.year)
+        unit = "€" if report.unit.euros == 1 else report.unit.label
+        for name in PLANNED_AMOUNTS:
+            if name in self.fields:
+                self.fields[name].label = f"{headers[name]} ({unit})"
+        if "raming_vorig" in self.fields:
+            self.fields["raming_vorig"].help_text = (
+                "Het vertrekpunt: wat de vorige begroting voor dit jaar raamde; een nieuw jaar "
+                "neemt het over. " + NOT_YET
+            )
+
+
+class PlannedBudgetLineForm(PlannedAmounts, BudgetLineForm):
+    """A budget line of a Programmabegroting: the budget and its estimate, nothing realised."""
+
+    begroting_totaal = rekening = None  # type: ignore[assignment]
+    raming_vorig = EuroField(required=False, help_text=NOT_YET)
+    raming_1 = EuroField(required=False, help_text=NOT_YET)
+    raming_2 = EuroField(required=False, help_text=NOT_YET)
+    raming_3 = EuroField(required=False, help_text=NOT_YET)
 
     class Meta:
         model = BudgetLine
-        fields = ["begroting_primitief", "taakveld"]
+        fields = [*PLANNED_AMOUNTS, "taakveld"]
 
 
 class InvestmentForm(InReportUnit, VersionedForm):
@@ -922,12 +948,15 @@ class NewBudgetLineForm(BudgetLineForm):
         return data
 
 
-class NewPlannedBudgetLineForm(NewBudgetLineForm):
-    begroting_primitief = EuroField(label="Begroting (€)", required=False, help_text=NOT_YET)
-    rekening_vorig = begroting_totaal = rekening = None  # type: ignore[assignment]
+class NewPlannedBudgetLineForm(PlannedAmounts, NewBudgetLineForm):
+    begroting_totaal = rekening = None  # type: ignore[assignment]
+    raming_vorig = EuroField(required=False, help_text=NOT_YET)
+    raming_1 = EuroField(required=False, help_text=NOT_YET)
+    raming_2 = EuroField(required=False, help_text=NOT_YET)
+    raming_3 = EuroField(required=False, help_text=NOT_YET)
 
     class Meta(NewBudgetLineForm.Meta):
-        fields = ["nature", "kind", "label", "begroting_primitief", "taakveld"]
+        fields = ["nature", "kind", "label", *PLANNED_AMOUNTS, "taakveld"]
 
 
 class RenumberForm(forms.Form):

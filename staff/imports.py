@@ -40,7 +40,7 @@ from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from diemen_sociaal.lib import spreadsheets
-from diemen_sociaal.lib.costs import Amounts
+from diemen_sociaal.lib.costs import ACCOUNT_COLUMNS, ESTIMATES, Amounts
 from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, parse_number
 from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
 from indicators.columns import ColumnSpec, table_columns
@@ -71,7 +71,7 @@ logger = logging.getLogger(__name__)
 
 BUDGET, INVESTMENTS, INDICATORS = datarows.BUDGET, datarows.INVESTMENTS, datarows.INDICATORS
 MONEY_KINDS = (BUDGET, INVESTMENTS)
-AMOUNTS = ("rekening_vorig", "begroting_primitief", "begroting_totaal", "rekening")
+AMOUNTS = ACCOUNT_COLUMNS
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 # Amounts beyond a trillion euros are a typing error in a municipal budget.
@@ -97,10 +97,17 @@ class Kind:
     # Columns of the download that are shown for reading but never imported.
     informative: tuple[str, ...] = ()
     template: tuple[str, ...] = ()
+    # Template columns only a Programmabegroting has (its multi-year estimate).
+    budget_only: tuple[str, ...] = ()
 
     @property
     def known(self) -> tuple[str, ...]:
         return self.required + self.optional + self.informative
+
+    def template_for(self, report: Report) -> tuple[str, ...]:
+        if report.is_budget:
+            return self.template
+        return tuple(c for c in self.template if c not in self.budget_only)
 
 
 KINDS: dict[str, Kind] = {
@@ -108,7 +115,8 @@ KINDS: dict[str, Kind] = {
         name=BUDGET,
         label="begrotingsregels",
         required=("verslagjaar", "programma", "aard", "soort", "omschrijving", *AMOUNTS),
-        optional=("taakveld", "eenheid", "budgetresultaat", "toelichting", "versie"),
+        # The multi-year estimate is a Programmabegroting's; a file without it leaves it be.
+        optional=("taakveld", "eenheid", "budgetresultaat", *ESTIMATES, "toelichting", "versie"),
         informative=("afwijking",),
         template=(
             "verslagjaar",
@@ -119,9 +127,11 @@ KINDS: dict[str, Kind] = {
             "taakveld",
             "eenheid",
             *AMOUNTS,
+            *ESTIMATES,
             "toelichting",
             "versie",
         ),
+        budget_only=ESTIMATES,
     ),
     INVESTMENTS: Kind(
         name=INVESTMENTS,
@@ -535,7 +545,11 @@ class BudgetValidator(Validator):
         label = self.text(record, "omschrijving", 200)
         self.unit_stated(record)
         # An empty cell is an amount not yet known, stored empty; 0 is nil.
-        amounts = {column: self.amount(record, column, required=False) for column in AMOUNTS}
+        amounts = {
+            column: self.amount(record, column, required=False)
+            for column in (*AMOUNTS, *ESTIMATES)
+            if column in AMOUNTS or column in record
+        }
         booked = self.taakveld(record)
         if "toelichting" in record:
             booked["explanation"] = record["toelichting"].strip()
@@ -1026,7 +1040,7 @@ def _canonical(text: str) -> str:
 
 
 def render_template(report: Report, kind: str, fmt: str, user: Any) -> datarows.Rendered:
-    columns = KINDS[kind].template
+    columns = KINDS[kind].template_for(report)
     rows = [[row[c] for c in columns] for row in template_rows(report, kind, user)]
     filename = f"sjabloon-{kind}-{report.kind}-{report.year}.{fmt}"
     if fmt == "csv":

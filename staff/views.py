@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from cycle import new_year
+from diemen_sociaal.lib.costs import budget_table
 from diemen_sociaal.lib.dutch import format_euros
 from indicators.bbv import bbv_completeness
 from indicators.models import Indicator, IndicatorValue
@@ -487,6 +488,9 @@ def money(request: HttpRequest, kind: str, year: int, program: str) -> HttpRespo
         "program": found,
         "lines": lines,
         "cost_rows": cost_rows,
+        "budget_table": budget_table(found.report.year, cost_rows, editing=True)
+        if found.report.is_budget
+        else None,
         "deviations": [
             (row.label, COLUMN_LABELS[column], figure)
             for row in cost_rows

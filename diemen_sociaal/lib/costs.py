@@ -22,9 +22,33 @@ from typing import Any
 
 from diemen_sociaal.lib.dutch import NOT_ENTERED, format_number
 
-COLUMNS = ("rekening_vorig", "begroting_primitief", "begroting_totaal", "rekening")
+# The typed columns of an annual report's table.
+ACCOUNT_COLUMNS = ("rekening_vorig", "begroting_primitief", "begroting_totaal", "rekening")
+# A Programmabegroting's multi-year estimate: what the previous budget estimated for this
+# year (the starting figure), and the three years after the budget year.
+ESTIMATES = ("raming_vorig", "raming_1", "raming_2", "raming_3")
+COLUMNS = (*ACCOUNT_COLUMNS, *ESTIMATES)
+RESULT = "budgetresultaat"
 # The typed columns and the computed one, in the order the table shows them.
-SHOWN = (*COLUMNS, "budgetresultaat")
+SHOWN = (*ACCOUNT_COLUMNS, RESULT, *ESTIMATES)
+# What each column holds, by the one name the model, the forms, the import, the open data
+# and the API give it; the OpenAPI description and the download documentation say this.
+MEANINGS = {
+    "rekening_vorig": "De rekening van het jaar ervoor: in jaarstukken verslagjaar − 1, in een "
+    "Programmabegroting de laatst vastgestelde rekening (verslagjaar − 2).",
+    "begroting_primitief": "De begroting zoals de raad haar vaststelde (in een "
+    "Programmabegroting: de begroting van het verslagjaar).",
+    "begroting_totaal": "De begroting na alle wijzigingen van het jaar.",
+    "rekening": "Wat het verslagjaar werkelijk kostte en opbracht.",
+    RESULT: "Berekend: rekening − begroting_totaal; null als een van beide leeg is. Bij "
+    "bedragen in duizendtallen het gedrukte resultaat (uit de onafgeronde euro's), dat een "
+    "eenheid kan verschillen van het verschil van de afgeronde bedragen.",
+    "raming_vorig": "Programmabegroting: de raming voor het verslagjaar in de meerjarenraming "
+    "van de vorige begroting, het vertrekpunt van deze begroting.",
+    "raming_1": "Programmabegroting: de meerjarenraming voor verslagjaar + 1.",
+    "raming_2": "Programmabegroting: de meerjarenraming voor verslagjaar + 2.",
+    "raming_3": "Programmabegroting: de meerjarenraming voor verslagjaar + 3.",
+}
 NATURES = (("structureel", "Saldo Structureel"), ("incidenteel", "Saldo Incidenteel"))
 TOTAL_LABEL = "Saldo van de baten en lasten"
 # The balance rows by the key a printed figure names them with.
@@ -72,12 +96,16 @@ UNITS = {unit.euros: unit for unit in (THOUSANDS, EUROS)}
 
 @dataclass(frozen=True)
 class Amounts:
-    """The four typed columns of one line, in euros (negative = cost); None is not entered."""
+    """The typed columns of one line, in euros (negative = cost); None is not entered."""
 
     rekening_vorig: int | None = None
     begroting_primitief: int | None = None
     begroting_totaal: int | None = None
     rekening: int | None = None
+    raming_vorig: int | None = None
+    raming_1: int | None = None
+    raming_2: int | None = None
+    raming_3: int | None = None
 
     @property
     def budgetresultaat(self) -> int | None:
@@ -87,8 +115,8 @@ class Amounts:
         return self.rekening - self.begroting_totaal
 
     def columns(self) -> list[int | None]:
-        """All five columns in the order the table shows them."""
-        return [*(getattr(self, c) for c in COLUMNS), self.budgetresultaat]
+        """Every column (SHOWN) in the order the table shows them."""
+        return [getattr(self, c) for c in SHOWN]
 
 
 @dataclass(frozen=True)
@@ -160,7 +188,16 @@ class CostRow:
 
     @property
     def is_complete(self) -> bool:
-        return all(figure.is_complete for figure in self.figures)
+        """Whether the columns of an annual report's table are all entered."""
+        return all(self[column].is_complete for column in (*ACCOUNT_COLUMNS, RESULT))
+
+    @property
+    def account_figures(self) -> list[Figure]:
+        """The figures an annual report's table shows, in its order."""
+        return [self[column] for column in (*ACCOUNT_COLUMNS, RESULT)]
+
+    def complete_in(self, columns: Iterable[str]) -> bool:
+        return all(self[column].is_complete for column in columns)
 
     @property
     def values(self) -> list[int | None]:
@@ -185,7 +222,8 @@ def line_row(
 ) -> CostRow:
     figures = [Figure.of(value) for value in amounts.columns()]
     # The budget result is one amount minus another: two rounded terms.
-    figures[-1] = replace(figures[-1], terms=2)
+    result = SHOWN.index(RESULT)
+    figures[result] = replace(figures[result], terms=2)
     printed = printed or {}
     return CostRow(
         label,
@@ -301,3 +339,69 @@ class VarianceRule:
 
 
 DEFAULT_VARIANCE = VarianceRule(100_000, 10)
+
+
+@dataclass(frozen=True)
+class BudgetColumn:
+    name: str  # a column of SHOWN
+    header: str
+
+
+def budget_headers(year: int) -> dict[str, str]:
+    """The headers of a Programmabegroting's columns for budget year `year`.
+
+    Its account column is the last one adopted when the budget is drawn up: the year
+    before last (the Jaarstukken of last year are adopted after the budget)."""
+    return {
+        "rekening_vorig": f"Rekening {year - 2}",
+        "raming_vorig": f"Raming {year} in begroting {year - 1}",
+        "begroting_primitief": f"Begroting {year}",
+        "raming_1": f"Raming {year + 1}",
+        "raming_2": f"Raming {year + 2}",
+        "raming_3": f"Raming {year + 3}",
+    }
+
+
+def budget_columns(year: int, rows: Sequence[CostRow], editing: bool) -> list[BudgetColumn]:
+    """The columns a Programmabegroting's table shows.
+
+    The budget of the year always; the account and the multi-year estimate while finance
+    can fill them in, and once published where any line has a figure: a budget whose
+    source gives only the budget year (as the seed's) does not print four empty columns.
+    """
+    lines = [row for row in rows if not row.is_total]
+    return [
+        BudgetColumn(name, header)
+        for name, header in budget_headers(year).items()
+        if name == "begroting_primitief"
+        or editing
+        or any(row[name].value is not None for row in lines)
+    ]
+
+
+@dataclass(frozen=True)
+class BudgetTable:
+    """A Programmabegroting's "Wat mag het kosten?": the cost rows in the columns it shows."""
+
+    columns: list[BudgetColumn]
+    rows: list[tuple[CostRow, list[Figure]]]
+
+    @property
+    def is_complete(self) -> bool:
+        return all(row.complete_in(c.name for c in self.columns) for row, _ in self.rows)
+
+    def shows(self, *names: str) -> bool:
+        return any(column.name in names for column in self.columns)
+
+    @property
+    def shows_account(self) -> bool:
+        return self.shows("rekening_vorig")
+
+    @property
+    def shows_estimate(self) -> bool:
+        return self.shows(*ESTIMATES)
+
+
+def budget_table(year: int, rows: Sequence[CostRow], editing: bool) -> BudgetTable:
+    columns = budget_columns(year, rows, editing)
+    return BudgetTable(columns, [(row, [row[c.name] for c in columns]) for row in rows])

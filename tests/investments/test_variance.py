@@ -124,9 +124,11 @@ def test_the_open_data_and_api_give_the_stoplight_and_the_toelichting_and_the_im
     ).update(explanation="Minder eigen bijdragen ontvangen.")
     csv = client.get("/jaarstukken/2023/sociaal/data.csv?tabel=begroting").content.decode()
     header, *rows = csv.strip().splitlines()
-    assert header.endswith(",budgetresultaat,afwijking,toelichting")
+    assert header.endswith(
+        ",budgetresultaat,raming_vorig,raming_1,raming_2,raming_3,afwijking,toelichting"
+    )
     baten = next(row for row in rows if ",Structurele baten," in row)
-    assert baten.endswith(",-32,binnen_drempel,Minder eigen bijdragen ontvangen.")
+    assert baten.endswith(",-32,,,,,binnen_drempel,Minder eigen bijdragen ontvangen.")
     lines = client.get("/api/jaarstukken/2023/sociaal/begroting/").json()["resultaten"]
     by_label = {(line["aard"], line["omschrijving"]): line for line in lines}
     assert by_label[("structureel", "Structurele baten")]["afwijking"] == "binnen_drempel"

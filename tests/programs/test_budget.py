@@ -224,7 +224,7 @@ def test_finance_writes_the_budget_of_a_line_and_an_adopted_budget_is_frozen(
     assert 'name="begroting_primitief"' in form and 'name="rekening"' not in form
     assert "Wat mag het kosten?" in client.get(STAFF + "sociaal/financien/").content.decode()
     # The budget follows its annual report's unit: x € 1.000.
-    assert "Begroting (× € 1.000)" in form
+    assert "Begroting 2023 (× € 1.000)" in form
     response = client.post(url, {"begroting_primitief": "1.234", "version": 1})
     assert response.status_code == 302
     line.refresh_from_db()

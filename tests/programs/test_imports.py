@@ -391,7 +391,7 @@ def test_unknown_and_missing_columns_are_reported_on_the_header_row(
     assert (
         "1",
         "bedrag",
-        "Onbekende kolom ‘bedrag’. Gebruik de kolommen van het sjabloon: verslagjaar, programma, aard, soort, omschrijving, taakveld, eenheid, rekening_vorig, begroting_primitief, begroting_totaal, rekening, toelichting, versie.",
+        "Onbekende kolom ‘bedrag’. Gebruik de kolommen van het sjabloon: verslagjaar, programma, aard, soort, omschrijving, taakveld, eenheid, rekening_vorig, begroting_primitief, begroting_totaal, rekening, raming_vorig, raming_1, raming_2, raming_3, toelichting, versie.",
     ) in errors
     assert ("1", "aard", "De kolom ‘aard’ staat twee keer in het bestand.") in errors
     assert ("1", "rekening", "De kolom ‘rekening’ ontbreekt.") in errors

@@ -265,7 +265,7 @@ def test_the_cost_table_shows_every_published_figure_as_printed(report_2023: Rep
     program = report_2023.programs.get()
     seed = read_seed(FIXTURES_DIR / "jaarstukken-2023.yaml")["programs"][0]
     rows = program_cost_table(program)
-    shown = {row.label: [THOUSANDS.show(a) for a in row.values] for row in rows}
+    shown = {row.label: [THOUSANDS.show(f.value) for f in row.account_figures] for row in rows}
     printed = seed["printed_balances"]
     assert shown["Saldo Structureel"] == _thousands(printed["structureel"])
     assert shown["Saldo Incidenteel"] == _thousands(printed["incidenteel"])
