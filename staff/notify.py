@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import MailSettings, wants_mail
 from diemen_sociaal.lib.dutch import format_date
-from programs.models import OPEN_STATUSES, Note, NoteState
+from programs.models import OPEN_STATUSES, Note, NoteState, Report, ReportStatus
 
 # A digest mentions the notes due within this many days, and every overdue one.
 DUE_SOON_DAYS = 2
@@ -74,9 +74,10 @@ class Digest:
     user: User
     due: list[Note] = field(default_factory=list)  # for them, due soon or overdue
     answered: list[Note] = field(default_factory=list)  # theirs, answered, to settle
+    offered: list[Report] = field(default_factory=list)  # offered to the council yesterday
 
     def __bool__(self) -> bool:
-        return bool(self.due or self.answered)
+        return bool(self.due or self.answered or self.offered)
 
     def text(self, today: date) -> str:
         lines = [f"Goedemorgen {self.user.get_full_name() or self.user.get_username()},", ""]
@@ -95,30 +96,68 @@ class Digest:
             for note in self.answered:
                 lines.append(f"- {_about(note)}\n  {note.text[:200]}\n  {note_url(note)}")
             lines.append("")
+        if self.offered:
+            lines.append(
+                "Aan de raad aangeboden (gewone wijzigingen kunnen niet meer; een correctie is "
+                "een nota van wijziging):"
+            )
+            for report in self.offered:
+                college = (
+                    f", collegebesluit van {format_date(report.offered_on)}"
+                    if report.offered_on
+                    else ""
+                )
+                lines.append(f"- {report.title}{college}\n  {report_url(report)}")
+            lines.append("")
         return "\n".join(lines) + _footer()
+
+
+def report_url(report: Report) -> str:
+    path = reverse("programs:report", args=[report.kind, report.year])
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def offered_on_day(day: date) -> list[Report]:
+    """The reports offered to the council on `day` (by the status change's record) that
+    are still offered or since adopted: a digest tells the day after."""
+    records = Report.history.filter(status=ReportStatus.OFFERED, history_date__date=day)
+    offered = set()
+    for record in records.order_by("history_date"):
+        before = record.prev_record
+        if before is None or before.status != ReportStatus.OFFERED:
+            offered.add(record.id)
+    return list(
+        Report.objects.filter(
+            pk__in=offered, status__in=[ReportStatus.OFFERED, ReportStatus.ADOPTED]
+        ).order_by("kind", "year")
+    )
 
 
 def digests(today: date | None = None) -> list[Digest]:
     """Per person who wants mail, what waits for them; people with nothing are left out.
 
     Only notes of reports still open for ordinary edits: once offered, notes are closed.
+    The reports offered to the council the day before go to every member of staff.
     """
     today = today or timezone.localdate()
     open_notes = Note.objects.filter(program__report__status__in=OPEN_STATUSES).select_related(
         "program__report", "author"
     )
     switched_off = MailSettings.objects.filter(enabled=False).values("user")
+    offered = offered_on_day(today - timedelta(days=1))
+    waiting = Q(notes_assigned__state=NoteState.OPEN) | Q(notes_written__state=NoteState.ANSWERED)
     people = (
         User.objects.filter(is_active=True)
         .exclude(email="")
         .exclude(pk__in=switched_off)
-        .filter(
-            Q(notes_assigned__state=NoteState.OPEN) | Q(notes_written__state=NoteState.ANSWERED)
-        )
+        # Every member of staff hears of an offered report: their edits are closed now.
+        .filter(waiting | Q(is_staff=True) if offered else waiting)
         .distinct()
         .order_by("pk")
     )
-    by_user = {user.pk: Digest(user) for user in people}
+    by_user = {
+        user.pk: Digest(user, offered=list(offered) if user.is_staff else []) for user in people
+    }
     soon = today + timedelta(days=DUE_SOON_DAYS)
     due = open_notes.filter(
         assignee__in=list(by_user), state=NoteState.OPEN, due_date__lte=soon

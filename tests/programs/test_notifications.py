@@ -2,7 +2,7 @@
 
 import html
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -159,3 +159,29 @@ def test_the_digest_sends_one_mail_per_person_with_what_is_due_overdue_or_answer
     assert send_digests(today) == 0 and len(mail.outbox) == 2
     assert send_digests(today, again=True) == 2
     assert send_digests(date(2025, 3, 11)) == 2 and len(mail.outbox) == 6
+
+
+def test_the_digest_tells_every_member_of_staff_the_day_after_a_report_was_offered(
+    controller: User, policy_officer: User, finance: User, concept_2024: Report, addressed: None
+) -> None:
+    from django.utils import timezone
+
+    from programs.services import change_status
+
+    change_status(report=concept_2024, transition="submit_for_review")
+    report = Report.objects.get(pk=concept_2024.pk)
+    change_status(report=report, transition="offer_to_council", college_on=date(2025, 6, 10))
+    offered_today = timezone.localdate()
+    # Nothing to tell on the day itself: the digest of a day tells what the day before did.
+    assert not digests(offered_today)
+
+    found = {d.user: d for d in digests(offered_today + timedelta(days=1))}
+    assert set(found) == {controller, policy_officer, finance}
+    assert all(d.offered == [report] for d in found.values())
+    assert send_digests(offered_today + timedelta(days=1)) == 3
+    body = mail.outbox[0].body
+    assert "Aan de raad aangeboden" in body
+    assert "- Jaarstukken 2024, collegebesluit van 10 juni 2025\n" in body
+    assert "http://" in body and "/jaarstukken/2024/" in body
+    # Told once: the day after that it is no news.
+    assert not digests(offered_today + timedelta(days=2))
