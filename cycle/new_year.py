@@ -362,6 +362,9 @@ def _copy_indicator(ind: Indicator, table: IndicatorTable, values: ValueRule) ->
         bbv_id=ind.bbv_id,
         source=ind.source,
         direction=ind.direction,
+        allows_text=ind.allows_text,
+        lowest=ind.lowest,
+        highest=ind.highest,
         order=ind.order,
     )
     parts: dict[int | None, IndicatorComponent | None] = {None: None}

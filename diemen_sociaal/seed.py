@@ -16,7 +16,7 @@ from django.db import models, transaction
 
 from cycle.budget import budget_from_annual_report
 from diemen_sociaal.lib.costs import ACCOUNT_COLUMNS, ESTIMATES, THOUSANDS
-from diemen_sociaal.lib.values import parse_value
+from diemen_sociaal.lib.values import ValueState, parse_value
 from indicators.models import (
     BbvIndicator,
     Footnote,
@@ -231,6 +231,7 @@ def _load_indicator(
             bbv=_bbv(data.get("bbv")),
             source=data.get("source") or "",
             direction=data.get("direction") or "",
+            allows_text=bool(data.get("allows_text")),
             order=order,
         )
     )
@@ -242,6 +243,8 @@ def _load_indicator(
     for key, cell in (data.get("values") or {}).items():
         offset, kind = VALUE_COLUMNS[key]
         _load_cell(indicator, None, components, cell, year + offset, kind, footnotes)
+    if not indicator.allows_text and indicator.values.filter(state=ValueState.TEXT).exists():
+        raise SeedError(f"{indicator.code}: a sentence as a value needs `allows_text: true`")
 
 
 def _bbv(number: int | None) -> BbvIndicator | None:

@@ -269,6 +269,20 @@ class Indicator(ReportContent, Versioned):
         "richting", max_length=10, choices=DirectionChoices.choices, blank=True, default=""
     )
     order = models.PositiveSmallIntegerField("volgorde", default=0)
+    # What a value may be (indicators.plausibility): a sentence only where allowed; a
+    # number outside the range policy staff set asks for a confirmation and a reason.
+    allows_text = models.BooleanField(
+        "tekst toegestaan",
+        default=False,
+        help_text="Aan als een cel een zin mag bevatten in plaats van een getal, zoals "
+        "‘Minimaal 90% voor alle vaccinaties’. Uit: alleen getallen en ‘n.n.b.’.",
+    )
+    lowest = models.DecimalField(
+        "laagste aannemelijke waarde", max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    highest = models.DecimalField(
+        "hoogste aannemelijke waarde", max_digits=20, decimal_places=6, null=True, blank=True
+    )
     footnotes = models.ManyToManyField(
         Footnote, verbose_name="voetnoten bij de naam", blank=True, related_name="indicators"
     )
@@ -388,6 +402,9 @@ class IndicatorValue(ReportContent):
     source = models.CharField("bron van dit cijfer", max_length=200, blank=True)
     # Empty for the municipality itself; the area of a comparison figure ("Nederland").
     area = models.CharField("gebied", max_length=100, blank=True, default="")
+    # Why a figure that looked implausible (a jump, out of range) is right, as the person
+    # who confirmed it wrote; kept with the value and in its history.
+    check_note = models.TextField("toelichting bij de controle", blank=True)
 
     objects = IndicatorValueQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[footnotes])

@@ -27,6 +27,9 @@ class CellInput:
     # and the import pass what is stored when the user did not change them.
     period_year: int | None = None
     source: str = ""
+    # Why a figure that looked implausible is right (indicators.plausibility); a changed
+    # figure without one loses the reason its predecessor had.
+    check_note: str = ""
 
 
 @transaction.atomic
@@ -71,6 +74,8 @@ def save_indicator_values(
             or stored.display != format_value(cell.value)
             or (stored.period_year, stored.source) != (period_year, cell.source)
         )
+        if stored is None or stored.display != format_value(cell.value):
+            value.check_note = cell.check_note
         value.set_value(cell.value)
         value.period_year, value.source = period_year, cell.source
         if changed:

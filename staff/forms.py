@@ -1,6 +1,7 @@
 """Forms of the staff pages. Dutch input in, typed values out, messages in Dutch."""
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from operator import attrgetter
 from typing import Any, ClassVar
@@ -14,8 +15,9 @@ from django.urls import Resolver404, resolve
 from accounts.models import MailSettings
 from diemen_sociaal.lib.costs import ESTIMATES, EUROS, THOUSANDS, MoneyUnit, budget_headers
 from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, format_number, parse_number
-from diemen_sociaal.lib.values import InvalidValue, Value, ValueState, format_value, parse_value
+from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
 from diemen_sociaal.validators import LongText, item_code, long_text_hint
+from indicators import plausibility
 from indicators.columns import columns_of, spec_of
 from indicators.models import (
     ColumnKind,
@@ -306,6 +308,17 @@ class IndicatorValuesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     plausible = forms.BooleanField(label="Ja, deze waarden kloppen: toch opslaan", required=False)
+    check_note = forms.CharField(
+        label="Waarom klopt het?",
+        required=False,
+        validators=[LongText()],
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Bijvoorbeeld ‘Nieuwe telmethode van het CBS’. Wordt bewaard bij de waarde "
+        "en in de geschiedenis.",
+    )
+    check_note_as_footnote = forms.BooleanField(
+        label="Deze toelichting ook als voetnoot bij de indicator tonen", required=False
+    )
 
     def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -379,6 +392,7 @@ class IndicatorValuesForm(forms.Form):
         if not self.is_bound:
             self.initial["version"] = indicator.version
         self._component_ids = [cid for cid, _ in parts]
+        self._specs = {spec.key: spec for spec in self.columns}
         self._stored = stored
         self.warnings: list[str] = []
 
@@ -401,65 +415,56 @@ class IndicatorValuesForm(forms.Form):
                         source=(data.get(f"{name}__bron") or "").strip(),
                     )
                 )
+                if value is not None and self._changed(self.cells[-1]):
+                    refused = plausibility.refusal(self.indicator, value)
+                    if refused:
+                        self.add_error(name, refused)
         if not self.errors:
-            self.warnings = self._implausible()
+            doubted = self._implausible()
+            self.warnings = [warning for _, warning in doubted]
+            note = (data.get("check_note") or "").strip()
             if self.warnings and not data.get("plausible"):
                 self.add_error(
                     "plausible",
                     "Controleer deze waarden; kloppen ze, vink dan aan dat u ze toch opslaat.",
                 )
+            if self.warnings and not note:
+                self.add_error("check_note", "Schrijf kort waarom deze waarde klopt.")
+            asked = {id(cell) for cell, _ in doubted}
+            self.cells = [
+                replace(cell, check_note=note) if id(cell) in asked else cell for cell in self.cells
+            ]
+            if note and self.warnings and data.get("check_note_as_footnote"):
+                data["new_footnote"] = "\n".join(filter(None, [data.get("new_footnote"), note]))
         return data
 
-    def _implausible(self) -> list[str]:
-        """What looks like a typing error in the changed cells, compared with the other
-        values of the same indicator and part: text where numbers are, a number without %
-        where percentages are, a realisation more than three times larger or smaller than
-        the year before."""
-        warnings = []
-        specs = {spec.key: spec for spec in self.columns}
+    def _changed(self, cell: CellInput) -> bool:
+        spec = self._specs[cell.column]
+        before = self._stored.get((cell.component_id, *spec.cell))
+        if cell.value is None:
+            return False
+        return before is None or format_value(before.as_value()) != format_value(cell.value)
+
+    def _implausible(self) -> list[tuple[CellInput, str]]:
+        """The changed cells that look like a typing error, each with why
+        (indicators.plausibility): a jump from the year before, a number out of range."""
+        found = []
         for cell in self.cells:
-            if cell.value is None or cell.value.state == ValueState.NOT_KNOWN:
-                continue
-            spec = specs[cell.column]
-            key = (cell.component_id, *spec.cell)
-            before = self._stored.get(key)
-            if before is not None and format_value(before.as_value()) == format_value(cell.value):
+            if cell.value is None or not self._changed(cell):
                 continue  # unchanged: asked before, or the source's own
-            others = [
-                v.as_value()
-                for k, v in self._stored.items()
-                if k[0] == cell.component_id and k != key
-            ]
-            typed = format_value(cell.value)
-            numbers = [o for o in others if o.state == ValueState.NUMBER]
-            texts = [o for o in others if o.state == ValueState.TEXT]
-            percent_unit = "%" in self.indicator.unit
-            if cell.value.state == ValueState.TEXT:
-                if (numbers or percent_unit) and not texts:
-                    warnings.append(
-                        f"‘{typed}’ is geen getal, terwijl deze indicator getallen heeft."
-                    )
-                continue
-            if not cell.value.percent and (
-                percent_unit or (numbers and all(o.percent for o in numbers))
+            spec = self._specs[cell.column]
+            earlier = self._stored.get(
+                (cell.component_id, spec.year - 1, spec.value_kind, spec.area)
+            )
+            for doubt in plausibility.doubts(
+                self.indicator,
+                cell.value,
+                earlier.as_value() if earlier else None,
+                spec.year - 1,
+                "de realisatie" if spec.value_kind == ValueKind.REALISATION else "het doel",
             ):
-                warnings.append(
-                    f"{typed} staat zonder %, terwijl deze indicator percentages heeft."
-                )
-            if spec.value_kind == ValueKind.REALISATION and cell.value.number:
-                before_year = spec.year - 1
-                earlier = self._stored.get(
-                    (cell.component_id, before_year, ValueKind.REALISATION, spec.area)
-                )
-                if earlier is not None and earlier.number:
-                    ratio = abs(cell.value.number / earlier.number)
-                    if ratio > 3 or ratio < Decimal(1) / 3:
-                        warnings.append(
-                            f"{typed} is {format_number(round(ratio, 1), 1)} keer "
-                            f"{format_value(earlier.as_value())}, de realisatie van "
-                            f"{before_year}."
-                        )
-        return warnings
+                found.append((cell, doubt))
+        return found
 
     def _parse(self, name: str, raw: str) -> Value | None:
         if not raw.strip():
@@ -680,13 +685,55 @@ class BaseColumnFormSet(forms.BaseModelFormSet):
             seen[spec.key] = spec.label
 
 
+class DutchDecimalField(forms.CharField):
+    """A number typed the Dutch way, with decimals: 73,6 or 1.141; empty is none."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if not isinstance(value, Decimal):
+            return value
+        normal = value.normalize()
+        return format_number(normal, max(0, -int(normal.as_tuple().exponent)))
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = (super().to_python(value) or "").replace("%", "").strip()
+        if not text:
+            return None
+        try:
+            number, _ = parse_number(text)
+        except DutchNumberError as error:
+            raise forms.ValidationError(str(error)) from error
+        return number
+
+
 class IndicatorStructureForm(StructureForm):
     label = "indicator"
     program_attr = "table.program"
+    lowest = DutchDecimalField(
+        label="Laagste aannemelijke waarde",
+        required=False,
+        help_text="Een waarde daaronder vraagt om bevestiging en een toelichting. Leeg: geen "
+        "ondergrens.",
+    )
+    highest = DutchDecimalField(
+        label="Hoogste aannemelijke waarde",
+        required=False,
+        help_text="Bijvoorbeeld 100 bij een percentage. Leeg: geen bovengrens.",
+    )
 
     class Meta:
         model = Indicator
-        fields = ["code", "name", "unit", "source", "direction", "mandatory", "bbv"]
+        fields = [
+            "code",
+            "name",
+            "unit",
+            "source",
+            "direction",
+            "mandatory",
+            "bbv",
+            "allows_text",
+            "lowest",
+            "highest",
+        ]
         widgets = {"name": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "unit": "Bijvoorbeeld ‘aantal’, ‘%’ of ‘per 10.000 inwoners’.",
@@ -697,6 +744,13 @@ class IndicatorStructureForm(StructureForm):
             "bbv": "Welke indicator van de BBV-lijst dit is; dat telt mee in ‘11 van 11 "
             "verplichte beleidsindicatoren’.",
         }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("lowest"), data.get("highest")
+        if low is not None and high is not None and low > high:
+            self.add_error("highest", "De hoogste waarde is lager dan de laagste; draai ze om.")
+        return data
 
 
 class RemoveForm(forms.Form):

@@ -43,6 +43,7 @@ from diemen_sociaal.lib import spreadsheets
 from diemen_sociaal.lib.costs import ACCOUNT_COLUMNS, ESTIMATES, Amounts
 from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, parse_number
 from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
+from indicators import plausibility
 from indicators.columns import ColumnSpec, table_columns
 from indicators.models import Indicator, IndicatorComponent, IndicatorValue, ValueKind
 from indicators.services import CellInput, save_indicator_values
@@ -710,6 +711,9 @@ class IndicatorValidator(Validator):
                 "Download een nieuw sjabloon, of maak de cel leeg om de huidige waarde te "
                 "houden.",
             )
+        refused = plausibility.refusal(indicator, value) if new != old else None
+        if refused:
+            raise RowProblem("waarde", refused)
         fields = [] if old == new else [("waarde", old, new)]
         if stored is not None and stored.period_year != period_year:
             fields.append(("over_jaar", str(stored.period_year or ""), str(period_year or "")))

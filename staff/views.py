@@ -597,7 +597,7 @@ def _indicator_conflict(
     stored = staff_forms.IndicatorValuesForm(indicator=current)
     rows = []
     for name, field in form.fields.items():
-        if name in ("version", "new_footnote", "plausible"):
+        if name in ("version", "new_footnote", "plausible", "check_note", "check_note_as_footnote"):
             continue
         # A year field is a number or None; the page compares and shows text.
         mine = _as_text(form.cleaned_data.get(name))
@@ -693,6 +693,8 @@ def _value_change(record: Any, before: Any) -> dict[str, Any]:
         if old_notes != new_notes:
             parts.append(f"voetnoten {old_notes or 'geen'} → {new_notes or 'geen'}")
         change = "; ".join(parts) or f"opnieuw opgeslagen: {now}"
+    if record.check_note and record.history_type != "-":
+        change += f" (gecontroleerd: {record.check_note})"
     return {"record": record, "cell": cell, "change": change}
 
 

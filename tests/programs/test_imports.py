@@ -351,6 +351,37 @@ def test_indicator_values_are_read_with_the_shared_parser(
     assert value_2024("3.1.3").history.first().history_user == policy_officer
 
 
+def test_the_import_refuses_what_the_indicator_cannot_hold(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    """The same rule as the form: a sentence only where the indicator allows one, and a
+    percentage with its %."""
+    client.force_login(policy_officer)
+    before = history_count()
+    rows = [
+        INDICATOR_HEADER,
+        ["2024", "sociaal", "3.1.3", "", "realisatie", "2024", "73,6"],
+        ["2024", "sociaal", "3.1.1", "", "realisatie", "2024", "ongeveer evenveel"],
+        ["2024", "sociaal", "3.3.9", "", "realisatie", "2024", "Alle vaccinaties boven 90%"],
+    ]
+    response = upload(client, "indicatoren", dutch_csv(rows))
+    assert_nothing_stored(response, before)
+    assert error_rows(response) == [
+        (
+            "2",
+            "waarde",
+            "Deze indicator is een percentage: schrijf 73,6% (met %), of controleer het getal.",
+        ),
+        (
+            "3",
+            "waarde",
+            "‘ongeveer evenveel’ is geen getal, en deze indicator heeft alleen getallen. "
+            "Schrijf een getal, of n.n.b. als het nog niet bekend is; een toelichting hoort "
+            "in een voetnoot.",
+        ),
+    ]
+
+
 # Broken files ------------------------------------------------------------------------------
 
 

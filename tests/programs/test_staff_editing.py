@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from pytest_django import Settings
 
-from indicators.models import Footnote, IndicatorValue
+from indicators.models import Footnote, Indicator, IndicatorValue
 from investments.models import BudgetLine, Investment
 from programs.models import Activity, DevelopmentSection, Report
 from tests.client import ClientResponse
@@ -511,6 +511,7 @@ def test_the_indicator_history_costs_the_same_queries_however_long_it_is(
     as_user(client, policy_officer)
     url = BASE + "indicator/4.2.3/"
     base = {"realisatie_vorig__totaal": "62", "begroot__totaal": "54", "plausible": "on"}
+    base["check_note"] = "Telreeks voor deze test."  # each jump is confirmed with a reason
 
     def history_queries() -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -705,15 +706,38 @@ def test_a_text_longer_than_the_maximum_is_refused_with_the_text_kept_in_the_for
 
 
 @pytest.mark.parametrize(
-    ("code", "typed", "warning"),
+    ("code", "typed", "refusal"),
     [
-        ("3.1.3", "abc", "‘abc’ is geen getal, terwijl deze indicator getallen heeft."),
-        ("3.1.3", "?", "‘?’ is geen getal, terwijl deze indicator getallen heeft."),
-        ("3.1.3", "73,6", "73,6 staat zonder %, terwijl deze indicator percentages heeft."),
-        ("3.1.4", "1.141", "1.141 is 4,6 keer 248, de realisatie van 2023."),
+        ("3.1.3", "abc", "‘abc’ is geen getal, en deze indicator heeft alleen getallen."),
+        ("3.1.3", "?", "‘?’ is geen getal, en deze indicator heeft alleen getallen."),
+        ("3.1.3", "73,6", "Deze indicator is een percentage: schrijf 73,6% (met %)"),
     ],
 )
-def test_a_value_that_looks_like_a_typing_error_is_saved_only_when_confirmed(
+def test_a_value_the_indicator_cannot_hold_is_refused_even_when_confirmed(
+    client: Client, policy_officer: User, concept_2024: Report, code: str, typed: str, refusal: str
+) -> None:
+    as_user(client, policy_officer)
+    url = BASE + f"indicator/{code}/"
+    data = {"version": 1, "realisatie__totaal": typed, "plausible": "on", "check_note": "Klopt."}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert refusal in text_of(response).replace("&#x27;", "'")
+    assert f'value="{typed}"' in response.content.decode().replace("&#x27;", "'")  # kept
+    values = IndicatorValue.objects.filter(
+        indicator__code=code, indicator__table__program__report__year=2024, year=2024
+    )
+    assert not values.filter(kind="realisatie").exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "warning"),
+    [
+        ("3.1.4", "1.141", "1.141 is 360% hoger dan 248, de realisatie van 2023."),
+        ("3.1.4", "400", "400 is 61% hoger dan 248, de realisatie van 2023."),
+        ("3.1.4", "100", "100 is 60% lager dan 248, de realisatie van 2023."),
+    ],
+)
+def test_a_jump_of_more_than_half_is_saved_only_when_confirmed_with_a_reason(
     client: Client, policy_officer: User, concept_2024: Report, code: str, typed: str, warning: str
 ) -> None:
     as_user(client, policy_officer)
@@ -722,15 +746,65 @@ def test_a_value_that_looks_like_a_typing_error_is_saved_only_when_confirmed(
     assert response.status_code == 400
     text = text_of(response)
     assert "Klopt dit? Het lijkt op een tikfout:" in text and warning in text
-    assert f'value="{typed}"' in response.content.decode().replace("&#x27;", "'")  # kept
+    assert f'value="{typed}"' in response.content.decode()  # kept
     values = IndicatorValue.objects.filter(
         indicator__code=code, indicator__table__program__report__year=2024, year=2024
     )
     assert not values.filter(kind="realisatie").exists()
 
-    confirmed = client.post(url, {"version": 1, "realisatie__totaal": typed, "plausible": "on"})
+    # Confirming is not enough: the reason is asked for, and kept.
+    unexplained = client.post(url, {"version": 1, "realisatie__totaal": typed, "plausible": "on"})
+    assert "Schrijf kort waarom deze waarde klopt." in text_of(unexplained)
+    assert not values.filter(kind="realisatie").exists()
+    reason = "Nieuwe telmethode: ook de trajecten van de regio tellen mee."
+    confirmed = client.post(
+        url,
+        {"version": 1, "realisatie__totaal": typed, "plausible": "on", "check_note": reason},
+    )
     assert confirmed.status_code == 302
-    assert values.get(kind="realisatie").display == typed
+    value = values.get(kind="realisatie")
+    assert (value.display, value.check_note) == (typed, reason)
+    assert f"(gecontroleerd: {reason})" in text_of(client.get(url))
+    # Not as a footnote unless asked: that is a public statement.
+    assert not Indicator.objects.get(pk=value.indicator_id).footnotes.filter(text=reason)
+
+
+def test_a_range_set_on_the_indicator_asks_and_the_reason_can_become_a_footnote(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    as_user(client, policy_officer)
+    indicator = Indicator.objects.get(code="3.1.3", table__program__report__year=2024)
+    structure = BASE + f"opbouw/indicator/{indicator.pk}/"
+    form = client.get(structure)
+    assert form.status_code == 200, structure
+    fields = {"version": indicator.version, "name": indicator.name, "unit": indicator.unit}
+    fields |= {"source": indicator.source, "direction": indicator.direction}
+    turned = client.post(structure, fields | {"lowest": "60", "highest": "50"})
+    assert "De hoogste waarde is lager dan de laagste; draai ze om." in text_of(turned)
+    saved = client.post(structure, fields | {"lowest": "60", "highest": "100"})
+    assert saved.status_code == 302, text_of(saved)[:2000]
+    indicator.refresh_from_db()
+    assert (indicator.lowest, indicator.highest) == (60, 100)
+
+    url = BASE + "indicator/3.1.3/"
+    # The structure's save moved the indicator's version on: the values form follows it.
+    response = client.post(url, {"version": indicator.version, "realisatie__totaal": "55,0%"})
+    assert "55,0% is lager dan 60, de ondergrens." in text_of(response)
+    reason = "Meer statushouders zonder werk ingestroomd."
+    confirmed = client.post(
+        url,
+        {
+            "version": indicator.version,
+            "realisatie__totaal": "55,0%",
+            "plausible": "on",
+            "check_note": reason,
+            "check_note_as_footnote": "on",
+        },
+    )
+    assert confirmed.status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.footnotes.filter(text=reason).exists()
+    assert "55,0%" in text_of(client.get("/beheer/jaarstukken/2024/sociaal/indicator/3.1.3/"))
 
 
 @pytest.mark.parametrize(("code", "typed"), [("3.1.3", "74,1%"), ("3.1.4", "251"), ("3.1.4", "NB")])
