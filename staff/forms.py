@@ -428,7 +428,7 @@ class IndicatorValuesForm(forms.Form):
                     "plausible",
                     "Controleer deze waarden; kloppen ze, vink dan aan dat u ze toch opslaat.",
                 )
-            if self.warnings and not note:
+            if self.warnings and data.get("plausible") and not note:
                 self.add_error("check_note", "Schrijf kort waarom deze waarde klopt.")
             asked = {id(cell) for cell, _ in doubted}
             self.cells = [
