@@ -390,6 +390,9 @@ class IndicatorValue(ReportContent):
     decimals_2 = models.PositiveSmallIntegerField("decimalen tweede getal", default=0)
     percent_2 = models.BooleanField("tweede getal is percentage", default=False)
     qualifier = models.CharField("toevoeging", max_length=500, blank=True)
+    # A second figure with its own unit ("35 trajecten, 12,3 per 10.000") rather than a/b.
+    two_figures = models.BooleanField("twee cijfers", default=False)
+    qualifier_2 = models.CharField("toevoeging bij het tweede cijfer", max_length=500, blank=True)
     text = models.TextField("tekst of markering", blank=True, validators=[LongText()])
     footnotes = models.ManyToManyField(
         Footnote, verbose_name="voetnoten", blank=True, related_name="values"
@@ -452,6 +455,8 @@ class IndicatorValue(ReportContent):
             percent_2=self.percent_2,
             qualifier=self.qualifier,
             text=self.text,
+            two_figures=self.two_figures,
+            qualifier_2=self.qualifier_2,
         )
 
     def set_value(self, value: Value) -> None:
@@ -464,6 +469,8 @@ class IndicatorValue(ReportContent):
         self.percent_2 = value.percent_2
         self.qualifier = value.qualifier
         self.text = value.text
+        self.two_figures = value.two_figures
+        self.qualifier_2 = value.qualifier_2
 
     @property
     def display(self) -> str:

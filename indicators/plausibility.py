@@ -13,13 +13,14 @@ from decimal import Decimal
 from typing import Protocol
 
 from diemen_sociaal.lib.dutch import format_number
-from diemen_sociaal.lib.values import Value, ValueState, format_value
+from diemen_sociaal.lib.values import Value, ValueState, figure_in_unit, format_value
 
 # A figure more than this share away from the year before asks for a second look.
 JUMP = Decimal("0.5")
 
 
 class Bounds(Protocol):
+    name: str
     unit: str
     allows_text: bool
     lowest: Decimal | None
@@ -51,18 +52,27 @@ def doubts(
 ) -> list[str]:
     """What makes a (permitted) number look wrong: a jump from `before` (`what` of the
     year before: "de realisatie"), or a number out of range."""
-    if value.state != ValueState.NUMBER or value.number is None:
+    # Diemen's names carry their unit where the unit field is empty.
+    unit = indicator.unit or indicator.name
+    figure = figure_in_unit(value, unit)
+    if figure is None:
         return []
     found = []
     typed = format_value(value)
-    if indicator.lowest is not None and value.number < indicator.lowest:
+    if indicator.lowest is not None and figure.number < indicator.lowest:
         found.append(f"{typed} is lager dan {_plain(indicator.lowest)}, de ondergrens.")
-    if indicator.highest is not None and value.number > indicator.highest:
+    if indicator.highest is not None and figure.number > indicator.highest:
         found.append(f"{typed} is hoger dan {_plain(indicator.highest)}, de bovengrens.")
-    if before is not None and before.state == ValueState.NUMBER and before.number:
-        change = (value.number - before.number) / abs(before.number)
+    earlier = figure_in_unit(before, unit) if before is not None else None
+    comparable = earlier is not None and (earlier.percent, earlier.measure) == (
+        figure.percent,
+        figure.measure,
+    )
+    if earlier is not None and comparable and earlier.number:
+        change = (figure.number - earlier.number) / abs(earlier.number)
         if abs(change) > JUMP:
             word = "hoger" if change > 0 else "lager"
+            assert before is not None
             found.append(
                 f"{typed} is {format_number(round(abs(change) * 100))}% {word} dan "
                 f"{format_value(before)}, {what} van {before_year}."

@@ -708,6 +708,18 @@ def _schemas() -> Json:
                 "tweede_getal": _nullable("number"),
                 "tweede_procent": _nullable("boolean"),
                 "toevoeging": _nullable("string"),
+                "tweede_soort": {
+                    "type": ["string", "null"],
+                    "enum": [*datarows.SECOND_KINDS.values(), None],
+                    "description": "Hoe het tweede getal bij het eerste hoort: deel (14/215 "
+                    "per week) of eigen_eenheid (35 trajecten, 12,3 per 10.000: twee cijfers, "
+                    "elk met een eigen eenheid; het oordeel gebruikt het cijfer in de eenheid "
+                    "van de indicator).",
+                },
+                "tweede_toevoeging": {
+                    **_nullable("string"),
+                    "description": "De eenheid van het tweede cijfer bij eigen_eenheid.",
+                },
                 "tekst": _nullable("string"),
                 "markering": {
                     "type": ["string", "null"],

@@ -18,6 +18,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 
 from diemen_sociaal.lib.charts import TrendPoint, trend_chart_svg
+from diemen_sociaal.lib.values import figure_in_unit
 from diemen_sociaal.ops import mark_adopted, page_etag, rate_limited
 from indicators.bbv import bbv_completeness
 from programs.models import Report, ReportStatus
@@ -142,18 +143,23 @@ def _trend_chart(context: dict) -> str:
         item.realisation if item.realisation and not item.realisation.value.other_year else None
         for item in context["trend"]
     ]
+    indicator = context["indicator"]
+    # The figure in the indicator's unit: of "412 uitkeringen, 241,5 per 10.000" the rate.
+    figures = [
+        figure_in_unit(cell.value.as_value(), indicator.unit or indicator.name) if cell else None
+        for cell in shown
+    ]
     points = [
         TrendPoint(
             label=str(item.year),
-            value=cell.value.number if cell else None,
+            value=figure.number if figure else None,
             display=cell.display if cell else "",
         )
-        for item, cell in zip(context["trend"], shown, strict=True)
+        for item, cell, figure in zip(context["trend"], shown, figures, strict=True)
     ]
     if sum(1 for p in points if p.value is not None) < 2:
         return ""
     known = [item.realisation.value for item in context["trend"] if item.realisation]
-    indicator = context["indicator"]
     return trend_chart_svg(
         points,
         title=f"Realisatie van indicator {indicator.code} per jaar",

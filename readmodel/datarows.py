@@ -52,6 +52,9 @@ VALUE_COLUMNS = (
     "tweede_getal",
     "tweede_procent",
     "toevoeging",
+    # "deel" (a/b: 14/215) or "eigen_eenheid" (two figures: 35 trajecten, 12,3 per 10.000).
+    "tweede_soort",
+    "tweede_toevoeging",
     "tekst",
     "markering",
     "waarde",
@@ -132,6 +135,9 @@ STATE_NAMES = {
 
 Row = dict[str, Any]
 
+# How a value's second number relates to its first, as open data names it.
+SECOND_KINDS = {False: "deel", True: "eigen_eenheid"}
+
 
 @dataclass
 class DataExport:
@@ -182,6 +188,8 @@ def value_fields(
         "tweede_getal": exact(parts.number_2, parts.decimals_2) if has_second else None,
         "tweede_procent": parts.percent_2 if has_second else None,
         "toevoeging": parts.qualifier or None,
+        "tweede_soort": (SECOND_KINDS[parts.two_figures] if has_second else None),
+        "tweede_toevoeging": parts.qualifier_2 or None,
         "tekst": parts.text if parts.state == ValueState.TEXT else None,
         "markering": parts.text if parts.state == ValueState.NOT_KNOWN else None,
         "waarde": value.display,

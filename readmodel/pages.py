@@ -244,6 +244,8 @@ def _indicator_row(indicator: Indicator, year: int, specs: list[ColumnSpec]) -> 
             budget.value.as_value() if budget else None,
             actual.value.as_value() if actual else None,
             indicator.direction,
+            # Diemen's names carry their unit ("... per 10.000 inwoners") where the unit is empty.
+            indicator.unit or indicator.name,
         )
     return IndicatorRow(
         indicator=indicator,

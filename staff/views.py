@@ -639,6 +639,8 @@ VALUE_FIELDS = (
     "percent_2",
     "qualifier",
     "text",
+    "two_figures",
+    "qualifier_2",
 )
 
 

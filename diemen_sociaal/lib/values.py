@@ -10,7 +10,7 @@ round-trip: format(parse(text)) == canonical(text).
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -23,8 +23,9 @@ NOT_KNOWN_MARKERS = frozenset({"nb", "n.n.b.", "-"})
 _NUMERIC_RE = re.compile(
     rf"^(?P<n1>[-−–]?\s*(?:{NUMBER_PATTERN}))\s*(?P<pct>%)?"
     rf"(?:\s*/\s*(?P<n2>{NUMBER_PATTERN})\s*(?P<pct2>%)?)?"
-    # A qualifier is words ("per week"), so it starts with a letter.
-    r"(?:\s+(?P<qualifier>[^\W\d_].*))?$"
+    # A qualifier is words ("per week"), so it starts with a letter; or a second figure
+    # with its own unit after a comma or semicolon ("35, 12,3 per 10.000").
+    r"(?:(?:\s+(?=[^\W\d_])|\s*(?=[,;]\s))(?P<qualifier>.+))?$"
 )
 MAX_TEXT_LENGTH = 500
 # The most a stored number holds (indicators.IndicatorValue: 20 digits, 6 after the comma).
@@ -56,6 +57,10 @@ class Value:
     qualifier: str = ""
     # The text of a text value, or the marker of a not-known value ("NB").
     text: str = ""
+    # Two figures each with its own unit ("35 trajecten, 12,3 per 10.000"), rather than a
+    # compound a/b: the second is number_2 with qualifier_2.
+    two_figures: bool = False
+    qualifier_2: str = ""
 
     @property
     def is_known(self) -> bool:
@@ -95,7 +100,7 @@ def parse_value(raw: str) -> Value:
                 f"'{text}' past niet: een getal heeft hoogstens {MAX_WHOLE_DIGITS} cijfers "
                 f"voor de komma en {MAX_DECIMALS} erna."
             )
-    return Value(
+    value = Value(
         ValueState.NUMBER,
         number=number,
         decimals=decimals,
@@ -104,6 +109,43 @@ def parse_value(raw: str) -> Value:
         decimals_2=decimals_2,
         percent_2=bool(match["pct2"]),
         qualifier=match["qualifier"] or "",
+    )
+    return _second_figure(value) if number_2 is None else value
+
+
+# After the first figure's words: a comma or semicolon, then a figure with a unit of its
+# own (words or %): "35 trajecten, 12,3 per 10.000", "73%; 1.200 jongeren".
+_SECOND_RE = re.compile(
+    rf"^(?P<q1>[^,;]*?)\s*[,;]\s*(?P<n2>(?:{NUMBER_PATTERN}))\s*(?P<pct2>%)?"
+    r"(?:\s+(?P<q2>[^\W\d_].*))?$"
+)
+
+
+def _second_figure(value: Value) -> Value:
+    """A value whose words hold a second figure with its own unit, read as two figures.
+
+    A bare number after a comma ("peildatum 1 maart, 2024") is not a figure: the second
+    must name its unit, or be a percentage."""
+    text = value.qualifier
+    match = _SECOND_RE.match(text) if "," in text or ";" in text else None
+    if not match or not (match["q2"] or match["pct2"]):
+        if text[:1] in (",", ";"):
+            raise InvalidValue(
+                "Na de komma hoort een tweede getal met zijn eenheid, zoals in ‘35 trajecten, "
+                "12,3 per 10.000’."
+            )
+        return value
+    number_2, decimals_2 = parse_number(match["n2"])
+    if decimals_2 > MAX_DECIMALS or _whole_digits(number_2) > MAX_WHOLE_DIGITS:
+        return value
+    return replace(
+        value,
+        qualifier=match["q1"],
+        two_figures=True,
+        number_2=number_2,
+        decimals_2=decimals_2,
+        percent_2=bool(match["pct2"]),
+        qualifier_2=match["q2"] or "",
     )
 
 
@@ -117,12 +159,38 @@ def format_value(value: Value) -> str:
         return value.text
     assert value.number is not None
     out = format_number(value.number, value.decimals) + ("%" if value.percent else "")
+    if value.two_figures and value.number_2 is not None:
+        second = format_number(value.number_2, value.decimals_2) + ("%" if value.percent_2 else "")
+        first = f"{out} {value.qualifier}" if value.qualifier else out
+        return f"{first}, {second} {value.qualifier_2}".rstrip()
     if value.number_2 is not None:
         out += "/" + format_number(value.number_2, value.decimals_2)
         out += "%" if value.percent_2 else ""
     if value.qualifier:
         out += " " + value.qualifier
     return out
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number of a value with what it measures: percent, and the words beside it."""
+
+    number: Decimal
+    percent: bool
+    measure: str
+
+
+def figures(value: Value) -> list[Figure]:
+    """The figures a value holds that can be judged: one, or two with their own units; a
+    compound a/b and anything not a number hold none."""
+    if value.state != ValueState.NUMBER or value.number is None:
+        return []
+    first = Figure(value.number, value.percent, _words(value.qualifier))
+    if value.number_2 is None:
+        return [first]
+    if not value.two_figures:
+        return []
+    return [first, Figure(value.number_2, value.percent_2, _words(value.qualifier_2))]
 
 
 class Direction(StrEnum):
@@ -143,28 +211,62 @@ class Assessment(StrEnum):
     OTHER_MEASURE = "niet te vergelijken: andere maat"
 
 
-def assess(target: Value | None, actual: Value | None, direction: str) -> Assessment:
+def assess(
+    target: Value | None, actual: Value | None, direction: str, unit: str = ""
+) -> Assessment:
     """Did the realisation meet its target?
 
-    Only a plain number against a plain number of the same kind can be judged: both
-    percentages or neither, and the same words beside them ("per week", "per 10.000
-    inwoners"); a pair that differs there is "niet te vergelijken: andere maat". And
-    only when the indicator says which way is better; everything else (NB, text
-    targets, compound values, an indicator without a direction) is honestly "onbekend".
+    Only a number against a number of the same kind can be judged: both percentages or
+    neither, and the same words beside them ("per week", "per 10.000 inwoners"); a pair
+    that differs there is "niet te vergelijken: andere maat". A cell with two figures
+    ("35 trajecten, 12,3 per 10.000") is judged by the one in the indicator's `unit`,
+    and words that are the indicator's unit count as no words. And only when the
+    indicator says which way is better; everything else (NB, text targets, compound
+    values, an indicator without a direction) is honestly "onbekend".
     """
     if direction not in (Direction.HIGHER, Direction.LOWER) or target is None or actual is None:
         return Assessment.UNKNOWN
-    plain = all(v.state == ValueState.NUMBER and v.number_2 is None for v in (target, actual))
-    if not plain:
+    wanted = _words(unit)
+    goal, result = (_in_unit(figures(v), wanted) for v in (target, actual))
+    if goal is None or result is None:
         return Assessment.UNKNOWN
-    if target.percent != actual.percent or _measure(target) != _measure(actual):
+    goal, result = _as_measured(goal, wanted), _as_measured(result, wanted)
+    if goal.percent != result.percent or goal.measure != result.measure:
         return Assessment.OTHER_MEASURE
-    assert target.number is not None and actual.number is not None
     if direction == Direction.HIGHER:
-        return Assessment.MET if actual.number >= target.number else Assessment.SHORT
-    return Assessment.MET if actual.number <= target.number else Assessment.SHORT
+        return Assessment.MET if result.number >= goal.number else Assessment.SHORT
+    return Assessment.MET if result.number <= goal.number else Assessment.SHORT
 
 
-def _measure(value: Value) -> str:
-    """The words beside a number, as a unit to compare: "Per  Week" is "per week"."""
-    return " ".join(value.qualifier.lower().split())
+def figure_in_unit(value: Value, unit: str) -> Figure | None:
+    """The figure of a value that speaks for it in an indicator with this unit."""
+    wanted = _words(unit)
+    found = _in_unit(figures(value), wanted)
+    return _as_measured(found, wanted) if found else None
+
+
+def _words(text: str) -> str:
+    """Words as a unit to compare: "Per  Week" is "per week"."""
+    return " ".join(text.lower().split())
+
+
+def _fits(figure: Figure, unit: str) -> bool:
+    """Whether a figure is in the indicator's unit ("per 10.000" in "per 10.000 inwoners")."""
+    if not unit:
+        return False
+    if "%" in unit or figure.percent:
+        return figure.percent and "%" in unit
+    return bool(figure.measure) and (figure.measure in unit or unit in figure.measure)
+
+
+def _in_unit(found: list[Figure], unit: str) -> Figure | None:
+    """The one figure to judge: the only one, or of two the one in the indicator's unit."""
+    if len(found) == 1:
+        return found[0]
+    fitting = [figure for figure in found if _fits(figure, unit)]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _as_measured(figure: Figure, unit: str) -> Figure:
+    """Words that are the indicator's own unit say nothing a bare number does not."""
+    return replace(figure, measure="") if _fits(figure, unit) else figure

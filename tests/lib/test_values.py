@@ -110,5 +110,57 @@ def test_a_realisation_is_judged_against_its_target_only_when_it_can_be(
     assert assess(parse_value(target), parse_value(actual), direction) == expected
 
 
+@pytest.mark.parametrize(
+    ("target", "actual", "unit", "expected"),
+    [
+        # The figure in the indicator's unit is judged, the other is read and kept.
+        ("12", "35 trajecten, 12,3 per 10.000", "per 10.000 inwoners", Assessment.MET),
+        ("13", "35 trajecten, 12,3 per 10.000", "per 10.000 inwoners", Assessment.SHORT),
+        ("30", "35 trajecten, 12,3 per 10.000", "aantal trajecten", Assessment.MET),
+        ("70%", "1.200 jongeren; 73,6%", "% jongeren", Assessment.MET),
+        # A bare number is in the indicator's unit; a target that names clients is not.
+        ("13", "12,3 per 10.000", "per 10.000 inwoners", Assessment.SHORT),
+        ("35 cliënten", "12,3 per 10.000", "per 10.000 inwoners", Assessment.OTHER_MEASURE),
+        # Neither figure, or both, in the indicator's unit: no guess.
+        ("12", "35 trajecten, 12,3 per 10.000", "", Assessment.UNKNOWN),
+        ("12", "35 personen, 12 personen per 10.000", "personen", Assessment.UNKNOWN),
+    ],
+)
+def test_a_cell_with_two_figures_is_judged_by_the_one_in_the_indicators_unit(
+    target: str, actual: str, unit: str, expected: Assessment
+) -> None:
+    assert assess(parse_value(target), parse_value(actual), "hoger", unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical", "first", "second"),
+    [
+        ("35 trajecten, 12,3 per 10.000", "35 trajecten, 12,3 per 10.000", "35", "12.3"),
+        ("35, 12,3 per 10.000", "35, 12,3 per 10.000", "35", "12.3"),
+        ("1.200 jongeren;  73,6%", "1.200 jongeren, 73,6%", "1200", "73.6"),
+    ],
+)
+def test_two_figures_each_with_its_unit_are_read_as_two_and_written_back(
+    typed: str, canonical: str, first: str, second: str
+) -> None:
+    value = parse_value(typed)
+    assert value.two_figures
+    assert (value.number, value.number_2) == (Decimal(first), Decimal(second))
+    assert format_value(value) == canonical
+    assert parse_value(canonical) == value
+
+
+@pytest.mark.parametrize("typed", ["12 per week, gemiddeld", "35 trajecten,", "5 per 1.000"])
+def test_words_with_a_comma_but_no_second_figure_stay_words(typed: str) -> None:
+    value = parse_value(typed)
+    assert not value.two_figures and value.number_2 is None
+    assert format_value(value) == typed
+
+
+def test_a_comma_without_a_second_figure_is_refused_in_dutch() -> None:
+    with pytest.raises(InvalidValue, match="Na de komma hoort een tweede getal met zijn eenheid"):
+        parse_value("35, ongeveer")
+
+
 def test_a_missing_value_cannot_be_judged() -> None:
     assert assess(None, parse_value("5"), "hoger") == Assessment.UNKNOWN
