@@ -18,7 +18,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 
 from diemen_sociaal.lib.charts import TrendPoint, trend_chart_svg
-from diemen_sociaal.lib.values import figure_in_unit
+from diemen_sociaal.lib.values import Figure, figure_in_unit
 from diemen_sociaal.ops import mark_adopted, page_etag, rate_limited
 from indicators.bbv import bbv_completeness
 from programs.models import Report, ReportStatus
@@ -149,26 +149,48 @@ def _trend_chart(context: dict) -> str:
         figure_in_unit(cell.value.as_value(), indicator.unit or indicator.name) if cell else None
         for cell in shown
     ]
+    targets = [
+        figure_in_unit(item.budget.value.as_value(), indicator.unit or indicator.name)
+        if item.budget
+        else None
+        for item in context["trend"]
+    ]
     points = [
         TrendPoint(
             label=str(item.year),
             value=figure.number if figure else None,
             display=cell.display if cell else "",
+            # Drawn only where it is the same measure as the realisations.
+            target=target.number
+            if target and (figure is None or _same_measure(target, figure))
+            else None,
         )
-        for item, cell, figure in zip(context["trend"], shown, figures, strict=True)
+        for item, cell, figure, target in zip(
+            context["trend"], shown, figures, targets, strict=True
+        )
     ]
     if sum(1 for p in points if p.value is not None) < 2:
         return ""
     known = [item.realisation.value for item in context["trend"] if item.realisation]
+    has_target = any(p.target is not None for p in points)
+    context["chart_has_target"] = has_target
+    drawn = [n for p in points for n in (p.value, p.target) if n is not None]
+    context["chart_from_zero"] = min(drawn) >= 0
     return trend_chart_svg(
         points,
         title=f"Realisatie van indicator {indicator.code} per jaar",
-        description="Lijngrafiek van de realisatie per jaar; "
+        description="Lijngrafiek van de realisatie per jaar"
+        + (", met het doel als open rondjes en een stippellijn" if has_target else "")
+        + "; "
         + "; ".join(f"{p.label}: {p.display or 'geen waarde'}" for p in points)
         + ". Dezelfde cijfers staan in de tabel.",
         percent=any(v.percent for v in known),
         decimals=max((v.decimals for v in known), default=0),
     )
+
+
+def _same_measure(one: Figure, other: Figure) -> bool:
+    return (one.percent, one.measure) == (other.percent, other.measure)
 
 
 @rate_limited("search")

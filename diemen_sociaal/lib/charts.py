@@ -48,11 +48,17 @@ STYLE = Style(
 )
 
 
+TARGET_SERIES = "Doel"
+TARGET_COLOUR = "#333333"
+
+
 @dataclass(frozen=True)
 class TrendPoint:
     label: str  # x label, e.g. "2021" or "2023 begroot"
     value: Decimal | None  # None is not known: a gap, not zero
     display: str  # the value as printed in Dutch, e.g. "73,6%" or "NB"
+    # The year's target in the same unit, drawn as a dashed line; None: none to draw.
+    target: Decimal | None = None
 
 
 def trend_chart_svg(
@@ -77,6 +83,7 @@ def trend_chart_svg(
 
 def _line_chart(points: Sequence[TrendPoint], *, percent: bool, decimals: int) -> pygal.Line:
     known = [point.value for point in points if point.value is not None]
+    targets = [point.target for point in points if point.target is not None]
     chart = pygal.Line(
         style=STYLE,
         width=WIDTH,
@@ -99,8 +106,19 @@ def _line_chart(points: Sequence[TrendPoint], *, percent: bool, decimals: int) -
     # collide with the y axis; an empty slot on either side keeps them clear.
     chart.x_labels = ["", *(point.label for point in points), ""]
     chart.add("", [None, *(_pygal_value(point) for point in points), None])
+    if known and targets:
+        chart.add(
+            TARGET_SERIES,
+            [None, *(_float(point.target) for point in points), None],
+            # A target of one year only is a point, not a line: it gets a (hollow) dot.
+            dots_size=4,
+            print_values=False,
+        )
     if known:
-        ticks = nice_ticks(min(known), max(known))
+        drawn = known + targets
+        # Counts, rates and percentages are drawn from 0, so that a small change does not
+        # look like a large one; only a series with negative values starts lower.
+        ticks = nice_ticks(min(Decimal(0), *drawn), max(drawn))
         tick_decimals = max(decimals, _decimals_of(ticks[1] - ticks[0]))
         chart.range = (float(ticks[0]), float(ticks[-1]))
         chart.y_labels = [
@@ -133,6 +151,10 @@ def _format(value: Decimal, decimals: int, percent: bool) -> str:
     return format_number(value, decimals) + ("%" if percent else "")
 
 
+def _float(number: Decimal | None) -> float | None:
+    return None if number is None else float(number)
+
+
 def _pygal_value(point: TrendPoint) -> dict[str, object] | None:
     if point.value is None:
         return None
@@ -141,7 +163,7 @@ def _pygal_value(point: TrendPoint) -> dict[str, object] | None:
 
 def _chart_id(points: Sequence[TrendPoint], title: str, description: str) -> str:
     """An id that is stable for the same chart and differs between charts on one page."""
-    key = repr((title, description, [(p.label, str(p.value)) for p in points]))
+    key = repr((title, description, [(p.label, str(p.value), str(p.target)) for p in points]))
     return "trend-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
@@ -216,6 +238,18 @@ def _paint(root: ET.Element) -> None:
             )
         elif tag == "circle":
             element.set("fill", STYLE.colors[0])
+    # The target: a dashed dark line, told apart from the realisation by shape, not colour.
+    for series in _find(root, "serie-1"):
+        for path in series.iter("path"):
+            path.attrib.update(
+                {"stroke": TARGET_COLOUR, "stroke-width": "2", "stroke-dasharray": "7 5"}
+            )
+        for dot in series.iter("circle"):
+            dot.attrib.update({"fill": "#ffffff", "stroke": TARGET_COLOUR, "stroke-width": "2"})
+        # Its figures are in the table beside the chart; labels would crowd the realisation's.
+        for group in list(series.iter()):
+            for label in [child for child in group if "value" in child.get("class", "").split()]:
+                group.remove(label)
     for axis in _find(root, "axis"):
         axis.set("font-size", str(STYLE.label_font_size))
     for axis in _find(root, "axis", "y"):
@@ -231,10 +265,11 @@ def _place_value_labels(root: ET.Element) -> None:
     pygal puts the labels below right of their dots, where the line runs through them.
     """
     plot_height = _plot_height(root)
-    dots = _find(root, "dot")
+    dots = [dot for series in _find(root, "serie-0") for dot in _find(series, "dot")]
     heights = [float(dot.get("cy", "0")) for dot in dots]
     parents = {child: parent for parent in root.iter() for child in parent}
-    for i, label in enumerate(_find(root, "value")):
+    labels = [label for series in _find(root, "serie-0") for label in _find(series, "value")]
+    for i, label in enumerate(labels):
         y = heights[i]
         dip = 0 < i < len(dots) - 1 and y > max(heights[i - 1], heights[i + 1])
         below = dip and y + 2 * FONT_SIZE < plot_height

@@ -60,8 +60,46 @@ def test_it_scales_with_its_container() -> None:
 
 def test_the_y_axis_is_labelled_the_dutch_way() -> None:
     labels = texts(chart(percent=True, decimals=1))
-    assert "72,0%" in labels
+    assert "20,0%" in labels
     assert not [label for label in labels if "." in label]
+
+
+def test_the_y_axis_of_a_percentage_starts_at_zero() -> None:
+    # 70,9% and 73,6% drawn from 72% would look like a leap; from 0 they do not.
+    labels = texts(chart(percent=True, decimals=1))
+    assert "0,0%" in labels and "80,0%" in labels
+
+
+def test_the_y_axis_goes_below_zero_only_for_negative_values() -> None:
+    points = [TrendPoint("2022", Decimal(-4), "-4"), TrendPoint("2023", Decimal(3), "3")]
+    labels = texts(chart(points))
+    assert "-4" in labels and "0" in labels
+
+
+def test_the_target_is_drawn_as_a_dashed_line_beside_the_realisation() -> None:
+    points = [
+        TrendPoint("2021", Decimal("70.9"), "70,9%", target=Decimal(72)),
+        TrendPoint("2022", Decimal("71.5"), "71,5%", target=Decimal(72)),
+        TrendPoint("2023", Decimal("73.6"), "73,6%", target=Decimal(75)),
+    ]
+    root = chart(points, percent=True, decimals=1)
+    dashed = [p for p in root.iter(f"{SVG}path") if p.get("stroke-dasharray")]
+    solid = [p for p in root.iter(f"{SVG}path") if p.get("stroke") == "#154273"]
+    assert len(dashed) == 1 and len(solid) == 1
+    assert dashed[0].get("stroke") != solid[0].get("stroke")
+    # The target's dots are hollow; value labels are the realisation's only (the target's
+    # figures are in the table).
+    circles = list(root.iter(f"{SVG}circle"))
+    assert len(circles) == 6
+    assert [c.get("fill") for c in circles].count("#ffffff") == 3
+    assert "75,0%" not in texts(root)
+    # A target of one year is a hollow dot; without a target nothing of the kind is drawn.
+    one = [
+        TrendPoint("2022", Decimal(248), "248"),
+        TrendPoint("2023", Decimal(240), "240", Decimal(250)),
+    ]
+    assert [c.get("fill") for c in chart(one).iter(f"{SVG}circle")].count("#ffffff") == 1
+    assert not [p for p in chart().iter(f"{SVG}path") if p.get("stroke-dasharray")]
 
 
 def test_large_numbers_group_thousands_with_a_point() -> None:
@@ -70,7 +108,7 @@ def test_large_numbers_group_thousands_with_a_point() -> None:
         TrendPoint("2023", Decimal(1250), "1.250"),
     ]
     labels = texts(chart(points))
-    assert "1.200" in labels
+    assert "1.000" in labels
     assert "1.141" in labels
 
 

@@ -290,6 +290,12 @@ def test_the_indicator_page_shows_its_values_over_the_years(
     html = page(client, CHAPTER + "indicator/3.1.4/")
     assert "<svg" in html and "<script" not in html
     assert 'role="img"' in html
+    # The target of 2023 is drawn (one year: a hollow dot), the axis starts at 0, and the
+    # chart and its caption say so.
+    assert 'fill="#ffffff" stroke="#333333"' in html
+    assert ">0</text>" in html
+    assert "met het doel als open rondjes en een stippellijn" in html
+    assert "het doel (open rondjes en een stippellijn); de as begint bij 0" in text_of(html)
 
 
 def test_an_activity_page_shows_its_realisations_over_the_years(
