@@ -7,13 +7,15 @@ lists here, never lazily in templates.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from cycle.budget import budget_plans
-from diemen_sociaal.lib.costs import budget_table
+from diemen_sociaal.lib.charts import BarSeries, bar_chart_svg
+from diemen_sociaal.lib.costs import CostRow, budget_table
 from diemen_sociaal.lib.values import Assessment, assess
 from indicators.columns import ColumnSpec, table_columns
 from indicators.models import (
@@ -407,7 +409,51 @@ def _money(program: Program) -> dict[str, Any]:
         else None,
         "budget_steps": steps,
         "taakveld_rows": taakveld_table(program, lines, cost_rows[-1]),
+        "cost_chart": "" if report.is_budget else cost_chart(program, cost_rows),
     }
+
+
+def cost_chart(program: Program, rows: list[CostRow]) -> str:
+    """Budget after changes against the account per line, as bars beside the cost table.
+
+    The table's own figures (printed ones where it shows them), without their sign: a
+    bar's length is the amount, lasten and baten alike; the table keeps the signs."""
+    lines = [row for row in rows if not row.is_total]
+    if not any(row[c].value is not None for row in lines for c in ("begroting_totaal", "rekening")):
+        return ""
+    unit = program.report.unit
+    labels = [row.label for row in lines]
+    repeated = {label for label in labels if labels.count(label) > 1}
+    labels = [
+        f"{row.label} ({row.source.get_nature_display().lower()})"
+        if row.label in repeated and isinstance(row.source, BudgetLine)
+        else row.label
+        for row in lines
+    ]
+
+    def series(name: str, column: str) -> BarSeries:
+        amounts = [row[column].value for row in lines]
+        return BarSeries(
+            name,
+            [None if a is None else Decimal(unit.of(abs(a)) or 0) for a in amounts],
+            [unit.show(None if a is None else abs(a)) for a in amounts],
+        )
+
+    year = program.report.year
+    budget = series(f"begroting {year} na wijziging", "begroting_totaal")
+    account = series(f"rekening {year}", "rekening")
+    return bar_chart_svg(
+        labels,
+        [budget, account],
+        title=f"Begroting en rekening {year} per regel van {program.in_sentence}",
+        description=f"Staafdiagram, {unit.caption}, bedragen zonder teken; per regel de "
+        "begroting na wijziging (gevulde balk) en de rekening (open balk): "
+        + "; ".join(
+            f"{label}: {b} en {a}"
+            for label, b, a in zip(labels, budget.displays, account.displays, strict=True)
+        )
+        + ". Dezelfde bedragen staan in de tabel.",
+    )
 
 
 def goal_context(program: Program, code: str) -> dict[str, Any]:

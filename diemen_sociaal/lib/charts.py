@@ -174,6 +174,7 @@ def _make_static(root: ET.Element, *, chart_id: str, title: str, description: st
         element.tag = element.tag.rpartition("}")[2]
     _remove_interactive_parts(root)
     _paint(root)
+    _paint_target(root)
     _place_value_labels(root)
     _tidy_x_labels(root)
     for element in root.iter():
@@ -238,7 +239,17 @@ def _paint(root: ET.Element) -> None:
             )
         elif tag == "circle":
             element.set("fill", STYLE.colors[0])
-    # The target: a dashed dark line, told apart from the realisation by shape, not colour.
+    for axis in _find(root, "axis"):
+        axis.set("font-size", str(STYLE.label_font_size))
+    for axis in _find(root, "axis", "y"):
+        for text in axis.iter("text"):
+            text.set("text-anchor", "end")
+    for text in _find(root, "no_data"):
+        text.set("font-size", str(STYLE.no_data_font_size))
+
+
+def _paint_target(root: ET.Element) -> None:
+    """The target: a dashed dark line, told apart from the realisation by shape, not colour."""
     for series in _find(root, "serie-1"):
         for path in series.iter("path"):
             path.attrib.update(
@@ -250,13 +261,6 @@ def _paint(root: ET.Element) -> None:
         for group in list(series.iter()):
             for label in [child for child in group if "value" in child.get("class", "").split()]:
                 group.remove(label)
-    for axis in _find(root, "axis"):
-        axis.set("font-size", str(STYLE.label_font_size))
-    for axis in _find(root, "axis", "y"):
-        for text in axis.iter("text"):
-            text.set("text-anchor", "end")
-    for text in _find(root, "no_data"):
-        text.set("font-size", str(STYLE.no_data_font_size))
 
 
 def _place_value_labels(root: ET.Element) -> None:
@@ -329,3 +333,85 @@ def _describe(root: ET.Element, *, chart_id: str, title: str, description: str) 
     desc_element.text = description
     root.insert(0, title_element)
     root.insert(1, desc_element)
+
+
+@dataclass(frozen=True)
+class BarSeries:
+    name: str  # in the description and the caption: "begroting na wijziging"
+    values: Sequence[Decimal | None]  # one per label; None is no bar (not entered)
+    displays: Sequence[str]  # each value as printed
+
+
+# The first series solid, the second an open bar with a dark outline: told apart by shape.
+BAR_FILLS = ((STYLE.colors[0], STYLE.colors[0]), ("#ffffff", TARGET_COLOUR))
+BAR_HEIGHT = 26
+
+
+def bar_chart_svg(
+    labels: Sequence[str], series: Sequence[BarSeries], *, title: str, description: str
+) -> str:
+    """An accessible, script-free SVG of horizontal bars, two series side by side per label.
+
+    Each bar is labelled with its display text; the chart grows with the number of labels.
+    Same output for the same input (see the module's notes).
+    """
+    known = [v for s in series for v in s.values if v is not None]
+    chart = pygal.HorizontalBar(
+        style=STYLE,
+        width=WIDTH + 160,
+        height=60 + len(labels) * len(series) * BAR_HEIGHT,
+        margin=12,
+        show_legend=False,
+        show_y_labels=bool(known),
+        js=[],
+        css=[],
+        disable_xml_declaration=True,
+        print_values=True,
+        truncate_label=-1,
+        no_data_text=NO_VALUES_TEXT,
+    )
+    # pygal draws the first label at the bottom; the reader expects the table's order.
+    chart.x_labels = list(reversed(labels))
+    for one in series:
+        chart.add(
+            one.name,
+            [
+                None if value is None else {"value": float(value), "formatter": _shown(shown)}
+                for value, shown in reversed(list(zip(one.values, one.displays, strict=True)))
+            ],
+        )
+    if known:
+        # Room past the longest bar for its label.
+        ticks = nice_ticks(min(Decimal(0), *known), max(known) * Decimal("1.2"))
+        chart.range = (float(ticks[0]), float(ticks[-1]))
+        chart.y_labels = [{"value": float(t), "label": format_number(t)} for t in ticks]
+    root = ET.fromstring(chart.render())
+    key = repr((title, description, list(labels), [(s.name, list(s.values)) for s in series]))
+    chart_id = "staaf-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+    for element in root.iter():
+        element.tag = element.tag.rpartition("}")[2]
+    _remove_interactive_parts(root)
+    _paint(root)
+    for index, (fill, stroke) in enumerate(BAR_FILLS):
+        groups = _find(root, f"serie-{index}")
+        rects = [rect for group in groups for rect in group.iter("rect")]
+        values = [text for group in groups for text in _find(group, "value")]
+        for rect, text in zip(rects, values, strict=False):
+            rect.attrib.update({"fill": fill, "stroke": stroke, "stroke-width": "2"})
+            # The label just past the end of its bar, where it overlaps nothing.
+            x = float(rect.get("x", "0")) + float(rect.get("width", "0")) + 6
+            y = float(rect.get("y", "0")) + float(rect.get("height", "0")) / 2 + FONT_SIZE / 3
+            text.attrib.update(
+                {"x": f"{x:.1f}", "y": f"{y:.1f}", "text-anchor": "start", "fill": STYLE.foreground}
+            )
+    for axis in _find(root, "axis", "x"):
+        for text in axis.iter("text"):
+            text.set("text-anchor", "end")
+    for element in root.iter():
+        element.attrib.pop("class", None)
+    _describe(root, chart_id=chart_id, title=title, description=description)
+    return ET.tostring(root, encoding="unicode")
+
+
+def _shown(text: str) -> object:
+    return lambda _value: text

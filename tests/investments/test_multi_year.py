@@ -1,15 +1,18 @@
 """The multi-year estimate of a Programmabegroting: entered, shown, published, shifted."""
 
+import io
 import json
 from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from pypdf import PdfReader
 
 from cycle.new_year import start_new_year
 from investments.models import BudgetLine
 from programs.models import Report, ReportKind, ReportStatus
+from publishing.pdf import render_chapter_pdf
 from tests.programs.test_exports import csv_rows, page_tables
 from tests.programs.test_imports import confirm, dutch_csv, text_of, upload
 
@@ -98,6 +101,13 @@ def test_finance_enters_the_multi_year_estimate_and_the_published_budget_shows_i
         "-26000",
     )
     assert published["raming_vorig"] == ""
+    # The PDF shows the same columns as the page.
+    words = " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(io.BytesIO(render_chapter_pdf(budget_2024.programs.get())[2])).pages
+    )
+    assert "Raming 2025 Raming 2026 Raming 2027" in words
+    assert "Structurele lasten -24.273 -25.100 -25.400 -25.700 -26.000" in words
     api = json.loads(client.get("/api" + CHAPTER + "begroting/").content)["resultaten"]
     by_label = {(row["aard"], row["omschrijving"]): row for row in api}
     assert by_label[("structureel", "Structurele lasten")]["raming_2"] == -25_700

@@ -120,6 +120,9 @@ def test_the_chapter_shows_the_same_figures_as_the_web_page(chapter: PdfReader) 
         # The budget change behind Structurele lasten, with the rest of the change.
         "Van begroting primitief naar begroting totaal",
         "2e kwartaalbrief 2023",
+        # The bars of budget against account, with their caption.
+        "Toevoegingen aan reserves (incidenteel)",
+        "Begroting na wijziging (gevulde balk) en rekening (open balk) per regel",
     ):
         assert figure in whole, figure
     steps = whole[whole.index("Van begroting primitief naar begroting totaal") :]

@@ -1,0 +1,48 @@
+"""Budget against account per line, as bars beside the cost table."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.test import Client
+
+from programs.models import Report
+
+pytestmark = pytest.mark.django_db
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def money_chart(client: Client, url: str) -> ET.Element | None:
+    html = client.get(url).content.decode()
+    match = re.search(r'<figure class="[^"]*money-chart[^"]*">(<svg.*?</svg>)', html, re.S)
+    return ET.fromstring(match[1]) if match else None
+
+
+def test_the_annual_chapter_draws_budget_and_account_per_line_with_the_tables_figures(
+    client: Client, report_2023: Report
+) -> None:
+    chart = money_chart(client, "/jaarstukken/2023/sociaal/")
+    assert chart is not None
+    assert chart.get("role") == "img"
+    assert chart[0].text == "Begroting en rekening 2023 per regel van programma Sociaal"
+    labels = ["".join(t.itertext()) for t in chart.iter(f"{SVG}text")]
+    # The printed thousands, without their sign; a label the table repeats says its nature.
+    assert {"25.414", "24.273", "1.549", "1.516"} <= set(labels)
+    assert "Toevoegingen aan reserves (structureel)" in labels
+    assert "Toevoegingen aan reserves (incidenteel)" in labels
+    solid = [r for r in chart.iter(f"{SVG}rect") if r.get("fill") == "#154273"]
+    hollow = [r for r in chart.iter(f"{SVG}rect") if r.get("fill") == "#ffffff"]
+    assert len(solid) == len(hollow) == 8
+    assert "Structurele lasten: 25.414 en 24.273" in (chart[1].text or "")
+
+
+def test_a_budget_draws_no_bars(client: Client, budget_2023: Report) -> None:
+    assert money_chart(client, "/programmabegroting/2023/sociaal/") is None
+
+
+def test_an_annual_report_without_amounts_draws_no_bars(
+    client: Client, staff_reader, concept_2024: Report
+) -> None:
+    client.force_login(staff_reader)
+    assert money_chart(client, "/jaarstukken/2024/sociaal/") is None
