@@ -44,6 +44,7 @@ from investments.models import (
 )
 from programs import services
 from programs.models import (
+    OPEN_STATUSES,
     Activity,
     DevelopmentSection,
     Erratum,
@@ -96,6 +97,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "can_change_status": request.user.has_perm("programs.change_report_status"),
         "can_run_cycle": request.user.has_perm("programs.run_cycle"),
+        # Who runs the cycle sees per person how far the reports still being written are.
+        "people": {
+            report.pk: worklist.people_progress(report)
+            for report in reports
+            if report.status in OPEN_STATUSES
+        }
+        if request.user.has_perm("programs.run_cycle")
+        else {},
         "structure_ids": {
             program.pk
             for report in reports

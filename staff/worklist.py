@@ -427,3 +427,47 @@ def gaps(report: Report) -> list[dict[str, Any]]:
                 }
             )
     return found
+
+
+def people_progress(report: Report) -> list[dict[str, Any]]:
+    """Per person working on a report: how far their programs are, and their notes.
+
+    A person is who is assigned to one of its programs, or who has an unsettled note of
+    it; the counts are `summary`'s, summed over their programs, so they add up to what
+    the programs show. Overdue notes are those past their due date (Note.is_overdue).
+    """
+    programs = Program.objects.filter(report=report).select_related("report")
+    by_slug = {row["program"].slug: row for row in summary(programs)}
+    people: dict[int, dict[str, Any]] = {}
+
+    def person(user: Any) -> dict[str, Any]:
+        return people.setdefault(
+            user.pk,
+            {
+                "name": user.get_full_name() or user.get_username(),
+                "programs": [],
+                "activities": {"filled": 0, "total": 0},
+                "indicators": {"filled": 0, "total": 0},
+                "notes": 0,
+                "overdue": 0,
+            },
+        )
+
+    assignments = ProgramAssignment.objects.filter(program_slug__in=list(by_slug))
+    for assignment in assignments.select_related("user").order_by("user__username"):
+        row, entry = by_slug[assignment.program_slug], person(assignment.user)
+        entry["programs"].append(row["program"].name)
+        for part in ("activities", "indicators"):
+            entry[part]["filled"] += row[part]["filled"]
+            entry[part]["total"] += row[part]["total"]
+    # Waiting for the person it was given to: an answered note waits for its author.
+    notes = (
+        Note.objects.filter(program__report=report, assignee__isnull=False, state=NoteState.OPEN)
+        .select_related("assignee")
+        .order_by("assignee__username", "pk")
+    )
+    for note in notes:
+        entry = person(note.assignee)
+        entry["notes"] += 1
+        entry["overdue"] += note.is_overdue
+    return sorted(people.values(), key=lambda entry: entry["name"].lower())

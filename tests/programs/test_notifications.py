@@ -185,3 +185,32 @@ def test_the_digest_tells_every_member_of_staff_the_day_after_a_report_was_offer
     assert "http://" in body and "/jaarstukken/2024/" in body
     # Told once: the day after that it is no news.
     assert not digests(offered_today + timedelta(days=2))
+
+
+def test_the_controller_sees_per_person_how_far_their_programs_are_and_their_notes(
+    client: Client, controller: User, policy_officer: User, finance: User, concept_2024: Report
+) -> None:
+    from programs.models import Activity
+
+    program = Program.objects.get(report=concept_2024, slug="sociaal")
+    activities = Activity.objects.filter(subgoal__goal__program=program).order_by("pk")
+    total = activities.count()
+    for activity in activities[:3]:
+        activity.realisation = "Gedaan."
+        activity.save()
+    _note(program, controller, policy_officer, text="Te laat", due_date=date(2020, 1, 1))
+    _note(program, controller, policy_officer, text="Later", due_date=date(2099, 1, 1))
+    _note(program, controller, finance, text="Beantwoord", answer="Ja.", state=NoteState.ANSWERED)
+
+    client.force_login(controller)
+    text = text_of(client.get("/beheer/"))
+    assert "Per medewerker: hoe ver hun programma's zijn, en hun opmerkingen" in text
+    # The policy officer works on Sociaal: its activities, and two notes, one overdue.
+    assert f"beleid-sociaal Sociaal 3 van {total} " in text
+    assert "2 (1 te laat)" in text
+    # Finance's only note is answered: it waits for its author, not for finance.
+    assert "financien-sociaal" not in text
+
+    # Policy staff see their own notes, not everyone's progress.
+    client.force_login(policy_officer)
+    assert "Per medewerker" not in text_of(client.get("/beheer/"))
