@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404
 
 from cycle.budget import budget_plans
@@ -37,7 +37,7 @@ from investments.models import (
     taakveld_table,
 )
 from programs import extensions
-from programs.models import Activity, Goal, Program, Report, Subgoal
+from programs.models import PUBLISHED_STATUSES, Activity, Goal, Program, Report, Subgoal
 
 
 @dataclass
@@ -410,7 +410,105 @@ def _money(program: Program) -> dict[str, Any]:
         "budget_steps": steps,
         "taakveld_rows": taakveld_table(program, lines, cost_rows[-1]),
         "cost_chart": "" if report.is_budget else cost_chart(program, cost_rows),
+        "years": None if report.is_budget else money_over_the_years(program),
     }
+
+
+@dataclass(frozen=True)
+class MoneyYear:
+    """The realised lasten and baten of a program in one year, and which report says so."""
+
+    year: int
+    lasten: int | None  # euros, negative; None: not (fully) entered
+    baten: int | None
+    source: str  # "Jaarstukken 2023"
+
+
+@dataclass(frozen=True)
+class MoneyYears:
+    years: list[MoneyYear]
+    chart: str
+
+
+# Which lines are lasten and which baten, by their kind; reserves are neither.
+LASTEN, BATEN = "lasten", "baten"
+
+
+def money_over_the_years(program: Program) -> MoneyYears | None:
+    """The realised lasten and baten of this program per year, over the annual reports.
+
+    A year's figure is its own report's "rekening", or, where the product holds no
+    published report of that year, the next year's "rekening vorig jaar", as the trends of
+    indicators do. A year in which a line is still empty has no figure: a partial sum is
+    not the year's lasten. None when fewer than two years have one."""
+    report = program.report
+    reports = Report.objects.filter(
+        Q(pk=report.pk) | Q(status__in=PUBLISHED_STATUSES),
+        kind=report.kind,
+        year__lte=report.year,
+        programs__slug=program.slug,
+    )
+    sums = (
+        BudgetLine.objects.filter(
+            program__slug=program.slug, program__report__in=reports, kind__in=(LASTEN, BATEN)
+        )
+        .values("program__report__year", "kind")
+        .annotate(
+            lines=Count("pk"),
+            account=Sum("rekening"),
+            accounts=Count("rekening"),
+            before=Sum("rekening_vorig"),
+            befores=Count("rekening_vorig"),
+        )
+    )
+    # Per year and kind: the sum from that year's own report, and from the next one's.
+    own: dict[int, dict[str, int | None]] = {}
+    carried: dict[int, dict[str, int | None]] = {}
+    for row in sums:
+        year, kind, lines = row["program__report__year"], row["kind"], row["lines"]
+        own.setdefault(year, {})[kind] = row["account"] if row["accounts"] == lines else None
+        carried.setdefault(year - 1, {})[kind] = row["before"] if row["befores"] == lines else None
+    years = []
+    for year in sorted(set(own) | set(carried)):
+        kinds, source = own.get(year, {}), year
+        if not any(v is not None for v in kinds.values()):
+            kinds, source = carried.get(year, {}), year + 1
+        if any(v is not None for v in kinds.values()):
+            years.append(
+                MoneyYear(
+                    year,
+                    kinds.get(LASTEN),
+                    kinds.get(BATEN),
+                    f"{report.get_kind_display()} {source}",
+                )
+            )
+    if len(years) < 2:
+        return None
+    unit = report.unit
+
+    def series(name: str, amounts: list[int | None]) -> BarSeries:
+        return BarSeries(
+            name,
+            [None if a is None else Decimal(unit.of(abs(a)) or 0) for a in amounts],
+            [unit.show(None if a is None else abs(a)) for a in amounts],
+        )
+
+    labels = [str(item.year) for item in years]
+    lasten = series("lasten", [item.lasten for item in years])
+    baten = series("baten", [item.baten for item in years])
+    chart = bar_chart_svg(
+        labels,
+        [lasten, baten],
+        title=f"Lasten en baten van {program.in_sentence} per jaar",
+        description=f"Staafdiagram, {unit.caption}, bedragen zonder teken; per jaar de "
+        "gerealiseerde lasten (gevulde balk) en baten (open balk): "
+        + "; ".join(
+            f"{label}: lasten {a}, baten {b}"
+            for label, a, b in zip(labels, lasten.displays, baten.displays, strict=True)
+        )
+        + ". Dezelfde bedragen staan in de tabel eronder.",
+    )
+    return MoneyYears(years, chart)
 
 
 def cost_chart(program: Program, rows: list[CostRow]) -> str:
