@@ -1,11 +1,13 @@
 """The P&C controller: a report from nothing, its programs, who works on them, to the council."""
 
 import html
+import io
 import re
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from pypdf import PdfReader
 
 from indicators.models import Indicator
 from programs.models import Goal, Program, ProgramAssignment, Report, Subgoal
@@ -63,14 +65,23 @@ def test_the_controller_builds_a_budget_from_nothing_and_offers_it_to_the_counci
     )
     assert response.status_code == 302
     assert Indicator.objects.filter(table=table, code="20.a").exists()
+    # A table directly under the program, as the BBV's policy indicators are.
+    control.post(f"{base}nieuw/tabel/", {"kind": "bbv", "budget_label": "Begroot"})
+    program_table = program.indicator_tables.get(goal=None)
+    control.post(
+        f"{base}nieuw/indicator/onder/{program_table.pk}/",
+        {"code": "21.b", "name": "Jongeren met jeugdhulp", "unit": "%"},
+    )
 
     # Policy staff fill in the target.
     staff = Client()
     staff.force_login(policy_officer)
     worklist = text_of(staff.get("/beheer/programmabegroting/2025/werklijst/"))
-    assert "2 van 2 activiteiten met een plan, 0 van 1 indicatoren met een streefwaarde" in worklist
+    assert "2 van 2 activiteiten met een plan, 0 van 2 indicatoren met een streefwaarde" in worklist
     url = "/beheer/programmabegroting/2025/sociaal/indicator/20.a/"
     assert staff.post(url, {"begroot__totaal": "712,5", "version": 1}).status_code == 302
+    url = "/beheer/programmabegroting/2025/sociaal/indicator/21.b/"
+    assert staff.post(url, {"begroot__totaal": "11,2%", "version": 1}).status_code == 302
 
     # Through review to the council: public pages, PDF and downloads show it.
     status = "/beheer/programmabegroting/2025/status/"
@@ -85,10 +96,17 @@ def test_the_controller_builds_a_budget_from_nothing_and_offers_it_to_the_counci
     assert "Iedereen doet mee." in text_of(chapter) and "Wethouder A. Jansen" in text_of(chapter)
     indicator = reader.get("/programmabegroting/2025/sociaal/indicator/20.a/")
     assert indicator.status_code == 200 and "712,5" in text_of(indicator)
+    assert "Beleidsindicatoren" in text_of(chapter) and "11,2%" in text_of(chapter)
     pdf = reader.get("/programmabegroting/2025/sociaal/pdf/")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    printed = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.content)).pages
+    )
+    for figure in ("Iedereen doet mee.", "20.a", "712,5", "21.b", "11,2%"):
+        assert figure in printed, figure
     data = reader.get("/programmabegroting/2025/sociaal/data.csv")
     assert data.status_code == 200 and "20.a" in data.content.decode()
+    assert "21.b" in data.content.decode() and "11,2%" in data.content.decode()
 
 
 @pytest.mark.parametrize(
