@@ -1,11 +1,13 @@
 """Finance adds and removes budget lines, carry-overs and investments in a concept."""
 
 import html
+import io
 import re
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from pypdf import PdfReader
 
 from investments.models import BudgetLine, CarryOver, Investment
 from programs.models import Report, ReportStatus
@@ -72,6 +74,12 @@ def test_finance_adds_a_carry_over_and_an_investment_that_the_chapter_and_data_s
     assert "Uitvoering Wet inburgering" in chapter and "Inrichting jongerenhuis" in chapter
     data = reader.get("/jaarstukken/2024/sociaal/data.csv?tabel=investeringen").content.decode()
     assert "760200" in data and "duizend_euro,450," in data
+    pdf = reader.get("/jaarstukken/2024/sociaal/pdf/")
+    assert pdf.status_code == 200
+    printed = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.content)).pages
+    )
+    assert "Uitvoering Wet inburgering" in printed and "760200 Inrichting jongerenhuis" in printed
 
 
 @pytest.mark.parametrize(
