@@ -34,6 +34,7 @@ from programs.models import Report, ReportStatus, frozen_message, offered_messag
 from .imports import (
     ADD,
     CHANGE,
+    CONFLICT,
     KINDS,
     MAX_BYTES,
     MAX_ROWS,
@@ -210,10 +211,13 @@ def _preview_page(
         "note": note,
         "added": plan.of(ADD)[:SHOWN],
         "changed": plan.of(CHANGE)[:SHOWN],
+        # Every conflict is shown: each needs the importer's choice.
+        "conflicts": plan.of(CONFLICT),
         "errors": plan.errors[:SHOWN],
         "counts": {
             "added": len(plan.of(ADD)),
             "changed": len(plan.of(CHANGE)),
+            "conflicts": len(plan.of(CONFLICT)),
             "same": len(plan.of(SAME)),
             "errors": len(plan.errors),
         },
@@ -226,8 +230,14 @@ def _confirm(request: HttpRequest, report: Report) -> HttpResponse:
     try:
         kind, table, expected = recall(request, request.POST["token"], report)
         _require_kind(allowed_kinds(request.user), kind)
+        taken = {int(row) for row in request.POST.getlist("neem") if row.isdigit()}
         plan = apply_import(
-            report=report, kind=kind, table=table, user=request.user, expected=expected
+            report=report,
+            kind=kind,
+            table=table,
+            user=request.user,
+            expected=expected,
+            taken=taken,
         )
     except PlanChanged as changed:
         note = (

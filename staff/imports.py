@@ -31,8 +31,8 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, overload
 
 from django.db import DatabaseError, transaction
@@ -79,11 +79,15 @@ MAX_ROWS = 20_000
 MAX_AMOUNT = 10**12
 
 ADD, CHANGE, SAME = "toevoegen", "wijzigen", "ongewijzigd"
+# A row whose stored item a colleague changed after the template was downloaded: the preview
+# shows both values and the importer chooses; unchosen, the stored value stays.
+CONFLICT = "conflict"
 # The value is read from "waarde" (the display text) with the shared parser; the other
 # value columns of the download (getal, staat, ...) are for readers and are not imported.
 INDICATOR_REQUIRED = ("verslagjaar", "programma", "indicator", "kolom", "waarde")
 # "bij_download": the value as the template was downloaded. A row whose stored value has
-# changed since (a colleague's edit) is refused instead of silently undoing that edit.
+# changed since (a colleague's edit) is a conflict the importer decides, never an ordinary
+# change that would silently undo that edit.
 # "over_jaar" and "bron": the year a figure is about when not the column's, and its own
 # source; a file without these columns leaves them as they are.
 INDICATOR_OPTIONAL = ("onderdeel", "jaar", "bij_download", "over_jaar", "bron")
@@ -202,7 +206,7 @@ class RowError:
 @dataclass
 class Change:
     row: int
-    action: str  # ADD, CHANGE or SAME
+    action: str  # ADD, CHANGE, SAME or CONFLICT
     key: str  # how a person recognises the row: "sociaal · 760124"
     # (column, stored, new) as shown in the preview: every column for an addition,
     # only the differing ones for a change.
@@ -213,6 +217,8 @@ class Change:
     # A budget line's result as the file printed it, where rounding made it differ from
     # the difference of its rounded amounts (a report in thousands): kept as printed.
     printed_result: int | None = None
+    # For a conflict: what the file says the row was at its download.
+    downloaded: str = ""
 
 
 @dataclass
@@ -234,6 +240,14 @@ class Plan:
     def untouched(self) -> int:
         """Stored rows the file does not mention: they stay as they are."""
         return self.stored - len([c for c in self.changes if c.target is not None])
+
+    def resolve(self, taken: Collection[int]) -> None:
+        """The importer's choice per conflict: the rows in `taken` (by row number) take the
+        file's value; every other conflict keeps what is stored."""
+        self.changes = [
+            replace(c, action=CHANGE if c.row in taken else SAME) if c.action == CONFLICT else c
+            for c in self.changes
+        ]
 
     @property
     def digest(self) -> str:
@@ -471,21 +485,19 @@ COLUMN_NAMES = {
 }
 
 
-def _not_stale(record: dict[str, str], target: Any, fields: list[Any], key: str) -> None:
-    """A row that would change what a colleague saved after the template was downloaded
-    ("versie" is the row's version then) is refused: importing would undo their edit."""
+def _is_stale(record: dict[str, str], target: Any, fields: list[Any]) -> bool:
+    """Whether a row would change what a colleague saved after the template was downloaded
+    ("versie" is the row's version then): importing it as it is would undo their edit."""
     downloaded = record.get("versie", "").strip()
     if not downloaded or target is None or not fields:
-        return
+        return False
     if not downloaded.isdigit():
         raise RowProblem("versie", "Laat de kolom versie staan zoals het sjabloon hem gaf.")
-    if int(downloaded) < target.version:
-        raise RowProblem(
-            "versie",
-            f"{key} is na uw download gewijzigd (nu versie {target.version}, in uw bestand "
-            f"versie {downloaded}). Importeren zou die wijziging ongedaan maken. Download een "
-            "nieuw sjabloon en neem uw wijzigingen daarin over.",
-        )
+    return int(downloaded) < target.version
+
+
+def _version_note(record: dict[str, str], target: Any) -> str:
+    return f"versie {record['versie'].strip()} bij uw download, nu versie {target.version}"
 
 
 def _show_money(name: str, value: Any) -> str:
@@ -569,10 +581,11 @@ class BudgetValidator(Validator):
             return _show_money(name, value)
 
         fields = self.compare(target, {**amounts, **booked}, show)
-        _not_stale(record, target, fields, f"{program.slug} · {label} ({nature}, {kind})")
+        stale = _is_stale(record, target, fields)
         return Change(
             row=number,
-            action=ADD if target is None else CHANGE if fields else SAME,
+            action=ADD if target is None else CONFLICT if stale else CHANGE if fields else SAME,
+            downloaded=_version_note(record, target) if stale else "",
             key=f"{program.slug} · {label} ({nature}, {kind})",
             fields=fields,
             program=program,
@@ -613,10 +626,11 @@ class InvestmentValidator(Validator):
         target = self.items.get(key)
         shown = {name: value for name, value in data.items() if name != "number"}
         fields = self.compare(target, shown, _show_money)
-        _not_stale(record, target, fields, f"{program.slug} · krediet {credit}")
+        stale = _is_stale(record, target, fields)
         return Change(
             row=number,
-            action=ADD if target is None else CHANGE if fields else SAME,
+            action=ADD if target is None else CONFLICT if stale else CHANGE if fields else SAME,
+            downloaded=_version_note(record, target) if stale else "",
             key=f"{program.slug} · {credit} {data['name']}",
             fields=fields,
             program=program,
@@ -703,14 +717,7 @@ class IndicatorValidator(Validator):
         old = stored.display if stored else ""
         new = format_value(value)
         downloaded = record.get("bij_download")
-        if downloaded is not None and _canonical(downloaded) != old and new != old:
-            raise RowProblem(
-                "waarde",
-                f"{key} is na uw download gewijzigd: nu ‘{old or 'leeg'}’, bij uw download "
-                f"‘{downloaded or 'leeg'}’. Importeren zou die wijziging ongedaan maken. "
-                "Download een nieuw sjabloon, of maak de cel leeg om de huidige waarde te "
-                "houden.",
-            )
+        stale = downloaded is not None and _canonical(downloaded) != old and new != old
         refused = plausibility.refusal(indicator, value) if new != old else None
         if refused:
             raise RowProblem("waarde", refused)
@@ -721,7 +728,8 @@ class IndicatorValidator(Validator):
             fields.append(("bron", stored.source, source))
         return Change(
             row=number,
-            action=ADD if stored is None else CHANGE if fields else SAME,
+            action=ADD if stored is None else CONFLICT if stale else CHANGE if fields else SAME,
+            downloaded=f"bij uw download ‘{downloaded or 'leeg'}’" if stale else "",
             key=key,
             fields=fields if stored is not None else [("waarde", "", new)],
             program=program,
@@ -955,7 +963,13 @@ WRITE_FAILED = (
 
 
 def apply_import(
-    *, report: Report, kind: str, table: spreadsheets.Table, user: Any, expected: str
+    *,
+    report: Report,
+    kind: str,
+    table: spreadsheets.Table,
+    user: Any,
+    expected: str,
+    taken: Collection[int] = (),
 ) -> Plan:
     """Write the import all or nothing, if it still changes exactly what the preview showed.
 
@@ -966,7 +980,9 @@ def apply_import(
     message, as the user can do nothing about it but try again later.
     """
     try:
-        return _apply_import(report=report, kind=kind, table=table, user=user, expected=expected)
+        return _apply_import(
+            report=report, kind=kind, table=table, user=user, expected=expected, taken=taken
+        )
     except DatabaseError as error:
         logger.exception("Import of %s into %s failed while writing", kind, report)
         raise ImportRefused(WRITE_FAILED) from error
@@ -974,7 +990,13 @@ def apply_import(
 
 @transaction.atomic
 def _apply_import(
-    *, report: Report, kind: str, table: spreadsheets.Table, user: Any, expected: str
+    *,
+    report: Report,
+    kind: str,
+    table: spreadsheets.Table,
+    user: Any,
+    expected: str,
+    taken: Collection[int],
 ) -> Plan:
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.is_adopted:
@@ -987,6 +1009,7 @@ def _apply_import(
         raise PlanChanged(plan)
     if plan.digest != expected:
         raise PlanChanged(plan)
+    plan.resolve(taken)
     try:
         WRITERS[kind](plan, user)
         if plan.to_write:

@@ -1243,14 +1243,30 @@ def test_a_template_downloaded_before_a_colleagues_edit_does_not_undo_it(
         if row[at["indicator"]] == "3.1.3" and row[at["kolom"]] == "realisatie_vorig":
             assert row[at["bij_download"]] == "73,6%"
             row[at["waarde"]] = "74%"
+        if row[at["indicator"]] == "3.1.4" and row[at["kolom"]] == "realisatie":
+            row[at["waarde"]] = "251"  # an ordinary change beside it
     preview = upload(client, "indicatoren", dutch_csv(rows))
     text = text_of(preview)
-    assert (
-        "sociaal · 3.1.3 · realisatie_vorig is na uw download gewijzigd: nu ‘73,9%’, bij uw "
-        "download ‘73,6%’. Importeren zou die wijziging ongedaan maken."
-    ) in text
-    assert 'name="token"' not in preview.content.decode()  # nothing can be confirmed
+    # Not an ordinary change: a conflict with both values and the importer's choice.
+    assert "Toevoegen: 1 Wijzigen: 0" in text  # 3.1.4's 2024 value is new
+    assert "Na uw download door een ander gewijzigd, u kiest: 1" in text
+    conflicts = text[text.index("Gewijzigd na uw download") :]
+    assert "sociaal · 3.1.3 · realisatie_vorig bij uw download ‘73,6%’" in conflicts
+    assert "waarde: 73,9%" in conflicts and "waarde: 74%" in conflicts
     assert previous_2023("3.1.3").display == "73,9%"
+
+    # Confirmed without a tick: the colleague's value stays, the rest is imported.
+    done = confirm(client, preview)
+    assert "opgeslagen" in text_of(done)
+    assert previous_2023("3.1.3").display == "73,9%"
+    assert value_2024("3.1.4").display == "251"
+
+    # The same file again, this time taking the file's value on purpose.
+    preview = upload(client, "indicatoren", dutch_csv(rows))
+    row_number = re.search(r'name="neem" value="(\d+)"', preview.content.decode())
+    assert row_number is not None
+    client.post(IMPORT, {"token": token_of(preview), "neem": row_number[1]}, follow=True)
+    assert previous_2023("3.1.3").display == "74%"
 
 
 def previous_2023(code: str) -> IndicatorValue:
@@ -1289,10 +1305,12 @@ def test_a_budget_template_downloaded_before_a_colleagues_edit_does_not_undo_it(
         if row[4] == "Structurele lasten":
             row[at] = "-26000000"
     preview = upload(client, "begroting", dutch_csv(rows))
-    assert "sociaal · Structurele lasten (structureel, lasten) is na uw download gewijzigd" in (
-        text_of(preview)
+    conflicts = text_of(preview)[text_of(preview).index("Gewijzigd na uw download") :]
+    assert "sociaal · Structurele lasten (structureel, lasten) versie 1 bij uw download" in (
+        conflicts
     )
-    assert 'name="token"' not in preview.content.decode()
+    assert "€ -25.000.000" in conflicts and "€ -26.000.000" in conflicts
+    confirm(client, preview)
     assert structural_expenses().begroting_primitief == -25_000_000
 
 
