@@ -16,7 +16,7 @@ from django.http import Http404
 from cycle.budget import budget_plans
 from diemen_sociaal.lib.charts import BarSeries, bar_chart_svg
 from diemen_sociaal.lib.costs import CostRow, budget_table
-from diemen_sociaal.lib.values import Assessment, assess
+from diemen_sociaal.lib.values import Assessment, assess, why_not_judged
 from indicators.columns import ColumnSpec, table_columns
 from indicators.models import (
     Footnote,
@@ -65,6 +65,8 @@ class IndicatorRow:
     assessment: Assessment
     # The year's own realisation the verdict was made on (None: no verdict possible).
     actual: Cell | None = None
+    # Why there is no verdict, in Dutch ("" when there is one).
+    reason: str = ""
 
 
 @dataclass
@@ -239,16 +241,21 @@ def _indicator_row(indicator: Indicator, year: int, specs: list[ColumnSpec]) -> 
     shown = {spec.cell for spec in specs}
     if (year, ValueKind.BUDGET, "") not in shown or (year, ValueKind.REALISATION, "") not in shown:
         budget = actual = None
+    # Diemen's names carry their unit ("... per 10.000 inwoners") where the unit is empty.
+    unit = indicator.unit or indicator.name
+    pair = (
+        budget.value.as_value() if budget else None,
+        actual.value.as_value() if actual else None,
+    )
     if actual is not None and actual.value.other_year:
         assessment = Assessment.OTHER_PERIOD
-    else:
-        assessment = assess(
-            budget.value.as_value() if budget else None,
-            actual.value.as_value() if actual else None,
-            indicator.direction,
-            # Diemen's names carry their unit ("... per 10.000 inwoners") where the unit is empty.
-            indicator.unit or indicator.name,
+        reason = (
+            f"de realisatie {year} is het cijfer over {actual.value.other_year}, dat zegt niet "
+            f"of de streefwaarde voor {year} is gehaald"
         )
+    else:
+        assessment = assess(*pair, indicator.direction, unit)
+        reason = why_not_judged(*pair, indicator.direction, unit)
     return IndicatorRow(
         indicator=indicator,
         cells=whole,
@@ -256,6 +263,7 @@ def _indicator_row(indicator: Indicator, year: int, specs: list[ColumnSpec]) -> 
         footnotes=sorted(f.number for f in indicator.footnotes.all()),
         assessment=assessment,
         actual=actual,
+        reason=reason,
     )
 
 

@@ -238,6 +238,48 @@ def assess(
     return Assessment.MET if result.number <= goal.number else Assessment.SHORT
 
 
+def why_not_judged(
+    target: Value | None, actual: Value | None, direction: str, unit: str = ""
+) -> str:
+    """Why `assess` gives no verdict for this pair, in Dutch; "" when it gives one."""
+    if direction not in (Direction.HIGHER, Direction.LOWER):
+        return "er is niet vastgelegd of hoger of lager beter is"
+    if target is None:
+        return "er is geen streefwaarde"
+    if actual is None:
+        return "er is nog geen realisatie"
+    wanted = _words(unit)
+    chosen = []
+    for name, value in (("de streefwaarde", target), ("de realisatie", actual)):
+        if value.state == ValueState.NOT_KNOWN:
+            return f"{name} is niet bekend ({value.text})"
+        if value.state == ValueState.TEXT:
+            return f"{name} is een tekst, geen getal"
+        found = figures(value)
+        if not found:
+            return f"{name} is een verhouding ({format_value(value)}), geen enkel getal"
+        figure = _in_unit(found, wanted)
+        if figure is None:
+            return f"{name} heeft twee cijfers en geen ervan is in de eenheid van de indicator"
+        chosen.append(figure)
+    goal, result = (_as_measured(figure, wanted) for figure in chosen)
+    if (goal.percent, goal.measure) != (result.percent, result.measure):
+        first, second = (_kind_of(figure, wanted) for figure in chosen)
+        return f"de streefwaarde is {first}, de realisatie {second}"
+    return ""
+
+
+def _kind_of(figure: Figure, unit: str) -> str:
+    """What a figure measures, in words: "een percentage", "een getal ‘cliënten’"."""
+    if figure.percent:
+        return "een percentage" + (f" ‘{figure.measure}’" if figure.measure else "")
+    if _fits(figure, unit):
+        return "een getal in de eenheid van de indicator"
+    if figure.measure:
+        return f"een getal ‘{figure.measure}’"
+    return "een getal zonder eenheid"
+
+
 def figure_in_unit(value: Value, unit: str) -> Figure | None:
     """The figure of a value that speaks for it in an indicator with this unit."""
     wanted = _words(unit)

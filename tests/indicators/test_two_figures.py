@@ -71,3 +71,26 @@ def test_a_count_and_a_rate_in_one_cell_are_judged_by_the_rate_the_indicator_mea
     data = json.loads(client.get("/api/jaarstukken/2024/sociaal/indicatoren/3.1.4/").content)
     realised = next(v for v in data["waarden"] if v["kolom"] == "realisatie")
     assert (realised["tweede_getal"], realised["tweede_soort"]) == (241.5, "eigen_eenheid")
+
+
+def test_a_target_in_another_measure_gets_no_verdict_and_the_page_says_why(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    client.force_login(policy_officer)
+    response = client.post(
+        STAFF,
+        {
+            "version": 1,
+            "realisatie_vorig__totaal": "248",
+            "begroot__totaal": "400 cliënten",
+            "realisatie__totaal": "241,5 per 10.000",
+        },
+    )
+    assert response.status_code == 302, text_of(response)[:3000]
+    Report.objects.filter(pk=concept_2024.pk).update(status=ReportStatus.OFFERED)
+    client.logout()
+    page = text_of(client.get(PAGE))
+    assert (
+        "Beoordeling 2024 niet te vergelijken: andere maat: de streefwaarde is een getal "
+        "‘cliënten’, de realisatie een getal in de eenheid van de indicator"
+    ) in page.replace("&#x27;", "'")

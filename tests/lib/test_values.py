@@ -10,6 +10,7 @@ from diemen_sociaal.lib.values import (
     assess,
     format_value,
     parse_value,
+    why_not_judged,
 )
 
 
@@ -160,6 +161,54 @@ def test_words_with_a_comma_but_no_second_figure_stay_words(typed: str) -> None:
 def test_a_comma_without_a_second_figure_is_refused_in_dutch() -> None:
     with pytest.raises(InvalidValue, match="Na de komma hoort een tweede getal met zijn eenheid"):
         parse_value("35, ongeveer")
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "direction", "unit", "reason"),
+    [
+        ("70%", "73,6%", "hoger", "%", ""),
+        ("70%", "73,6%", "", "%", "er is niet vastgelegd of hoger of lager beter is"),
+        ("190", "NB", "hoger", "", "de realisatie is niet bekend (NB)"),
+        ("Minimaal 90%", "91%", "hoger", "%", "de streefwaarde is een tekst, geen getal"),
+        (
+            "11/100 per week",
+            "15/240 per week",
+            "hoger",
+            "",
+            "de streefwaarde is een verhouding (11/100 per week), geen enkel getal",
+        ),
+        (
+            "35",
+            "73,6%",
+            "hoger",
+            "",
+            "de streefwaarde is een getal zonder eenheid, de realisatie een percentage",
+        ),
+        (
+            "35 cliënten",
+            "12,3 per 10.000",
+            "lager",
+            "per 10.000 inwoners",
+            "de streefwaarde is een getal ‘cliënten’, de realisatie een getal in de eenheid van "
+            "de indicator",
+        ),
+        (
+            "12",
+            "35 trajecten, 12,3 per 10.000",
+            "lager",
+            "",
+            "de realisatie heeft twee cijfers en geen ervan is in de eenheid van de indicator",
+        ),
+    ],
+)
+def test_the_site_says_why_it_gives_no_verdict(
+    target: str, actual: str, direction: str, unit: str, reason: str
+) -> None:
+    pair = parse_value(target), parse_value(actual)
+    assert why_not_judged(*pair, direction, unit) == reason
+    # A reason exactly when there is no verdict.
+    verdict = assess(*pair, direction, unit)
+    assert (verdict in (Assessment.MET, Assessment.SHORT)) == (reason == "")
 
 
 def test_a_missing_value_cannot_be_judged() -> None:
