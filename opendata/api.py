@@ -26,7 +26,15 @@ from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from diemen_sociaal.lib.costs import EUROS as EURO_UNIT
-from diemen_sociaal.lib.costs import MEANINGS, SHOWN, UNITS, CostRow, MoneyUnit, VarianceRule
+from diemen_sociaal.lib.costs import (
+    MEANINGS,
+    SHOWN,
+    UNITS,
+    VARIANCES,
+    CostRow,
+    MoneyUnit,
+    VarianceRule,
+)
 from diemen_sociaal.validators import ITEM_CODE
 from indicators.models import DirectionChoices, Indicator, IndicatorKind
 from investments.models import (
@@ -756,7 +764,7 @@ def _schemas() -> Json:
             | {
                 "afwijking": {
                     "type": ["string", "null"],
-                    "enum": ["binnen_begroting", "binnen_drempel", "boven_drempel", None],
+                    "enum": [*VARIANCES, None],
                     "description": "Door deze website bepaald uit het budgetresultaat en de "
                     "drempel van het verslag (niet uit het verslag zelf); null zolang de "
                     "rekening leeg is.",

@@ -297,11 +297,20 @@ class BudgetSteps:
         return other is not None and other != 0 and abs(other) <= unit.allowance(2)
 
 
+# A line's stoplight by the key open data and the API give it: its words and its shape.
+WITHIN_BUDGET, WITHIN_THRESHOLD, BEYOND = "binnen_begroting", "binnen_drempel", "boven_drempel"
+VARIANCES = {
+    WITHIN_BUDGET: ("binnen de begroting", "●"),
+    WITHIN_THRESHOLD: ("binnen de drempel", "▲"),
+    BEYOND: ("boven de drempel", "■"),
+}
+
+
 @dataclass(frozen=True)
 class Variance:
     """How a line's budget result stands against the report's threshold."""
 
-    key: str  # binnen_begroting, binnen_drempel, boven_drempel
+    key: str  # one of VARIANCE_KEYS
     label: str
     symbol: str  # shape as well as colour: the label says it in words too
     needs_explanation: bool
@@ -331,11 +340,9 @@ class VarianceRule:
         beyond = abs(result) > self.threshold(amounts.begroting_totaal)
         overspent = kind == "lasten" and result < 0
         needs = beyond or overspent
-        if result >= 0:
-            return Variance("binnen_begroting", "binnen de begroting", "●", needs)
-        if not beyond:
-            return Variance("binnen_drempel", "binnen de drempel", "▲", needs)
-        return Variance("boven_drempel", "boven de drempel", "■", needs)
+        key = WITHIN_BUDGET if result >= 0 else WITHIN_THRESHOLD if not beyond else BEYOND
+        label, symbol = VARIANCES[key]
+        return Variance(key, label, symbol, needs)
 
 
 DEFAULT_VARIANCE = VarianceRule(100_000, 10)
