@@ -969,6 +969,14 @@ class NewBudgetChangeForm(VersionedForm):
         return amount
 
 
+class BudgetChangeForm(NewBudgetChangeForm):
+    """A recorded budget change, corrected: its line, decision, wording or amount."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = True  # a stale page must not overwrite a colleague
+
+
 class NewBudgetLineForm(BudgetLineForm):
     """A new line of "Wat heeft het gekost?": its category, then the amounts it has."""
 

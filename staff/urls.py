@@ -29,6 +29,11 @@ urlpatterns = [
     ),
     path(_program + "financien/", views.money, name="money"),
     path(_program + "overheveling/<int:pk>/", views.edit_carry_over, name="carry-over"),
+    path(
+        _program + "begrotingswijziging/<int:pk>/",
+        views.edit_budget_change,
+        name="budget-change",
+    ),
     path(_program + "begrotingsregel/<int:pk>/", views.edit_budget_line, name="budget-line"),
     path(_program + "investering/<str:number>/", views.edit_investment, name="investment"),
     path(_report + "import/", import_views.import_view, name="import"),

@@ -35,6 +35,7 @@ from indicators.models import Indicator, IndicatorValue
 from indicators.services import save_indicator_values
 from investments.models import (
     COLUMN_LABELS,
+    BudgetChange,
     BudgetLine,
     CarryOver,
     Investment,
@@ -547,6 +548,22 @@ def edit_investment(
         obj=item,
         form_class=staff_forms.InvestmentForm,
         title=f"Investering {item.number} {item.name}",
+        back=reverse("staff:money", args=[kind, year, program]),
+    )
+
+
+@login_required
+def edit_budget_change(
+    request: HttpRequest, kind: str, year: int, program: str, pk: int
+) -> HttpResponse:
+    found = _program(request, kind, year, program, "programs.edit_money")
+    item = get_object_or_404(BudgetChange, program=found, pk=pk)
+    return _edit(
+        request,
+        program=found,
+        obj=item,
+        form_class=staff_forms.BudgetChangeForm,
+        title=f"Begrotingswijziging: {item.description}",
         back=reverse("staff:money", args=[kind, year, program]),
     )
 

@@ -23,8 +23,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RoutePattern
 
-from investments.models import BudgetLine
-from programs.models import Report
+from investments.models import BudgetChange, BudgetLine
+from programs.models import CouncilDocument, DocumentKind, Report
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +113,7 @@ ROLES = {
     "staff:money": {POLICY, FINANCE},
     "staff:carry-over": {POLICY, FINANCE},
     "staff:budget-line": {FINANCE},
+    "staff:budget-change": {FINANCE},
     "staff:investment": {FINANCE},
     "staff:money-add": {FINANCE},
     "staff:money-remove": {FINANCE},
@@ -288,6 +289,18 @@ def routes(concept_2024: Report) -> list[Route]:
         )[0],
         "staff:carry-over:pk": (
             program.carry_overs.first() or program.carry_overs.create(title="Nieuw", order=1)
+        ).pk,
+        "staff:budget-change:pk": BudgetChange.objects.create(
+            program=program,
+            line=line,
+            document=CouncilDocument.objects.create(
+                slug="1e-kwartaalbrief-2024",
+                kind=DocumentKind.QUARTERLY,
+                subject="1e kwartaalbrief 2024",
+                year=2024,
+            ),
+            description="Een wijziging",
+            amount=-1_000,
         ).pk,
         # the admin's "view on site": the draft report
         "content_type_id": ContentType.objects.get_for_model(Report).pk,

@@ -291,3 +291,40 @@ def test_without_the_adoption_decision_in_the_register_no_carry_over_is_booked(
     assert outcomes["Transformatiemiddelen jeugdhulp"] == (
         "niet meegenomen: het raadsbesluit van de vaststelling staat niet in het register"
     )
+
+
+def test_finance_corrects_a_recorded_budget_change_and_a_stale_page_does_not_overwrite_it(
+    money: Client, concept_2024: Report
+) -> None:
+    program = concept_2024.programs.get(slug="sociaal")
+    line = BudgetLine.objects.get(program=program, nature="structureel", kind="lasten")
+    decision = CouncilDocument.objects.create(
+        slug="1e-kwartaalbrief-2024",
+        kind=DocumentKind.QUARTERLY,
+        subject="1e kwartaalbrief 2024",
+        council_date="2024-05-30",
+    )
+    change = BudgetChange.objects.create(
+        program=program, line=line, document=decision, description="Jeugdhulp", amount=-900_000
+    )
+    assert f"/begrotingswijziging/{change.pk}/" in money.get(MONEY_2024).content.decode()
+    url = MONEY_2024.replace("financien/", f"begrotingswijziging/{change.pk}/")
+    fields = {"line": line.pk, "document": decision.pk, "description": "Indexatie jeugdhulp"}
+    saved = money.post(url, fields | {"amount": "-950.000", "version": 1})
+    assert saved.status_code == 302
+    change.refresh_from_db()
+    assert (change.description, change.amount, change.version) == (
+        "Indexatie jeugdhulp",
+        -950_000,
+        2,
+    )
+    # A page opened before that save changes nothing and shows the conflict.
+    stale = money.post(url, fields | {"amount": "-1.000.000", "version": 1})
+    assert stale.status_code == 409
+    change.refresh_from_db()
+    assert change.amount == -950_000
+    # Bad input gets its Dutch message and stores nothing.
+    zero = money.post(url, fields | {"amount": "0", "version": 2})
+    assert "Een wijziging van € 0 verandert de begroting niet." in text_of(zero)
+    change.refresh_from_db()
+    assert change.amount == -950_000
