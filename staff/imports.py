@@ -30,11 +30,13 @@ refused rather than read a thousand times too large or too small.
 import hashlib
 import json
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, overload
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -44,8 +46,9 @@ from diemen_sociaal.lib.costs import ACCOUNT_COLUMNS, ESTIMATES, Amounts
 from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, parse_number
 from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
 from indicators import plausibility
-from indicators.columns import ColumnSpec, table_columns
+from indicators.columns import ColumnSpec, columns_of, table_columns
 from indicators.models import Indicator, IndicatorComponent, IndicatorValue, ValueKind
+from indicators.plausibility import holds_percentages
 from indicators.services import CellInput, save_indicator_values
 from investments.models import (
     BudgetKind,
@@ -71,6 +74,8 @@ from readmodel import datarows
 logger = logging.getLogger(__name__)
 
 BUDGET, INVESTMENTS, INDICATORS = datarows.BUDGET, datarows.INVESTMENTS, datarows.INDICATORS
+# The BBV policy indicators as waarstaatjegemeente.nl gives them: by catalogue number.
+BBV = "bbv"
 MONEY_KINDS = (BUDGET, INVESTMENTS)
 AMOUNTS = ACCOUNT_COLUMNS
 MAX_BYTES = 5 * 1024 * 1024
@@ -189,6 +194,13 @@ KINDS: dict[str, Kind] = {
             "bij_download",
         ),
     ),
+    BBV: Kind(
+        name=BBV,
+        label="BBV-beleidsindicatoren",
+        required=("bbv", "gebied", "periode", "waarde"),
+        optional=("bron",),
+        template=("bbv", "gebied", "periode", "waarde", "bron"),
+    ),
 }
 
 
@@ -263,7 +275,7 @@ def allowed_kinds(user: Any) -> list[str]:
     """The kinds this person may import at all (the rules are in rules.py)."""
     return [
         kind
-        for kind in (BUDGET, INVESTMENTS, INDICATORS)
+        for kind in (BUDGET, INVESTMENTS, INDICATORS, BBV)
         if (may_import_money if kind in MONEY_KINDS else may_import_indicator_values)(user)
     ]
 
@@ -791,10 +803,118 @@ class IndicatorValidator(Validator):
         return found
 
 
+class BbvValidator(Validator):
+    """A file of BBV figures, as made from waarstaatjegemeente.nl: per row the catalogue
+    number, the area (the municipality itself, Nederland, a region), the period and the value.
+
+    Each row is the cell of the report's indicator that is linked to that catalogue entry, in
+    the column of that area: the municipality's realisation of the period's year (or, when the
+    table has none for it, of the report's year, marked as being about the period's year), or
+    the comparison column of the area. Then it is checked and shown as an indicator value
+    (IndicatorValidator), so preview, conflicts and writing are the same. The period is kept
+    as its year: "1 maart 2024" is 2024. A percentage indicator's plain numbers are
+    percentages, as the catalogue's unit says.
+    """
+
+    kind = KINDS[BBV]
+
+    def load(self) -> None:
+        self.inner = IndicatorValidator(self.report, self.user)
+        linked = (
+            Indicator.objects.filter(table__program__report=self.report, bbv__isnull=False)
+            .select_related("bbv", "table__program__report")
+            .prefetch_related("table__column_defs")
+            .order_by("pk")
+        )
+        self.by_number: dict[int, list[Indicator]] = defaultdict(list)
+        for indicator in linked:
+            assert indicator.bbv is not None
+            self.by_number[indicator.bbv.number].append(indicator)
+        name = settings.MUNICIPALITY_NAME.strip().lower()
+        self.own_names = {"", name, name.removeprefix("gemeente ").strip()}
+
+    @property
+    def stored_count(self) -> int:
+        return self.inner.stored_count
+
+    def check(self, number: int, record: dict[str, str]) -> Change:
+        indicator = self.indicator(record["bbv"])
+        year = self.period(record["periode"])
+        spec = self.column(indicator, record["gebied"].strip(), year)
+        value = record["waarde"].strip()
+        if value and holds_percentages(indicator) and re.fullmatch(r"-?[\d.]+(,\d+)?", value):
+            value += "%"
+        translated = {
+            "verslagjaar": str(self.report.year),
+            "programma": indicator.table.program.slug,
+            "indicator": indicator.code,
+            "kolom": spec.key,
+            "waarde": value,
+            "over_jaar": str(year) if year != spec.year else "",
+        }
+        if "bron" in record:
+            translated["bron"] = record["bron"]
+        return self.inner.check(number, translated)
+
+    def indicator(self, text: str) -> Indicator:
+        found = self.by_number.get(int(text)) if text.strip().isdigit() else None
+        if not found:
+            raise RowProblem(
+                "bbv",
+                f"Geen indicator in {self.report.title} hoort bij BBV-indicator ‘{text[:20]}’. "
+                "Koppel de indicator aan de BBV-lijst op de opbouwpagina van het programma.",
+            )
+        if len(found) > 1:
+            codes = ", ".join(i.code for i in found)
+            raise RowProblem(
+                "bbv",
+                f"Meer dan één indicator hoort bij BBV-indicator {text} ({codes}); koppel er één.",
+            )
+        return found[0]
+
+    @staticmethod
+    def period(text: str) -> int:
+        years = re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text)
+        if not years:
+            raise RowProblem(
+                "periode",
+                f"‘{text[:40]}’ noemt geen jaar. Schrijf het jaar of de peildatum, zoals 2023 of "
+                "1 maart 2024.",
+            )
+        return int(years[-1])
+
+    def column(self, indicator: Indicator, area: str, year: int) -> ColumnSpec:
+        specs = columns_of(indicator.table)
+        if area.lower() in self.own_names:
+            own = [s for s in specs if s.value_kind == ValueKind.REALISATION and not s.area]
+            # Its own year's column; or last year's figure standing in this year's column
+            # (not yet published for this year), as Diemen's "Aantal betreft 2022" does.
+            fitting = [s for s in own if s.year == year] or [
+                s for s in own if s.year == self.report.year and year == s.year - 1
+            ]
+            if not fitting:
+                raise RowProblem(
+                    "periode",
+                    f"De tabel van indicator {indicator.code} heeft geen kolom voor een "
+                    f"realisatie over {year}.",
+                )
+            return fitting[0]
+        theirs = [s for s in specs if s.area.lower() == area.lower()]
+        if not theirs:
+            areas = sorted({s.area for s in specs if s.area}) or ["geen"]
+            raise RowProblem(
+                "gebied",
+                f"De tabel van indicator {indicator.code} heeft geen kolom voor ‘{area[:40]}’ "
+                f"(vergelijkingen: {', '.join(areas)}).",
+            )
+        return next((s for s in theirs if s.year == year), theirs[0])
+
+
 VALIDATORS: dict[str, type[Validator]] = {
     BUDGET: BudgetValidator,
     INVESTMENTS: InvestmentValidator,
     INDICATORS: IndicatorValidator,
+    BBV: BbvValidator,
 }
 
 
@@ -944,6 +1064,7 @@ WRITERS: dict[str, Callable[[Plan, Any], None]] = {
     BUDGET: lambda plan, user: _write_budget_lines(plan, user),
     INVESTMENTS: lambda plan, user: _write_rows(plan, Investment, user),
     INDICATORS: _write_indicator_values,
+    BBV: _write_indicator_values,
 }
 
 
@@ -1028,6 +1149,8 @@ def _apply_import(
 
 def template_rows(report: Report, kind: str, user: Any) -> list[dict[str, Any]]:
     """The report's rows of this kind, for the programs the user may edit."""
+    if kind == BBV:
+        return []  # its rows come from waarstaatjegemeente.nl, not from the report
     rows: list[dict[str, Any]] = []
     builders = {
         BUDGET: datarows.budget_rows,
