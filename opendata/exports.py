@@ -41,6 +41,8 @@ from readmodel.datarows import (
     build_export,
 )
 
+from . import fiscal
+
 JSON_MIME = "application/json"
 
 
@@ -136,6 +138,15 @@ def report_data(request: HttpRequest, kind: str, year: int, fmt: str) -> HttpRes
     report = get_object_or_404(Report.objects.visible_to(request.user), kind=kind, year=year)
     rendered = render(build_export(report), fmt, request.GET.get("tabel"))
     return _attachment(report, *rendered)
+
+
+def fiscal_data_package(request: HttpRequest, kind: str, year: int) -> HttpResponse:
+    """The report's money as a Fiscal Data Package descriptor (opendata/fiscal.py)."""
+    report = get_object_or_404(Report.objects.visible_to(request.user), kind=kind, year=year)
+    body = json.dumps(fiscal.descriptor(request, report), ensure_ascii=False, indent=2)
+    response = HttpResponse(body.encode(), content_type="application/json; charset=utf-8")
+    response["Cache-Control"] = cache_control(report)
+    return response
 
 
 @rate_limited("download")

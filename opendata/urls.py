@@ -17,5 +17,6 @@ _report = "<kind:kind>/<int:year>/"
 
 urlpatterns = [
     path(_report + "data.<datafmt:fmt>", exports.report_data, name="report"),
+    path(_report + "datapackage.json", exports.fiscal_data_package, name="fiscal"),
     path(_report + "<slug:program>/data.<datafmt:fmt>", exports.chapter_data, name="chapter"),
 ]

@@ -50,6 +50,7 @@ PUBLIC = {
     # open data downloads of published reports (opendata/urls.py)
     "data:report",
     "data:chapter",
+    "data:fiscal",
     # the read API over published reports (opendata/api_urls.py)
     "api:index",
     "api:openapi",

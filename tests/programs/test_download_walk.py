@@ -25,10 +25,11 @@ from readmodel.datarows import TABLES
 
 pytestmark = pytest.mark.django_db
 
-# Open-data files of a report or chapter, and a chapter's PDF (the whole report's PDF is a
-# page that has it made).
+# Open-data files of a report or chapter, a chapter's PDF (the whole report's PDF is a page
+# that has it made), and a report's Fiscal Data Package.
 DOWNLOAD = re.compile(
-    r'href="(/[a-z]+/\d{4}/(?:[\w-]+/)?data\.(?:csv|xlsx|json)[^"#]*|/[a-z]+/\d{4}/[\w-]+/pdf/)"'
+    r'href="(/[a-z]+/\d{4}/(?:[\w-]+/)?data\.(?:csv|xlsx|json)[^"#]*|/[a-z]+/\d{4}/[\w-]+/pdf/'
+    r'|/[a-z]+/\d{4}/datapackage\.json)"'
 )
 PAGE = re.compile(r'href="(/(?:jaarstukken|programmabegroting)/\d{4}/(?:(?!pdf/)[\w-]+/)?)"')
 TEMPLATE = re.compile(r'href="([^"]+/sjabloon-[\w-]+\.(?:csv|xlsx))"')
