@@ -69,6 +69,30 @@ def note_assigned(note: Note) -> None:
     transaction.on_commit(send)
 
 
+def note_reopened(note: Note, by: User) -> None:
+    """Mail the person a note was given to when it comes back to them (reopened after their
+    answer: returned for changes), once it is stored; not when they reopen it themselves."""
+    assignee = note.assignee
+    if assignee is None or assignee.pk == by.pk:
+        return
+
+    def send() -> None:
+        if not wants_mail(assignee):
+            return
+        who = by.get_full_name() or by.get_username()
+        due = f"\nGraag uiterlijk {format_date(note.due_date)}." if note.due_date else ""
+        send_mail(
+            " ".join(f"Opmerking terug naar u: {_about(note)}".split())[:200],
+            f"{who} heeft de opmerking bij {_about(note)} opnieuw geopend: uw antwoord is nog "
+            f"niet genoeg.\n\nDe opmerking:\n{note.text}\n\nUw antwoord:\n{note.answer}\n"
+            f"{due}\n\nBekijken: {note_url(note)}" + _footer(),
+            None,
+            [assignee.email],
+        )
+
+    transaction.on_commit(send)
+
+
 @dataclass
 class Digest:
     user: User

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
@@ -134,6 +135,8 @@ def note_action(request: HttpRequest, kind: str, year: int, program: str, pk: in
         messages.error(request, "Onbekende actie; er is niets gewijzigd.")
         return redirect(_notes_url(found))
     note.save()
+    if action == "reopen" and isinstance(request.user, User):
+        notify.note_reopened(note, request.user)
     messages.success(request, f"Opmerking {note.get_state_display().lower()}.")
     return redirect(_notes_url(found))
 

@@ -214,3 +214,38 @@ def test_the_controller_sees_per_person_how_far_their_programs_are_and_their_not
     # Policy staff see their own notes, not everyone's progress.
     client.force_login(policy_officer)
     assert "Per medewerker" not in text_of(client.get("/beheer/"))
+
+
+def test_a_note_returned_for_changes_mails_its_assignee_once(
+    client: Client,
+    controller: User,
+    policy_officer: User,
+    concept_2024: Report,
+    addressed: None,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    program = Program.objects.get(report=concept_2024, slug="sociaal")
+    note = _note(
+        program,
+        controller,
+        policy_officer,
+        text="Noem het aantal.",
+        answer="Het zijn er veel.",
+        state=NoteState.ANSWERED,
+    )
+    client.force_login(controller)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = client.post(NOTES + f"{note.pk}/", {"action": "reopen"})
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.state == NoteState.OPEN
+    [message] = mail.outbox
+    assert message.to == ["beleid@example.nl"]
+    assert message.subject.startswith("Opmerking terug naar u: Jaarstukken 2024, programma Sociaal")
+    assert "uw antwoord is nog niet genoeg" in message.body
+    assert "Het zijn er veel." in message.body
+
+    # Settling it mails nobody.
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        client.post(NOTES + f"{note.pk}/", {"action": "resolve"})
+    assert len(mail.outbox) == 1
