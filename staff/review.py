@@ -41,11 +41,12 @@ def _notes_url(program: Program) -> str:
 
 
 # Which notes the page shows (?toon=): all of them, the unsettled, those waiting for the
-# reader, or those past their date.
+# reader (to answer, or to review the answer to their own note), or those past their date.
 NOTE_FILTERS = {
     "": "alle",
     "open": "nog niet afgehandeld",
     "voor-mij": "voor mij",
+    "te-beoordelen": "beantwoord, door mij te beoordelen",
     "te-laat": "te laat",
 }
 
@@ -56,6 +57,9 @@ def _filtered(notes: Any, shown: str, user: Any) -> Any:
         return unsettled
     if shown == "voor-mij":
         return unsettled.filter(assignee=user.pk)
+    if shown == "te-beoordelen":
+        # Answered, waiting for who wrote the note to settle or return it.
+        return notes.filter(state=NoteState.ANSWERED, author=user.pk)
     if shown == "te-laat":
         return unsettled.filter(due_date__lt=timezone.localdate())
     return notes

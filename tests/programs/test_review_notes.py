@@ -147,6 +147,14 @@ def test_the_notes_page_shows_all_the_open_mine_or_the_overdue(
     assert shown("?toon=voor-mij") == ["Voor beleid, te laat", "Voor beleid, later"]
     assert shown("?toon=te-laat") == ["Voor beleid, te laat", "Voor niemand, te laat"]
     assert shown("?toon=onzin") == shown("")  # an unknown filter shows all
+    # Answered notes wait for who wrote them: the controller reviews the answer.
+    Note.objects.filter(text="Voor beleid, later").update(
+        state=NoteState.ANSWERED, answer="Gedaan."
+    )
+    assert shown("?toon=te-beoordelen") == []  # not the policy officer's to review
+    client.force_login(controller)
+    assert shown("?toon=te-beoordelen") == ["Voor beleid, later"]
+    client.force_login(policy_officer)
     page = client.get(NOTES + "?toon=voor-mij").content.decode()
     assert '<a class="utrecht-link" href="?toon=voor-mij" aria-current="page">Voor mij</a>' in page
     Note.objects.all().delete()
