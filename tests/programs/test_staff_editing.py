@@ -844,6 +844,22 @@ def test_an_earlier_version_can_be_put_back_as_a_new_version(
     assert restored.history.count() == before + 1  # the history keeps every version
 
 
+def test_an_earlier_version_is_not_put_back_in_an_adopted_report(
+    client: Client, policy_officer: User, report_2023: Report
+) -> None:
+    activity = Activity.objects.get(subgoal__goal__program__report=report_2023, code="1.1.1")
+    record = activity.history.first()
+    assert record is not None
+    as_user(client, policy_officer)
+    response = client.post(
+        "/beheer/jaarstukken/2023/sociaal/activiteit/1.1.1/",
+        {"terugzetten": record.history_id, "version": activity.version},
+    )
+    assert response.status_code == 403
+    assert "Jaarstukken 2023 is vastgesteld door de raad" in text_of(response)
+    assert Activity.objects.get(pk=activity.pk).version == activity.version
+
+
 def test_the_history_shows_amounts_as_the_forms_do(
     client: Client, finance: User, concept_2024: Report
 ) -> None:
