@@ -103,6 +103,25 @@ class TableView:
     def caption(self) -> str:
         return self.table.get_kind_display()
 
+    @property
+    def sources(self) -> list[str]:
+        """Where the figures come from, by source: the indicators it is the source of, and
+        the figures with a source of their own ("CBS (9.1 Nederland 2023)")."""
+        by_source: dict[str, list[str]] = {}
+        headings = {column.spec.cell: column.label for column in self.columns}
+        for row in self.rows:
+            code = row.indicator.code
+            source = row.indicator.source.strip()
+            if source:
+                by_source.setdefault(source, []).append(code)
+            for cell in [*row.cells, *(c for part in row.components for c in part.cells)]:
+                if cell is None or not cell.value.source or cell.value.source == source:
+                    continue
+                value = cell.value
+                where = headings.get((value.year, value.kind, value.area), str(value.year))
+                by_source.setdefault(value.source, []).append(f"{code} {where}")
+        return [f"{source} ({', '.join(labels)})" for source, labels in by_source.items()]
+
 
 @dataclass
 class GoalView:

@@ -5,9 +5,11 @@ import io
 import json
 import re
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from pypdf import PdfReader
 
 from cycle.new_year import start_new_year
 from indicators.columns import columns_of
@@ -101,9 +103,32 @@ def test_the_staff_form_and_every_page_and_download_follow_the_tables_columns(
         (2023, "realisatie", "Nederland"): "39,8%",
     }
 
+    # The indicator's source, and a figure with a source of its own.
+    Indicator.objects.filter(pk=wide_table.pk).update(source="waarstaatjegemeente.nl")
+    IndicatorValue.objects.filter(indicator=wide_table, area="Nederland").update(source="CBS")
     Report.objects.filter(pk=concept_2024.pk).update(status=ReportStatus.OFFERED)
     client.logout()
     chapter = client.get(CHAPTER).content.decode()
+    sources = "Bron: waarstaatjegemeente.nl (9.1); CBS (9.1 Nederland 2023)."
+    assert sources in text_of(client.get(CHAPTER))
+    pdf = client.get(CHAPTER + "pdf/")
+    printed = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.content)).pages
+    )
+    assert "9.1 - Sporters (% 12 t/m 21 jaar) 41,0% 42,5% 44,1% 47,3% 45% 60% 39,8%" in printed
+    assert " ".join(HEADINGS) in printed and sources in printed
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(CHAPTER + "data.xlsx").content))
+    sheet = workbook["indicatoren"]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    national = [
+        dict(zip(header, (c.value for c in r), strict=True))
+        for r in sheet.iter_rows(min_row=2)
+        if r[header.index("indicator")].value == "9.1"
+        and r[header.index("gebied")].value == "Nederland"
+    ]
+    assert [(r["waarde"], r["bron"], r["eenheid"]) for r in national] == [
+        ("39,8%", "CBS", "% 12 t/m 21 jaar")
+    ]
     table = chapter[chapter.index('id="indicator-9.1"') - 3000 :]
     headings = re.findall(r'<th scope="col"[^>]*>([^<]+)', table)
     assert headings[1:8] == HEADINGS
