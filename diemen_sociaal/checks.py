@@ -12,8 +12,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import DatabaseError
+
+from diemen_sociaal.lib.colours import HEX, MIN_CONTRAST, contrast_with_white
 
 # The local default in settings.py; refused as soon as DEBUG is off.
 LOCAL_SECRET_KEY = "local-development-only-not-secret"  # noqa: S105 - the value refused here
@@ -139,3 +142,41 @@ def check_proxy_count(
             id="diemen_sociaal.E004",
         )
     ]
+
+
+@register(Tags.templates)
+def check_house_style(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """The municipality's colour must be readable under white text, and its logo must exist."""
+    errors: list[CheckMessage] = []
+    colour = settings.MUNICIPALITY_COLOUR
+    if colour and not HEX.match(colour):
+        errors.append(
+            Error(
+                f"MUNICIPALITY_COLOUR {colour!r} is geen kleur als #00497a. "
+                "/ Not a colour like #00497a.",
+                id="diemen_sociaal.E010",
+            )
+        )
+    elif colour and contrast_with_white(colour) < MIN_CONTRAST:
+        ratio = contrast_with_white(colour)
+        errors.append(
+            Error(
+                f"MUNICIPALITY_COLOUR {colour}: witte tekst erop heeft een contrast van "
+                f"{ratio:.1f}:1, minder dan {MIN_CONTRAST}:1 (WCAG 2.1 AA). Kies een donkerder "
+                f"kleur. / White text on it has {ratio:.1f}:1 contrast; choose a darker colour.",
+                id="diemen_sociaal.E011",
+            )
+        )
+    logo = settings.MUNICIPALITY_LOGO
+    # Every finder's answer: the project's own (CollectedStaticFinder) may answer None.
+    if logo and not [path for path in finders.find(logo, find_all=True) if path]:
+        errors.append(
+            Error(
+                f"MUNICIPALITY_LOGO {logo!r} staat niet bij de statische bestanden. "
+                "/ Not found among the static files.",
+                id="diemen_sociaal.E012",
+            )
+        )
+    return errors

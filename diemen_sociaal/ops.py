@@ -80,8 +80,13 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 def error_context() -> dict[str, str]:
-    """All the error pages rendered without a request know: whose site this is."""
-    return {"municipality": settings.MUNICIPALITY_NAME}
+    """All the error pages rendered without a request know: whose site this is, and its
+    house style (settings.MUNICIPALITY_COLOUR and MUNICIPALITY_LOGO)."""
+    return {
+        "municipality": settings.MUNICIPALITY_NAME,
+        "municipality_colour": settings.MUNICIPALITY_COLOUR,
+        "municipality_logo": settings.MUNICIPALITY_LOGO,
+    }
 
 
 def municipality(request: HttpRequest) -> dict[str, str]:

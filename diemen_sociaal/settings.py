@@ -222,6 +222,11 @@ STATICFILES_FINDERS = [
 ]
 
 MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Gemeente Diemen")
+# The municipality's house style: its colour (#rrggbb; the header, buttons and links, with
+# white text on it, so `manage.py check` asks for 4.5:1 contrast) and its logo (a path under
+# the static files, shown before the name). Empty: the product's own blue, no logo.
+MUNICIPALITY_COLOUR = env_str("MUNICIPALITY_COLOUR", "")
+MUNICIPALITY_LOGO = env_str("MUNICIPALITY_LOGO", "")
 
 # The second factor (accounts/policy.py): a code from an authenticator app (TOTP) or a
 # recovery code. Whoever set one up uses it; the roles that publish and administer must

@@ -15,6 +15,7 @@ _chapter = "<kind:kind>/<int:year>/<slug:program>/"
 
 urlpatterns = [
     path("", views.report_list, name="report-list"),
+    path("huisstijl.css", views.house_style, name="house-style"),
     path("zoeken/", views.search, name="search"),
     path("<kind:kind>/<int:year>/", views.report_detail, name="report"),
     path(_chapter, views.chapter, name="chapter"),

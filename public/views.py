@@ -9,15 +9,19 @@ from datetime import date
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
 from diemen_sociaal.lib.charts import TrendPoint, trend_chart_svg
+from diemen_sociaal.lib.colours import HEX, darker
 from diemen_sociaal.lib.values import Figure, figure_in_unit
 from diemen_sociaal.ops import mark_adopted, page_etag, rate_limited
 from indicators.bbv import bbv_completeness
@@ -86,6 +90,19 @@ def _adopted_report(kind: str, year: int) -> tuple[int, date] | None:
         return None
     adopted_on = row[1] if isinstance(row[1], date) else date.fromisoformat(str(row[1]))
     return row[0], adopted_on
+
+
+@require_GET
+def house_style(request: HttpRequest) -> HttpResponse:
+    """The municipality's colour as CSS custom properties (settings.MUNICIPALITY_COLOUR),
+    a file of our own so the Content-Security-Policy needs no inline style."""
+    colour = settings.MUNICIPALITY_COLOUR
+    if not colour or not HEX.match(colour):
+        raise Http404("Deze installatie heeft geen eigen kleur.")
+    css = f":root {{ --diemen-blue: {colour}; --diemen-blue-dark: {darker(colour)}; }}\n"
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def report_list(request: HttpRequest) -> HttpResponse:

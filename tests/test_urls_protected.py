@@ -33,6 +33,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     # the published reports (public/urls.py)
     "programs:report-list",
+    "programs:house-style",
     "programs:search",
     "programs:report",
     "programs:report-pdf",
