@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 
+from diemen_sociaal.lib.values import ValueState
 from indicators.models import (
     Footnote,
     Indicator,
@@ -248,8 +249,8 @@ def _carry_realisations(program: Program, realised: Realised, year: int) -> None
         parts: list[IndicatorComponent | None] = [None, *indicator.components.all()]
         for part in parts:
             found = realised.get((program.slug, indicator.code, part.label if part else None))
-            if found is None:
-                continue
+            if found is None or found.state == ValueState.NOTE:
+                continue  # a cell that held only a note: the note stays behind
             value = IndicatorValue(
                 indicator=indicator, component=part, year=year, kind=ValueKind.REALISATION
             )
@@ -374,7 +375,8 @@ def _copy_indicator(ind: Indicator, table: IndicatorTable, values: ValueRule) ->
         )
     for value in ind.values.all():
         # Comparisons with other areas are of their own period: the new year starts empty.
-        if value.area:
+        # A cell that held only a note says nothing without it, and notes stay behind.
+        if value.area or value.state == ValueState.NOTE:
             continue
         place = values(value)
         if place is None:

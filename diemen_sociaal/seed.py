@@ -16,7 +16,7 @@ from django.db import models, transaction
 
 from cycle.budget import budget_from_annual_report
 from diemen_sociaal.lib.costs import ACCOUNT_COLUMNS, ESTIMATES, THOUSANDS
-from diemen_sociaal.lib.values import ValueState, parse_value
+from diemen_sociaal.lib.values import NOTE_ONLY, ValueState, parse_value
 from indicators.models import (
     BbvIndicator,
     Footnote,
@@ -141,16 +141,21 @@ def _load_program(report: Report, data: dict[str, Any], order: int) -> None:
                 body=section["body"].strip(),
             )
         )
+    # By the mark the source prints: its number, or its letter ("A") if it has one.
     footnotes = {
-        note["number"]: _saved(
-            Footnote(
-                program=program,
-                number=note["number"],
-                kind=note.get("kind", "toelichting"),
-                text=note["text"].strip(),
+        saved.mark: saved
+        for saved in (
+            _saved(
+                Footnote(
+                    program=program,
+                    number=note["number"],
+                    label=note.get("label") or "",
+                    kind=note.get("kind", "toelichting"),
+                    text=note["text"].strip(),
+                )
             )
+            for note in data.get("footnotes", [])
         )
-        for note in data.get("footnotes", [])
     }
     for i, goal_data in enumerate(data.get("goals", []), start=1):
         _load_goal(program, goal_data, i, footnotes, report.year)
@@ -163,7 +168,7 @@ def _load_goal(
     program: Program,
     data: dict[str, Any],
     order: int,
-    footnotes: dict[int, Footnote],
+    footnotes: dict[str, Footnote],
     year: int,
 ) -> None:
     goal = _saved(Goal(program=program, code=str(data["code"]), title=data["title"], order=order))
@@ -194,7 +199,7 @@ def _load_tables(
     program: Program,
     goal: Goal | None,
     data: dict[str, Any],
-    footnotes: dict[int, Footnote],
+    footnotes: dict[str, Footnote],
     year: int,
 ) -> None:
     for i, table_data in enumerate(data.get("indicator_tables", []), start=1):
@@ -209,7 +214,7 @@ def _load_tables(
         )
         for column, numbers in (table_data.get("footnotes") or {}).items():
             for number in numbers:
-                _saved(TableFootnote(table=table, footnote=footnotes[number], column=column))
+                _saved(TableFootnote(table=table, footnote=footnotes[str(number)], column=column))
         for j, ind in enumerate(table_data.get("indicators", []), start=1):
             _load_indicator(table, ind, j, footnotes, year)
 
@@ -218,7 +223,7 @@ def _load_indicator(
     table: IndicatorTable,
     data: dict[str, Any],
     order: int,
-    footnotes: dict[int, Footnote],
+    footnotes: dict[str, Footnote],
     year: int,
 ) -> None:
     indicator = _saved(
@@ -314,7 +319,7 @@ def _load_cell(
     cell: Any,
     year: int,
     kind: str,
-    footnotes: dict[int, Footnote],
+    footnotes: dict[str, Footnote],
 ) -> None:
     if cell is None:
         return
@@ -327,7 +332,10 @@ def _load_cell(
     details = cell if isinstance(cell, dict) else {"value": cell}
     raw, marks = details["value"], details.get("footnotes")
     value = IndicatorValue(indicator=indicator, component=component, year=year, kind=kind)
-    value.set_value(parse_value(str(raw)))
+    if raw is None and not marks:
+        raise SeedError(f"{indicator.code}: a cell without a value names the note in its place")
+    # A cell with only a note ("A") holds no figure: the note stands in its place.
+    value.set_value(NOTE_ONLY if raw is None else parse_value(str(raw)))
     # The year the figure is about when the source says it is not the column's year.
     value.period_year = details.get("period_year")
     value.source = details.get("source") or ""
@@ -353,9 +361,9 @@ def _council_document(data: dict[str, Any]) -> CouncilDocument:
     )
 
 
-def _footnotes(footnotes: dict[int, Footnote], numbers: Iterable[int] | None) -> list[Footnote]:
+def _footnotes(footnotes: dict[str, Footnote], marks: Iterable[int | str] | None) -> list[Footnote]:
     try:
-        return [footnotes[n] for n in numbers or []]
+        return [footnotes[str(mark)] for mark in marks or []]
     except KeyError as missing:
         raise SeedError(f"footnote {missing} is referred to but not defined") from None
 

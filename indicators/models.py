@@ -7,9 +7,11 @@ headings. A value is stored in typed parts (see diemen_sociaal.lib.values) so th
 compared across years.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -19,6 +21,11 @@ from diemen_sociaal.validators import LongText, item_code
 from programs.models import Goal, Program, ReportContent, Versioned
 
 
+def marks_of(notes: Iterable["Footnote"]) -> list[str]:
+    """The marks of some footnotes as the report prints them ("4", "A"), in their order."""
+    return [note.mark for note in sorted(notes, key=lambda note: note.number)]
+
+
 class FootnoteKind(models.TextChoices):
     EXPLANATION = "toelichting", "Toelichting"
     # A correction of a value published earlier (seed 002, footnote 6) is a
@@ -26,8 +33,13 @@ class FootnoteKind(models.TextChoices):
     CORRECTION = "correctie", "Correctie van eerder gepubliceerde waarde"
 
 
-class Footnote(ReportContent):
-    """A footnote, numbered per program chapter in source order."""
+class Footnote(ReportContent, Versioned):
+    """A footnote, numbered per program chapter in source order.
+
+    Most reports mark a note by its number; some print a letter ("A") that stands in a
+    cell instead of a figure, explained below the table. Such a note keeps its number
+    (its place among the chapter's notes) and is shown by its label everywhere.
+    """
 
     program = models.ForeignKey(
         Program, verbose_name="programma", on_delete=models.CASCADE, related_name="footnotes"
@@ -37,6 +49,19 @@ class Footnote(ReportContent):
         "soort", max_length=20, choices=FootnoteKind.choices, default=FootnoteKind.EXPLANATION
     )
     text = models.TextField("tekst", validators=[LongText()])
+    label = models.CharField(
+        "letter",
+        max_length=4,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z]{1,4}$",
+                "Een voetnoot met een letter heeft een tot vier letters, zoals A; "
+                "laat het leeg voor een genummerde voetnoot.",
+            )
+        ],
+        help_text="Alleen als het verslag deze voetnoot met een letter aanduidt, zoals A.",
+    )
 
     history = HistoricalRecords()
     report_path = "program__report"
@@ -46,12 +71,23 @@ class Footnote(ReportContent):
         verbose_name_plural = "voetnoten"
         ordering = ["program", "number"]
         constraints = [
-            # Readers find a footnote by its number within the chapter.
+            # Readers find a footnote by its number (or letter) within the chapter.
             models.UniqueConstraint(fields=["program", "number"], name="footnote_unique_number"),
+            models.UniqueConstraint(
+                fields=["program", "label"],
+                condition=~Q(label=""),
+                name="footnote_unique_label",
+                violation_error_message="Dit hoofdstuk heeft al een voetnoot met deze letter.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.text[:80]}"
+        return f"{self.mark}. {self.text[:80]}"
+
+    @property
+    def mark(self) -> str:
+        """How the report marks this note: its letter, else its number."""
+        return self.label or str(self.number)
 
 
 class IndicatorKind(models.TextChoices):
@@ -210,7 +246,7 @@ class TableFootnote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.footnote.number} bij {self.column}"
+        return f"{self.footnote.mark} bij {self.column}"
 
 
 class DirectionChoices(models.TextChoices):
@@ -353,6 +389,7 @@ class ValueStateChoices(models.TextChoices):
     NUMBER = ValueState.NUMBER.value, "Getal"
     NOT_KNOWN = ValueState.NOT_KNOWN.value, "Niet bekend"
     TEXT = ValueState.TEXT.value, "Tekst"
+    NOTE = ValueState.NOTE.value, "Alleen een voetnoot"
 
 
 class IndicatorValueQuerySet(models.QuerySet["IndicatorValue"]):
@@ -436,7 +473,7 @@ class IndicatorValue(ReportContent):
                 name="value_number_has_number",
             ),
             models.CheckConstraint(
-                condition=Q(state=ValueState.NUMBER) | ~Q(text=""),
+                condition=Q(state__in=[ValueState.NUMBER, ValueState.NOTE]) | ~Q(text=""),
                 name="value_text_has_text",
             ),
         ]

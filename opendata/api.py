@@ -734,7 +734,13 @@ def _schemas() -> Json:
                     "description": "De markering van een onbekende waarde, zoals NB.",
                 },
                 "waarde": {"type": "string", "description": "Zoals het verslag de waarde toont."},
-                "voetnoten": {"type": "array", "items": INTEGER},
+                "voetnoten": {
+                    "type": "array",
+                    "items": STRING,
+                    "description": "De voetnoten bij het cijfer zoals het verslag ze aanduidt: "
+                    'een nummer ("4") of een letter ("A"). Bij staat voetnoot staat alleen '
+                    "de voetnoot in de cel, in plaats van een cijfer.",
+                },
                 "over_jaar": {
                     "type": ["integer", "null"],
                     "description": "Het jaar waarover het cijfer gaat, als dat niet ‘jaar’ is "

@@ -50,7 +50,7 @@ JSON_MIME = "application/json"
 
 
 def _cells(row: Row, columns: tuple[str, ...]) -> list[spreadsheets.Cell]:
-    """A row as flat cells: a list of footnote numbers becomes "3, 4"."""
+    """A row as flat cells: a list of footnote marks becomes "3, A"."""
     out: list[spreadsheets.Cell] = []
     for name in columns:
         value = row[name]

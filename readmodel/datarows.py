@@ -131,6 +131,7 @@ STATE_NAMES = {
     ValueState.NUMBER: "getal",
     ValueState.NOT_KNOWN: "niet_bekend",
     ValueState.TEXT: "tekst",
+    ValueState.NOTE: "voetnoot",
 }
 
 Row = dict[str, Any]
@@ -170,7 +171,7 @@ def exact(number: Decimal | None, decimals: int) -> Decimal | None:
 
 
 def value_fields(
-    value: IndicatorValue | None, footnotes: list[int], indicator_source: str = ""
+    value: IndicatorValue | None, footnotes: list[str], indicator_source: str = ""
 ) -> Row:
     """The value columns of one cell; all empty for a cell without a value.
 

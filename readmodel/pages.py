@@ -6,6 +6,7 @@ lists here, never lazily in templates.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,7 @@ from django.http import Http404
 from cycle.budget import budget_plans
 from diemen_sociaal.lib.charts import BarSeries, bar_chart_svg
 from diemen_sociaal.lib.costs import CostRow, budget_table
-from diemen_sociaal.lib.values import Assessment, assess, why_not_judged
+from diemen_sociaal.lib.values import Assessment, ValueState, assess, why_not_judged
 from indicators.columns import ColumnSpec, table_columns
 from indicators.models import (
     Footnote,
@@ -27,6 +28,7 @@ from indicators.models import (
     TableColumn,
     TableFootnote,
     ValueKind,
+    marks_of,
 )
 from investments.models import (
     BudgetLine,
@@ -43,11 +45,16 @@ from programs.models import PUBLISHED_STATUSES, Activity, Goal, Program, Report,
 @dataclass
 class Cell:
     value: IndicatorValue
-    footnotes: list[int]
+    footnotes: list[str]
 
     @property
     def display(self) -> str:
         return self.value.display
+
+    @property
+    def note_only(self) -> bool:
+        """No figure, only a note's mark in its place ("A")."""
+        return self.value.state == ValueState.NOTE
 
 
 @dataclass
@@ -61,7 +68,7 @@ class IndicatorRow:
     indicator: Indicator
     cells: list[Cell | None]
     components: list[ComponentRow]
-    footnotes: list[int]
+    footnotes: list[str]
     assessment: Assessment
     # The year's own realisation the verdict was made on (None: no verdict possible).
     actual: Cell | None = None
@@ -74,7 +81,7 @@ class ColumnHeading:
     """A column of a table view: the cells of each row line up with the columns."""
 
     spec: ColumnSpec
-    footnotes: list[int]
+    footnotes: list[str]
 
     @property
     def label(self) -> str:
@@ -92,7 +99,7 @@ class ColumnHeading:
 @dataclass
 class TableView:
     table: IndicatorTable
-    heading_footnotes: list[int]
+    heading_footnotes: list[str]
     columns: list[ColumnHeading]
     rows: list[IndicatorRow]
     # Unique within a chapter page: "tabel-5-2" is the second table of goal 5.
@@ -204,7 +211,7 @@ def _tables(
         Prefetch("marks", queryset=marks),
         "column_defs",
     )
-    footnotes = {f.number: f for f in program.footnotes.all()}
+    footnotes = {f.mark: f for f in program.footnotes.all()}
     codes = {g.pk: g.code for g in goals}
     by_goal: dict[int | None, list[TableView]] = defaultdict(list)
     for table in tables:
@@ -218,36 +225,35 @@ def _tables(
 def _table_view(
     table: IndicatorTable,
     year: int,
-    footnotes: dict[int, Footnote],
+    footnotes: dict[str, Footnote],
     anchor: str,
     *,
     targets_only: bool = False,
 ) -> TableView:
     """One indicator table, in the columns it defines (a budget's default: the target)."""
-    marks: dict[str, list[int]] = defaultdict(list)
-    for mark in table.marks.all():
-        marks[mark.column].append(mark.footnote.number)
+    marks = _heading_marks(table.marks.all())
     specs = table_columns(table, year, budget=targets_only)
-    columns = [ColumnHeading(spec, sorted(marks[spec.key])) for spec in specs]
+    columns = [ColumnHeading(spec, marks[spec.key]) for spec in specs]
     rows = [_indicator_row(indicator, year, specs) for indicator in table.indicators.all()]
     used = set(marks[TableColumn.HEADING]) | {n for c in columns for n in c.footnotes}
     for row in rows:
-        used |= _footnote_numbers(row)
+        used |= _footnote_marks(row)
     return TableView(
         table=table,
-        heading_footnotes=sorted(marks[TableColumn.HEADING]),
+        heading_footnotes=marks[TableColumn.HEADING],
         columns=columns,
         rows=rows,
         anchor=anchor,
-        footnotes=[footnotes[n] for n in sorted(used) if n in footnotes],
+        footnotes=sorted((footnotes[m] for m in used if m in footnotes), key=lambda f: f.number),
     )
 
 
 def _indicator_row(indicator: Indicator, year: int, specs: list[ColumnSpec]) -> IndicatorRow:
     cells: dict[tuple[int | None, int, str, str], Cell] = {}
     for value in indicator.values.all():
-        numbers = sorted(f.number for f in value.footnotes.all())
-        cells[(value.component_id, value.year, value.kind, value.area)] = Cell(value, numbers)
+        cells[(value.component_id, value.year, value.kind, value.area)] = Cell(
+            value, marks_of(value.footnotes.all())
+        )
 
     def row_cells(component_id: int | None) -> list[Cell | None]:
         return [cells.get((component_id, *spec.cell)) for spec in specs]
@@ -279,17 +285,25 @@ def _indicator_row(indicator: Indicator, year: int, specs: list[ColumnSpec]) -> 
         indicator=indicator,
         cells=whole,
         components=[ComponentRow(c.label, row_cells(c.pk)) for c in indicator.components.all()],
-        footnotes=sorted(f.number for f in indicator.footnotes.all()),
+        footnotes=marks_of(indicator.footnotes.all()),
         assessment=assessment,
         actual=actual,
         reason=reason,
     )
 
 
-def _footnote_numbers(row: IndicatorRow) -> set[int]:
+def _footnote_marks(row: IndicatorRow) -> set[str]:
     """Every footnote a row refers to: on its name, its values and its components' values."""
     cells = row.cells + [cell for component in row.components for cell in component.cells]
-    return set(row.footnotes) | {n for cell in cells if cell for n in cell.footnotes}
+    return set(row.footnotes) | {m for cell in cells if cell for m in cell.footnotes}
+
+
+def _heading_marks(marks: Iterable[TableFootnote]) -> dict[str, list[str]]:
+    """The footnote marks on a table's heading and its column headings, by place."""
+    found: dict[str, list[Footnote]] = defaultdict(list)
+    for mark in marks:
+        found[mark.column].append(mark.footnote)
+    return defaultdict(list, {place: marks_of(notes) for place, notes in found.items()})
 
 
 def goal_views(program: Program, goal_filter: dict[str, Any] | None = None) -> list[GoalView]:
@@ -638,13 +652,11 @@ def indicator_context(program: Program, code: str, user: Any) -> dict[str, Any]:
     if current is None:
         raise Http404("Deze indicator bestaat niet in dit programma.")
     report = program.report
-    marks: dict[str, list[int]] = defaultdict(list)
-    for mark in current.table.marks.select_related("footnote"):
-        marks[mark.column].append(mark.footnote.number)
+    marks = _heading_marks(current.table.marks.select_related("footnote"))
     specs = table_columns(current.table, report.year, budget=report.is_budget)
-    columns = [ColumnHeading(spec, sorted(marks[spec.key])) for spec in specs]
+    columns = [ColumnHeading(spec, marks[spec.key]) for spec in specs]
     row = _indicator_row(current, report.year, specs)
-    used = _footnote_numbers(row) | {n for column in columns for n in column.footnotes}
+    used = _footnote_marks(row) | {m for column in columns for m in column.footnotes}
     # Later reports of this program without the code: the indicator was dropped there.
     last_year = max(i.table.program.report.year for i in same_code)
     dropped = list(reports.filter(year__gt=last_year, programs__slug=program.slug).order_by("year"))
@@ -656,7 +668,7 @@ def indicator_context(program: Program, code: str, user: Any) -> dict[str, Any]:
         "goal": current.table.goal,
         "row": row,
         "columns": columns,
-        "footnotes": [f for f in program.footnotes.all() if f.number in used],
+        "footnotes": [f for f in program.footnotes.all() if f.mark in used],
         "figure_sources": _figure_sources(row, columns),
         "trend": _trend(same_code),
     }
@@ -691,7 +703,7 @@ def _trend(indicators: list[Indicator]) -> list[TrendYear]:
                 label = value.component.label if value.component else None
                 if label and label not in component_labels:
                     component_labels.append(label)
-                cell = Cell(value, sorted(f.number for f in value.footnotes.all()))
+                cell = Cell(value, marks_of(value.footnotes.all()))
                 found.setdefault((label, value.year, value.kind), (cell, report))
 
     def pick(label: str | None, year: int, kind: str) -> tuple[Cell | None, Report | None]:

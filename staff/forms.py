@@ -15,17 +15,25 @@ from django.urls import Resolver404, resolve
 from accounts.models import MailSettings
 from diemen_sociaal.lib.costs import ESTIMATES, EUROS, THOUSANDS, MoneyUnit, budget_headers
 from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, format_number, parse_number
-from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
+from diemen_sociaal.lib.values import (
+    NOTE_ONLY,
+    InvalidValue,
+    Value,
+    format_value,
+    parse_value,
+)
 from diemen_sociaal.validators import LongText, item_code, long_text_hint
 from indicators import plausibility
 from indicators.columns import columns_of, spec_of
 from indicators.models import (
     ColumnKind,
+    Footnote,
     Indicator,
     IndicatorColumn,
     IndicatorTable,
     IndicatorValue,
     ValueKind,
+    marks_of,
 )
 from indicators.services import CellInput
 from investments.models import BudgetChange, BudgetLine, CarryOver, Investment, Taakveld
@@ -326,7 +334,8 @@ class IndicatorValuesForm(forms.Form):
         # Every column of the indicator's table, as the chapter shows it.
         self.columns = columns_of(indicator.table)
         program = indicator.table.program
-        self.known_footnotes = set(program.footnotes.values_list("number", flat=True))
+        # A note by the mark the report shows it with ("4", "A"): its number.
+        self.known_footnotes = {note.mark: note.number for note in program.footnotes.all()}
         stored: dict[tuple[int | None, int, str, str], IndicatorValue] = {
             (v.component_id, v.year, v.kind, v.area): v
             for v in indicator.values.prefetch_related("footnotes")
@@ -348,7 +357,8 @@ class IndicatorValuesForm(forms.Form):
                     label=f"Voetnoten bij {labels[column].lower()} — {part_label}",
                     required=False,
                     max_length=100,
-                    help_text="Nummers, gescheiden door komma's",
+                    help_text="Nummers of letters, gescheiden door komma's. Een voetnoot "
+                    "zonder waarde staat in de cel in plaats van een cijfer, zoals A.",
                 )
                 extras = [f"{name}__voetnoten"]
                 if kind == ValueKind.REALISATION:
@@ -383,8 +393,8 @@ class IndicatorValuesForm(forms.Form):
                 extras.append(f"{name}__bron")
                 if not self.is_bound:
                     self.initial[name] = value.display if value else ""
-                    numbers = sorted(f.number for f in value.footnotes.all()) if value else []
-                    self.initial[f"{name}__voetnoten"] = ", ".join(map(str, numbers))
+                    notes = marks_of(value.footnotes.all()) if value else []
+                    self.initial[f"{name}__voetnoten"] = ", ".join(notes)
                     self.initial[f"{name}__jaar"] = value.period_year if value else None
                     self.initial[f"{name}__bron"] = value.source if value else ""
                 names.append((name, labels[column], extras))
@@ -405,6 +415,8 @@ class IndicatorValuesForm(forms.Form):
                 name = f"{column}__{component_id or 'totaal'}"
                 value = self._parse(name, data.get(name, ""))
                 notes = self._footnotes(f"{name}__voetnoten", data.get(f"{name}__voetnoten", ""))
+                if value is None and notes and not self.has_error(name):
+                    value = NOTE_ONLY  # the note stands in the cell instead of a figure
                 self.cells.append(
                     CellInput(
                         column,
@@ -476,19 +488,52 @@ class IndicatorValuesForm(forms.Form):
             return None
 
     def _footnotes(self, name: str, raw: str) -> tuple[int, ...]:
+        """The numbers of the notes typed by their marks ("4, A"); a letter in either case."""
+        by_letter = {mark.upper(): n for mark, n in self.known_footnotes.items()}
         numbers = []
         for part in raw.replace(";", ",").split(","):
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit() or int(part) not in self.known_footnotes:
+            if part.isdigit():
+                part = str(int(part))
+            number = self.known_footnotes.get(part, by_letter.get(part.upper()))
+            if number is None:
                 self.add_error(name, f"Voetnoot ‘{part}’ bestaat niet in dit hoofdstuk.")
                 continue
-            numbers.append(int(part))
+            numbers.append(number)
         return tuple(numbers)
 
     def cell_display(self, cell: CellInput) -> str:
         return format_value(cell.value) if cell.value else ""
+
+
+class FootnoteForm(VersionedForm):
+    """A footnote of a chapter: its text, its kind and, if the report marks it so, a letter."""
+
+    class Meta:
+        model = Footnote
+        fields = ["label", "kind", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_label(self) -> str:
+        label: str = self.cleaned_data["label"].strip()
+        taken = Footnote.objects.filter(program=self.instance.program_id, label=label)
+        if label and taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                f"Dit hoofdstuk heeft al een voetnoot met de letter {label}; kies een andere."
+            )
+        return label
+
+
+class NewFootnoteForm(FootnoteForm):
+    """A new footnote; it gets the next number of the chapter (a lettered one too, for its
+    place among the notes)."""
+
+    version = None  # type: ignore[assignment]
+
+    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
+        super().__init__(*args, instance=Footnote(program=program), **kwargs)
 
 
 class NewDevelopmentForm(forms.ModelForm):

@@ -21,6 +21,8 @@ urlpatterns = [
     path(_program + "activiteit/<code:code>/", views.edit_activity, name="activity"),
     path(_program + "indicator/<code:code>/", views.edit_indicator, name="indicator"),
     path(_program + "ontwikkelingen/", views.developments, name="developments"),
+    path(_program + "voetnoten/", views.footnotes, name="footnotes"),
+    path(_program + "voetnoot/<int:pk>/", views.edit_footnote, name="footnote"),
     path(_program + "ontwikkeling/<int:pk>/", views.edit_development, name="development"),
     path(
         _program + "ontwikkeling/<int:pk>/verplaats/",

@@ -31,7 +31,7 @@ from cycle import new_year
 from diemen_sociaal.lib.costs import budget_table
 from diemen_sociaal.lib.dutch import format_euros
 from indicators.bbv import bbv_completeness
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import Footnote, Indicator, IndicatorValue, marks_of
 from indicators.services import save_indicator_values
 from investments.models import (
     COLUMN_LABELS,
@@ -455,6 +455,63 @@ def developments(request: HttpRequest, kind: str, year: int, program: str) -> Ht
 
 
 @login_required
+def footnotes(request: HttpRequest, kind: str, year: int, program: str) -> HttpResponse:
+    """The chapter's footnotes, where each is used, and a new one (numbered or lettered)."""
+    found = _program(request, kind, year, program, "programs.edit_policy_content")
+    form = staff_forms.NewFootnoteForm(request.POST or None, program=found)
+    erratum = _erratum_form(request, found)
+    if request.method == "POST" and _all_valid(form, erratum):
+        with transaction.atomic():
+            # The next number, under a lock on the chapter, so two new notes never share one.
+            Program.objects.select_for_update().filter(pk=found.pk).first()
+            last = found.footnotes.aggregate(last=Max("number"))["last"] or 0
+            note = form.save(commit=False)
+            note.number = last + 1
+            note.full_clean()
+            note.save()
+            _record_erratum(request, found, f"nieuwe voetnoot {note.mark}", erratum)
+        messages.success(request, f"Voetnoot {note.mark} toegevoegd.")
+        return redirect(request.path)
+    notes = found.footnotes.prefetch_related(
+        "values__indicator", "values__component", "indicators", "table_marks__table"
+    )
+    rows = []
+    for note in notes:
+        places = [
+            f"{value.indicator.code} {value.get_kind_display().lower()} {value.year}"
+            + (f" ({value.component.label})" if value.component else "")
+            for value in note.values.all()
+        ]
+        places += [f"naam van {indicator.code}" for indicator in note.indicators.all()]
+        places += [f"kop: {mark.table}" for mark in note.table_marks.all()]
+        rows.append({"note": note, "places": places})
+    context = {
+        "report": found.report,
+        "program": found,
+        "rows": rows,
+        "form": form,
+        "erratum": erratum,
+    }
+    return render(request, "staff/footnotes.html", context, status=_status_of(form, erratum))
+
+
+@login_required
+def edit_footnote(
+    request: HttpRequest, kind: str, year: int, program: str, pk: int
+) -> HttpResponse:
+    found = _program(request, kind, year, program, "programs.edit_policy_content")
+    note = get_object_or_404(Footnote, program=found, pk=pk)
+    return _edit(
+        request,
+        program=found,
+        obj=note,
+        form_class=staff_forms.FootnoteForm,
+        title=f"Voetnoot {note.mark}",
+        back=reverse("staff:footnotes", args=[kind, year, program]),
+    )
+
+
+@login_required
 @require_POST
 def move_development(
     request: HttpRequest, kind: str, year: int, program: str, pk: int
@@ -727,8 +784,8 @@ def _value_change(record: Any, before: Any) -> dict[str, Any]:
 
 
 def _note_numbers(record: Any) -> str:
-    numbers = sorted(row.footnote.number for row in record.note_rows if row.footnote is not None)
-    return ", ".join(map(str, numbers))
+    notes = [row.footnote for row in record.note_rows if row.footnote is not None]
+    return ", ".join(marks_of(notes))
 
 
 @login_required

@@ -110,6 +110,8 @@ ROLES = {
     "staff:activity": {POLICY},
     "staff:indicator": {POLICY},
     "staff:developments": {POLICY},
+    "staff:footnotes": {POLICY},
+    "staff:footnote": {POLICY},
     "staff:development": {POLICY},
     "staff:move-development": {POLICY},
     "staff:money": {POLICY, FINANCE},
@@ -286,6 +288,9 @@ def routes(concept_2024: Report) -> list[Route]:
         "pk": line.pk,
         "staff:development:pk": section.pk,
         "staff:move-development:pk": section.pk,
+        "staff:footnote:pk": (
+            program.footnotes.first() or program.footnotes.create(number=1, text="Bron.")
+        ).pk,
         "staff:table-columns:pk": program.indicator_tables.order_by("pk").values_list(
             "pk", flat=True
         )[0],

@@ -37,6 +37,8 @@ class ValueState(StrEnum):
     NUMBER = "number"
     NOT_KNOWN = "not_known"
     TEXT = "text"
+    # No figure: the cell holds only a note's mark ("A"), explained below the table.
+    NOTE = "note"
 
 
 class InvalidValue(ValueError):
@@ -64,7 +66,11 @@ class Value:
 
     @property
     def is_known(self) -> bool:
-        return self.state != ValueState.NOT_KNOWN
+        return self.state not in (ValueState.NOT_KNOWN, ValueState.NOTE)
+
+
+# A cell that holds only a note's mark: its figure is the note.
+NOTE_ONLY = Value(ValueState.NOTE)
 
 
 def _collapse(text: str) -> str:
@@ -255,6 +261,8 @@ def why_not_judged(
             return f"{name} is niet bekend ({value.text})"
         if value.state == ValueState.TEXT:
             return f"{name} is een tekst, geen getal"
+        if value.state == ValueState.NOTE:
+            return f"{name} staat in een voetnoot, niet als getal"
         found = figures(value)
         if not found:
             return f"{name} is een verhouding ({format_value(value)}), geen enkel getal"

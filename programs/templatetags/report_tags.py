@@ -54,14 +54,23 @@ def get_field(form: Any, name: str) -> object:
 
 
 @register.simple_tag
-def marks(numbers: list[int], prefix: str = "voetnoot") -> str:
-    """Footnote markers linking to their notes; a tag, not an include, as tables repeat it often."""
-    if not numbers:  # most cells have none
+def marks(labels: list[str], prefix: str = "voetnoot", standalone: bool = False) -> str:
+    """Footnote markers ("4", "A") linking to their notes; a tag, not an include, as tables
+    repeat it often. A standalone mark is a cell's whole content ("A" instead of a
+    figure) and stands at full size, as the report prints it."""
+    if not labels:  # most cells have none
         return ""
+    if standalone:
+        return format_html_join(
+            " ",
+            '<a class="footnote-mark footnote-mark--in-cell" href="#{}-{}" '
+            'aria-label="zie voetnoot {}">{}</a>',
+            ((prefix, mark, mark, mark) for mark in labels),
+        )
     return format_html_join(
         "",
         # The space keeps a copied or extracted figure apart from its mark: "157 4",
         # never "1574" (the very defect of the source PDFs).
         '<sup class="footnote-mark"> <a href="#{}-{}" aria-label="voetnoot {}">{}</a></sup>',
-        ((prefix, n, n, n) for n in numbers),
+        ((prefix, mark, mark, mark) for mark in labels),
     )

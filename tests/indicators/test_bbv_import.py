@@ -12,7 +12,6 @@ from indicators.models import (
     IndicatorValue,
 )
 from programs.models import Report
-from tests.indicators.test_table_columns import wide_table  # noqa: F401  (a fixture)
 from tests.programs.test_imports import confirm, dutch_csv, error_rows, text_of, upload
 
 pytestmark = pytest.mark.django_db

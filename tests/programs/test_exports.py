@@ -382,7 +382,7 @@ def test_the_json_holds_the_three_tables_as_keys(client: Client, report_2023: Re
         document["indicatoren"], indicator="3.1.3", kolom="realisatie", onderdeel=None
     )
     assert participation["getal"] == 73.6 and participation["procent"] is True
-    assert participation["waarde"] == "73,6%" and participation["voetnoten"] == [3]
+    assert participation["waarde"] == "73,6%" and participation["voetnoten"] == ["3"]
     unknown = find(document["indicatoren"], indicator="2.3.1", kolom="realisatie")
     assert unknown["getal"] is None
     assert (unknown["staat"], unknown["markering"]) == ("niet_bekend", "NB")
@@ -444,7 +444,7 @@ def test_the_three_formats_hold_the_same_figures(client: Client, report_2023: Re
     assert [(c["getal"], c["procent"], c["verplicht"], c["voetnoten"]) for c in cells] == [
         ("73.6", "ja", "ja", "3"),
         (pytest.approx(73.6), "ja", "ja", "3"),
-        (73.6, True, True, [3]),
+        (73.6, True, True, ["3"]),
     ]
 
 

@@ -1,0 +1,186 @@
+"""A note with its printed label: a letter ("A") that stands in a cell instead of a figure."""
+
+import csv
+import io
+import json
+import re
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from pypdf import PdfReader
+
+from indicators.models import Footnote, Indicator, IndicatorValue
+from programs.models import Report, ReportStatus
+from tests.client import ClientResponse
+from tests.indicators.test_table_columns import KEYS, STAFF
+from tests.programs.test_imports import upload
+
+pytestmark = pytest.mark.django_db
+
+FOOTNOTES = "/beheer/jaarstukken/2024/sociaal/voetnoten/"
+CHAPTER = "/jaarstukken/2024/sociaal/"
+IMPORT = "/beheer/jaarstukken/2024/import/"
+LETTER_NOTE = "Voor 2030 is nog geen streefwaarde vastgesteld; de raad besluit erover in 2025."
+
+
+def text_of(response: ClientResponse) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def pdf_text(response: ClientResponse) -> str:
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    return " ".join(" ".join(page.extract_text().split()) for page in pages)
+
+
+def _add_note(client: Client, label: str, text: str, kind: str = "toelichting") -> ClientResponse:
+    return client.post(FOOTNOTES, {"label": label, "kind": kind, "text": text})
+
+
+def test_policy_staff_add_a_lettered_note_and_a_letter_is_used_once_per_chapter(
+    client: Client, policy_officer: User, concept_2024: Report
+) -> None:
+    client.force_login(policy_officer)
+    assert _add_note(client, "", "Bron: CBS.").status_code == 302
+    assert _add_note(client, "a", LETTER_NOTE).status_code == 302
+    notes = Footnote.objects.filter(program__report=concept_2024).order_by("number")
+    assert [(n.number, n.mark) for n in notes] == [(1, "1"), (2, "a")]
+
+    taken = _add_note(client, "a", "Nog een.")
+    assert taken.status_code == 400
+    assert "Dit hoofdstuk heeft al een voetnoot met de letter a; kies een andere." in text_of(taken)
+    wrong = _add_note(client, "A1", "Nog een.")
+    assert wrong.status_code == 400
+    assert "Een voetnoot met een letter heeft een tot vier letters, zoals A" in text_of(wrong)
+    assert notes.count() == 2, "nothing refused is stored"
+
+    page = text_of(client.get(FOOTNOTES))
+    assert "a bewerken " + LETTER_NOTE + " nog nergens" in page
+    # Its letter can be corrected, with the lock and history every edit has.
+    note = notes.get(label="a")
+    edit = f"/beheer/jaarstukken/2024/sociaal/voetnoot/{note.pk}/"
+    response = client.post(
+        edit, {"label": "A", "kind": "toelichting", "text": LETTER_NOTE, "version": "1"}
+    )
+    assert response.status_code == 302, text_of(response)[:2000]
+    note.refresh_from_db()
+    assert (note.mark, note.version) == ("A", 2)
+    stale = client.post(
+        edit, {"label": "B", "kind": "toelichting", "text": LETTER_NOTE, "version": "1"}
+    )
+    assert stale.status_code == 409
+    assert "Iemand anders heeft dit intussen gewijzigd" in text_of(stale)
+    note.refresh_from_db()
+    assert note.mark == "A"
+
+
+def test_a_lettered_note_stands_in_a_cell_on_every_page_and_in_every_download(
+    client: Client, policy_officer: User, concept_2024: Report, wide_table: Indicator
+) -> None:
+    client.force_login(policy_officer)
+    _add_note(client, "", "Cijfer van de GGD-monitor.")
+    _add_note(client, "A", LETTER_NOTE)
+    data = dict(zip([f"{key}__totaal" for key in KEYS], TYPED_WITH_NOTE, strict=True))
+    # The long-term target is the letter alone; a realisation carries the numbered note.
+    data |= {"streefwaarde_2030__totaal__voetnoten": "a", "realisatie__totaal__voetnoten": "1"}
+    data |= {"version": str(wide_table.version), "plausible": "on"}
+    response = client.post(STAFF, data)
+    assert response.status_code == 302, text_of(response)[:3000]
+    target = IndicatorValue.objects.get(indicator=wide_table, kind="streefwaarde")
+    assert (target.state, target.display) == ("note", "")
+    assert [note.mark for note in target.footnotes.all()] == ["A"]
+    # The form shows the cell as it was typed: no value, the letter among its notes.
+    form = client.get(STAFF).content.decode()
+    assert re.search(r'name="streefwaarde_2030__totaal__voetnoten"[^>]*value="A"', form)
+    assert not re.search(r'name="streefwaarde_2030__totaal"[^>]*value=', form)
+
+    Report.objects.filter(pk=concept_2024.pk).update(status=ReportStatus.OFFERED)
+    client.logout()
+    chapter = client.get(CHAPTER)
+    html = chapter.content.decode()
+    # The letter in the cell at full size, linked to its note; the number a superscript.
+    assert re.search(
+        r'<td[^>]*><a class="footnote-mark footnote-mark--in-cell" href="#[^"]*-voetnoot-A" '
+        r'aria-label="zie voetnoot A">A</a></td>',
+        html,
+    )
+    assert re.search(r'47,3%<sup class="footnote-mark"> <a href="#[^"]*-voetnoot-1"', html)
+    row = "9.1 - Sporters (% 12 t/m 21 jaar) 41,0% 42,5% 44,1% 47,3% 1 45% A 39,8%"
+    assert row in text_of(chapter)
+    assert "A " + LETTER_NOTE in text_of(chapter)
+    assert re.search(r'<li id="[^"]*-voetnoot-A" class="footnote--lettered">', html)
+
+    page = client.get(CHAPTER + "indicator/9.1/")
+    assert row.replace("9.1 - Sporters (% 12 t/m 21 jaar) ", "") in text_of(page)
+    assert "A " + LETTER_NOTE in text_of(page)
+    printed = pdf_text(client.get(CHAPTER + "pdf/"))
+    assert row in printed and "A " + LETTER_NOTE in printed
+
+    rows = list(csv.DictReader(io.StringIO(client.get(CHAPTER + "data.csv").content.decode())))
+    ours = {r["kolom"]: r for r in rows if r["indicator"] == "9.1"}
+    assert (ours["streefwaarde_2030"]["staat"], ours["streefwaarde_2030"]["waarde"]) == (
+        "voetnoot",
+        "",
+    )
+    assert (ours["streefwaarde_2030"]["voetnoten"], ours["realisatie"]["voetnoten"]) == ("A", "1")
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(CHAPTER + "data.xlsx").content))
+    sheet = workbook["indicatoren"]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    marks = {
+        r[header.index("kolom")].value: r[header.index("voetnoten")].value
+        for r in sheet.iter_rows(min_row=2)
+        if r[header.index("indicator")].value == "9.1"
+    }
+    assert (marks["streefwaarde_2030"], marks["realisatie"]) == ("A", "1")
+    document = json.loads(client.get(CHAPTER + "data.json").content)
+    cells = {v["kolom"]: v for v in document["indicatoren"] if v["indicator"] == "9.1"}
+    assert cells["streefwaarde_2030"]["voetnoten"] == ["A"]
+    assert cells["streefwaarde_2030"]["staat"] == "voetnoot"
+    assert cells["streefwaarde_2030"]["getal"] is None
+    api = json.loads(client.get(f"/api{CHAPTER}indicatoren/9.1/").content)
+    assert [v["voetnoten"] for v in api["waarden"] if v["kolom"] == "streefwaarde_2030"] == [["A"]]
+
+
+TYPED_WITH_NOTE = ["41,0%", "42,5%", "44,1%", "47,3%", "45%", "", "39,8%"]
+
+
+def test_a_target_that_is_a_note_is_not_judged_and_the_page_says_why(
+    client: Client, policy_officer: User, concept_2024: Report, wide_table: Indicator
+) -> None:
+    client.force_login(policy_officer)
+    _add_note(client, "A", LETTER_NOTE)
+    data = dict(zip([f"{key}__totaal" for key in KEYS], TYPED_WITH_NOTE, strict=True))
+    data |= {"begroot__totaal": "", "begroot__totaal__voetnoten": "A"}
+    data |= {"version": str(wide_table.version), "plausible": "on"}
+    assert client.post(STAFF, data).status_code == 302
+    page = text_of(client.get(CHAPTER + "indicator/9.1/"))
+    assert "Beoordeling 2024 onbekend" in page
+    assert "de streefwaarde staat in een voetnoot, niet als getal" in page
+
+    # Clearing the note too empties the cell; an unknown letter is refused, nothing lost.
+    data |= {"begroot__totaal__voetnoten": "B", "version": str(wide_table.version + 1)}
+    refused = client.post(STAFF, data)
+    assert refused.status_code == 400
+    assert "Voetnoot ‘B’ bestaat niet in dit hoofdstuk." in text_of(refused)
+    assert IndicatorValue.objects.get(indicator=wide_table, kind="begroot").state == "note"
+    data |= {"begroot__totaal__voetnoten": ""}
+    assert client.post(STAFF, data).status_code == 302
+    assert not IndicatorValue.objects.filter(indicator=wide_table, kind="begroot").exists()
+
+
+def test_an_exported_table_with_a_lettered_note_imports_unchanged(
+    client: Client, policy_officer: User, concept_2024: Report, wide_table: Indicator
+) -> None:
+    client.force_login(policy_officer)
+    _add_note(client, "A", LETTER_NOTE)
+    data = dict(zip([f"{key}__totaal" for key in KEYS], TYPED_WITH_NOTE, strict=True))
+    data |= {"streefwaarde_2030__totaal__voetnoten": "A"}
+    data |= {"version": str(wide_table.version), "plausible": "on"}
+    assert client.post(STAFF, data).status_code == 302
+    for fmt in ("csv", "xlsx"):
+        template = client.get(f"{IMPORT}sjabloon-indicatoren.{fmt}").content
+        response = upload(client, "indicatoren", template, f"sjabloon.{fmt}", url=IMPORT)
+        assert "Er verandert niets" in text_of(response), fmt
+    target = IndicatorValue.objects.get(indicator=wide_table, kind="streefwaarde")
+    assert [note.mark for note in target.footnotes.all()] == ["A"]
