@@ -257,6 +257,7 @@ def _carry_realisations(program: Program, realised: Realised, year: int) -> None
             value.set_value(found.as_value())
             # "776,8 (over 2022)" stays the 2022 figure in the next year's report too.
             value.period_year, value.source = found.period_year, found.source
+            value.reference_date = found.reference_date
             value.save()
 
 
@@ -389,4 +390,5 @@ def _copy_indicator(ind: Indicator, table: IndicatorTable, values: ValueRule) ->
         )
         copy.set_value(value.as_value())
         copy.period_year, copy.source = value.period_year, value.source
+        copy.reference_date = value.reference_date
         copy.save()

@@ -338,6 +338,8 @@ def _load_cell(
     value.set_value(NOTE_ONLY if raw is None else parse_value(str(raw)))
     # The year the figure is about when the source says it is not the column's year.
     value.period_year = details.get("period_year")
+    # The day it was counted, where the source names one ("peildatum 1 maart 2024").
+    value.reference_date = details.get("reference_date")
     value.source = details.get("source") or ""
     _saved(value)
     value.footnotes.set(_footnotes(footnotes, marks))

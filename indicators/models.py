@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from diemen_sociaal.lib.dutch import format_date
 from diemen_sociaal.lib.values import Direction, Value, ValueState, format_value
 from diemen_sociaal.validators import LongText, item_code
 from programs.models import Goal, Program, ReportContent, Versioned
@@ -438,6 +439,9 @@ class IndicatorValue(ReportContent):
     # is the 2022 figure because 2023's is not yet published. Such a figure is shown with
     # its year and never judged against the 2023 target.
     period_year = models.PositiveSmallIntegerField("cijfer over jaar", null=True, blank=True)
+    # The day a count was taken ("peildatum 1 maart 2024"), as the source states it. Shown
+    # and published with the figure; the verdict follows the year it is about.
+    reference_date = models.DateField("peildatum", null=True, blank=True)
     # Where this figure comes from, when not the indicator's source (CBS, LISA, ...).
     source = models.CharField("bron van dit cijfer", max_length=200, blank=True)
     # Empty for the municipality itself; the area of a comparison figure ("Nederland").
@@ -517,3 +521,14 @@ class IndicatorValue(ReportContent):
     def other_year(self) -> int | None:
         """The year the figure is about, when that is not its column's year."""
         return self.period_year if self.period_year and self.period_year != self.year else None
+
+    @property
+    def period_label(self) -> str:
+        """What a reader needs to know of the figure's period: "over 2022",
+        "peildatum 1 maart 2024", both, or nothing when it is simply the column's year."""
+        parts = []
+        if self.other_year:
+            parts.append(f"over {self.other_year}")
+        if self.reference_date:
+            parts.append(f"peildatum {format_date(self.reference_date)}")
+        return ", ".join(parts)

@@ -6,6 +6,7 @@ automatically (seed 002 does this by hand in footnote 6).
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
 
@@ -27,6 +28,7 @@ class CellInput:
     # and the import pass what is stored when the user did not change them.
     period_year: int | None = None
     source: str = ""
+    reference_date: date | None = None
     # Why a figure that looked implausible is right (indicators.plausibility); a changed
     # figure without one loses the reason its predecessor had.
     check_note: str = ""
@@ -72,12 +74,14 @@ def save_indicator_values(
         changed = (
             stored is None
             or stored.display != format_value(cell.value)
-            or (stored.period_year, stored.source) != (period_year, cell.source)
+            or (stored.period_year, stored.source, stored.reference_date)
+            != (period_year, cell.source, cell.reference_date)
         )
         if stored is None or stored.display != format_value(cell.value):
             value.check_note = cell.check_note
         value.set_value(cell.value)
         value.period_year, value.source = period_year, cell.source
+        value.reference_date = cell.reference_date
         if changed:
             value.full_clean()
             value.save()

@@ -747,6 +747,12 @@ def _schemas() -> Json:
                     "(het cijfer van 2022 in de kolom van 2023, omdat dat van 2023 nog niet "
                     "bekend is). Zo'n cijfer wordt niet met de streefwaarde vergeleken.",
                 },
+                "peildatum": {
+                    "type": ["string", "null"],
+                    "format": "date",
+                    "description": "De dag waarop het cijfer is gemeten, als de bron die noemt "
+                    "(peildatum 1 maart 2024: 2024-03-01).",
+                },
                 "bron": {
                     "type": ["string", "null"],
                     "description": "Waar het cijfer vandaan komt: de eigen bron van het cijfer, "

@@ -61,6 +61,8 @@ VALUE_COLUMNS = (
     "voetnoten",
     # The year the figure is about when not the column's ("jaar"), and where it is from.
     "over_jaar",
+    # The day a count was taken, as the source states it (ISO: 2024-03-01).
+    "peildatum",
     "bron",
 )
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -196,6 +198,7 @@ def value_fields(
         "waarde": value.display,
         "voetnoten": footnotes,
         "over_jaar": value.other_year,
+        "peildatum": value.reference_date.isoformat() if value.reference_date else None,
         "bron": value.source or indicator_source or None,
     }
 

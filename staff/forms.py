@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from operator import attrgetter
 from typing import Any, ClassVar
@@ -14,7 +15,15 @@ from django.urls import Resolver404, resolve
 
 from accounts.models import MailSettings
 from diemen_sociaal.lib.costs import ESTIMATES, EUROS, THOUSANDS, MoneyUnit, budget_headers
-from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, format_number, parse_number
+from diemen_sociaal.lib.dutch import (
+    DutchDateError,
+    DutchNumberError,
+    format_date,
+    format_euros,
+    format_number,
+    parse_date,
+    parse_number,
+)
 from diemen_sociaal.lib.values import (
     NOTE_ONLY,
     InvalidValue,
@@ -50,6 +59,24 @@ from programs.models import (
     Subgoal,
 )
 from programs.services import TRANSITIONS
+
+
+class DutchDateField(forms.Field):
+    """A date typed as people write it: 1 maart 2024, 1-3-2024 (diemen_sociaal.lib.dutch)."""
+
+    widget = forms.TextInput
+
+    def prepare_value(self, value: Any) -> Any:
+        return format_date(value) if isinstance(value, date) else value
+
+    def to_python(self, value: Any) -> date | None:
+        text = str(value or "").strip()[:60]
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except DutchDateError as error:
+            raise forms.ValidationError(str(error)) from error
 
 
 class EuroField(forms.CharField):
@@ -382,6 +409,13 @@ class IndicatorValuesForm(forms.Form):
                         "Zo'n cijfer wordt niet met de streefwaarde vergeleken.",
                     )
                     extras.append(f"{name}__jaar")
+                    self.fields[f"{name}__peildatum"] = DutchDateField(
+                        label=f"Peildatum — {labels[column].lower()} — {part_label}",
+                        required=False,
+                        help_text="Alleen als de bron de dag noemt waarop is gemeten, zoals "
+                        "1 maart 2024.",
+                    )
+                    extras.append(f"{name}__peildatum")
                 self.fields[f"{name}__bron"] = forms.CharField(
                     label=f"Bron van dit cijfer — {labels[column].lower()} — {part_label}",
                     required=False,
@@ -396,6 +430,7 @@ class IndicatorValuesForm(forms.Form):
                     notes = marks_of(value.footnotes.all()) if value else []
                     self.initial[f"{name}__voetnoten"] = ", ".join(notes)
                     self.initial[f"{name}__jaar"] = value.period_year if value else None
+                    self.initial[f"{name}__peildatum"] = value.reference_date if value else None
                     self.initial[f"{name}__bron"] = value.source if value else ""
                 names.append((name, labels[column], extras))
             self.rows.append((part_label, names))
@@ -425,6 +460,7 @@ class IndicatorValuesForm(forms.Form):
                         notes,
                         period_year=data.get(f"{name}__jaar"),
                         source=(data.get(f"{name}__bron") or "").strip(),
+                        reference_date=data.get(f"{name}__peildatum"),
                     )
                 )
                 if value is not None and self._changed(self.cells[-1]):

@@ -34,6 +34,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any, Literal, overload
 
 from django.conf import settings
@@ -43,7 +44,14 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from diemen_sociaal.lib import spreadsheets
 from diemen_sociaal.lib.costs import ACCOUNT_COLUMNS, ESTIMATES, Amounts
-from diemen_sociaal.lib.dutch import DutchNumberError, format_euros, parse_number
+from diemen_sociaal.lib.dutch import (
+    DutchDateError,
+    DutchNumberError,
+    format_date,
+    format_euros,
+    parse_date,
+    parse_number,
+)
 from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
 from indicators import plausibility
 from indicators.columns import ColumnSpec, columns_of, table_columns
@@ -93,9 +101,10 @@ INDICATOR_REQUIRED = ("verslagjaar", "programma", "indicator", "kolom", "waarde"
 # "bij_download": the value as the template was downloaded. A row whose stored value has
 # changed since (a colleague's edit) is a conflict the importer decides, never an ordinary
 # change that would silently undo that edit.
-# "over_jaar" and "bron": the year a figure is about when not the column's, and its own
-# source; a file without these columns leaves them as they are.
-INDICATOR_OPTIONAL = ("onderdeel", "jaar", "bij_download", "over_jaar", "bron")
+# "over_jaar", "peildatum" and "bron": the year a figure is about when not the column's,
+# the day it was counted, and its own source; a file without these columns leaves them
+# as they are.
+INDICATOR_OPTIONAL = ("onderdeel", "jaar", "bij_download", "over_jaar", "peildatum", "bron")
 
 
 @dataclass(frozen=True)
@@ -190,6 +199,7 @@ KINDS: dict[str, Kind] = {
             "jaar",
             "waarde",
             "over_jaar",
+            "peildatum",
             "bron",
             "bij_download",
         ),
@@ -725,6 +735,7 @@ class IndicatorValidator(Validator):
         except InvalidValue as error:
             raise RowProblem("waarde", str(error)) from error
         period_year = self.period_year(record, year, value_kind, stored)
+        reference_date = self.reference_date(record, value_kind, stored)
         source = self.source(record, indicator, stored)
         old = stored.display if stored else ""
         new = format_value(value)
@@ -736,6 +747,10 @@ class IndicatorValidator(Validator):
         fields = [] if old == new else [("waarde", old, new)]
         if stored is not None and stored.period_year != period_year:
             fields.append(("over_jaar", str(stored.period_year or ""), str(period_year or "")))
+        if stored is not None and stored.reference_date != reference_date:
+            fields.append(
+                ("peildatum", _dutch_date(stored.reference_date), _dutch_date(reference_date))
+            )
         if stored is not None and stored.source != source:
             fields.append(("bron", stored.source, source))
         return Change(
@@ -752,6 +767,7 @@ class IndicatorValidator(Validator):
                 "column": column,
                 "value": value,
                 "period_year": period_year,
+                "reference_date": reference_date,
                 "source": source,
             },
         )
@@ -775,6 +791,23 @@ class IndicatorValidator(Validator):
                 "cijfer gaat, als dat niet het jaar van de kolom is.",
             )
         return int(text)
+
+    @staticmethod
+    def reference_date(
+        record: dict[str, str], kind: str, stored: IndicatorValue | None
+    ) -> date | None:
+        """ "peildatum": the day a realisation was counted; absent keeps it."""
+        if "peildatum" not in record:
+            return stored.reference_date if stored else None
+        text = record["peildatum"].strip()
+        if not text:
+            return None
+        if kind != ValueKind.REALISATION:
+            raise RowProblem("peildatum", "Alleen een realisatie heeft een peildatum.")
+        try:
+            return parse_date(text)
+        except DutchDateError as error:
+            raise RowProblem("peildatum", str(error)) from error
 
     @staticmethod
     def source(record: dict[str, str], indicator: Indicator, stored: IndicatorValue | None) -> str:
@@ -841,6 +874,8 @@ class BbvValidator(Validator):
         indicator = self.indicator(record["bbv"])
         year = self.period(record["periode"])
         spec = self.column(indicator, record["gebied"].strip(), year)
+        # A period that names its day ("peildatum 1 maart 2024") keeps it with the figure.
+        counted = self.day(record["periode"])
         value = record["waarde"].strip()
         if value and holds_percentages(indicator) and re.fullmatch(r"-?[\d.]+(,\d+)?", value):
             value += "%"
@@ -851,6 +886,7 @@ class BbvValidator(Validator):
             "kolom": spec.key,
             "waarde": value,
             "over_jaar": str(year) if year != spec.year else "",
+            "peildatum": counted.isoformat() if counted else "",
         }
         if "bron" in record:
             translated["bron"] = record["bron"]
@@ -882,6 +918,14 @@ class BbvValidator(Validator):
                 "1 maart 2024.",
             )
         return int(years[-1])
+
+    @staticmethod
+    def day(text: str) -> date | None:
+        """The day a period names, if it names one; a year or "2022-2023" names none."""
+        try:
+            return parse_date(text)
+        except DutchDateError:
+            return None
 
     def column(self, indicator: Indicator, area: str, year: int) -> ColumnSpec:
         specs = columns_of(indicator.table)
@@ -1051,6 +1095,7 @@ def _write_indicator_values(plan: Plan, user: Any) -> None:
                 value,
                 notes,
                 period_year=change.data["period_year"],
+                reference_date=change.data["reference_date"],
                 source=change.data["source"],
             )
         )
@@ -1197,3 +1242,7 @@ def render_template(report: Report, kind: str, fmt: str, user: Any) -> datarows.
         return filename, spreadsheets.CSV_MIME, spreadsheets.csv_bytes(columns, rows)
     sheet = spreadsheets.Sheet(title=kind, columns=columns, rows=rows)
     return filename, spreadsheets.XLSX_MIME, spreadsheets.xlsx_bytes([sheet])
+
+
+def _dutch_date(day: date | None) -> str:
+    return format_date(day) if day else ""

@@ -777,6 +777,10 @@ def _value_change(record: Any, before: Any) -> dict[str, Any]:
         old_notes, new_notes = _note_numbers(before), _note_numbers(record)
         if old_notes != new_notes:
             parts.append(f"voetnoten {old_notes or 'geen'} → {new_notes or 'geen'}")
+        for what, field in (("periode", "period_label"), ("bron", "source")):
+            old, new = getattr(before.instance, field), getattr(record.instance, field)
+            if old != new:
+                parts.append(f"{what} {old or 'geen'} → {new or 'geen'}")
         change = "; ".join(parts) or f"opnieuw opgeslagen: {now}"
     if record.check_note and record.history_type != "-":
         change += f" (gecontroleerd: {record.check_note})"

@@ -86,3 +86,43 @@ def format_euros(euros: int | None) -> str:
 def format_date(value: date) -> str:
     """A date as Dutch readers write it: '27 juni 2024'."""
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+class DutchDateError(ValueError):
+    """A text that is not a date as Dutch readers write one; the message is for the user."""
+
+
+_DATE_WORDS_RE = re.compile(r"^(?P<day>\d{1,2})\s+(?P<month>[a-z]+)\.?\s+(?P<year>\d{4})$")
+_DATE_NUMBERS_RE = re.compile(r"^(?P<day>\d{1,2})[-/.](?P<month>\d{1,2})[-/.](?P<year>\d{4})$")
+_DATE_ISO_RE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
+
+
+def parse_date(text: str) -> date:
+    """A date as people type it: '1 maart 2024', '1 mrt 2024', '1-3-2024' or '2024-03-01'.
+
+    "peildatum" before it is allowed, as the sources write it."""
+    cleaned = " ".join(text.lower().replace("peildatum", " ").split())
+    found = next(
+        (m for p in (_DATE_WORDS_RE, _DATE_NUMBERS_RE, _DATE_ISO_RE) if (m := p.match(cleaned))),
+        None,
+    )
+    problem = f"‘{text.strip()[:40]}’ is geen datum. Schrijf bijvoorbeeld 1 maart 2024 of 1-3-2024."
+    if found is None:
+        raise DutchDateError(problem)
+    month_text = found["month"]
+    if month_text.isdigit():
+        month = int(month_text)
+    else:
+        # Abbreviated as a prefix ("feb", "sept"), except March's "mrt".
+        months = (
+            [3]
+            if month_text == "mrt"
+            else [i for i, name in enumerate(MONTHS, start=1) if name.startswith(month_text)]
+        )
+        if len(month_text) < 3 or len(months) != 1:
+            raise DutchDateError(problem)
+        month = months[0]
+    try:
+        return date(int(found["year"]), month, int(found["day"]))
+    except ValueError:
+        raise DutchDateError(problem) from None

@@ -1,5 +1,7 @@
 """BBV figures as waarstaatjegemeente.nl gives them, imported with preview, all or nothing."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -60,6 +62,9 @@ def test_a_bbv_file_fills_own_and_national_figures_with_their_periods(
     assert cell(wide_table, 2022).display == "42,5%"
     national = cell(wide_table, 2023, "Nederland")
     assert (national.display, national.source, national.other_year) == ("39,8%", "CBS", None)
+    # The day the source names is kept with the figure, and shown with it.
+    assert (national.reference_date, own.reference_date) == (datetime.date(2023, 3, 1), None)
+    assert national.period_label == "peildatum 1 maart 2023"
 
 
 def test_last_years_figure_stands_in_this_years_column_marked_with_its_year(

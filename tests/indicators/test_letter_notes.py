@@ -115,7 +115,8 @@ def test_a_lettered_note_stands_in_a_cell_on_every_page_and_in_every_download(
     assert row.replace("9.1 - Sporters (% 12 t/m 21 jaar) ", "") in text_of(page)
     assert "A " + LETTER_NOTE in text_of(page)
     printed = pdf_text(client.get(CHAPTER + "pdf/"))
-    assert row in printed and "A " + LETTER_NOTE in printed
+    # The list's letter has its dot, as the numbered notes have theirs.
+    assert row in printed and "A. " + LETTER_NOTE in printed
 
     rows = list(csv.DictReader(io.StringIO(client.get(CHAPTER + "data.csv").content.decode())))
     ours = {r["kolom"]: r for r in rows if r["indicator"] == "9.1"}

@@ -5,10 +5,12 @@ import pytest
 
 from diemen_sociaal.lib.costs import THOUSANDS
 from diemen_sociaal.lib.dutch import (
+    DutchDateError,
     DutchNumberError,
     format_date,
     format_euros,
     format_number,
+    parse_date,
     parse_number,
 )
 
@@ -74,3 +76,25 @@ def test_amounts_show_in_thousands_with_a_dash_for_nil() -> None:
 def test_dates_read_as_dutch_readers_write_them() -> None:
     assert format_date(date(2024, 6, 27)) == "27 juni 2024"
     assert format_date(date(2023, 9, 12)) == "12 september 2023"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 maart 2024", date(2024, 3, 1)),
+        ("peildatum 1 maart 2024", date(2024, 3, 1)),
+        ("Peildatum 15 sept. 2023", date(2023, 9, 15)),
+        ("1 mrt 2024", date(2024, 3, 1)),
+        ("01-03-2024", date(2024, 3, 1)),
+        ("1/3/2024", date(2024, 3, 1)),
+        ("2024-03-01", date(2024, 3, 1)),
+    ],
+)
+def test_dates_are_read_as_people_write_them(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["31 februari 2024", "1 ma 2024", "2023", "3-1", "maart 2024"])
+def test_a_text_that_is_not_one_day_is_refused_in_dutch(text: str) -> None:
+    with pytest.raises(DutchDateError, match="is geen datum. Schrijf bijvoorbeeld 1 maart 2024"):
+        parse_date(text)
