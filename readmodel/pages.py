@@ -21,6 +21,7 @@ from diemen_sociaal.lib.values import Assessment, ValueState, assess, why_not_ju
 from indicators.columns import ColumnSpec, table_columns
 from indicators.models import (
     Footnote,
+    FootnoteKind,
     Indicator,
     IndicatorKind,
     IndicatorTable,
@@ -632,6 +633,9 @@ class TrendYear:
     # column is used only when the report of that year does not hold the value.
     source: Report | None
     components: list[tuple[str, Cell | None]]
+    # The note of a later report that corrected this year's realisation; the realisation
+    # shown is then that report's, not the one first published.
+    correction: Footnote | None = None
 
 
 def indicator_context(program: Program, code: str, user: Any) -> dict[str, Any]:
@@ -660,6 +664,7 @@ def indicator_context(program: Program, code: str, user: Any) -> dict[str, Any]:
     # Later reports of this program without the code: the indicator was dropped there.
     last_year = max(i.table.program.report.year for i in same_code)
     dropped = list(reports.filter(year__gt=last_year, programs__slug=program.slug).order_by("year"))
+    trend = _trend(same_code)
     return {
         "dropped_in": dropped,
         "report": program.report,
@@ -670,7 +675,15 @@ def indicator_context(program: Program, code: str, user: Any) -> dict[str, Any]:
         "columns": columns,
         "footnotes": [f for f in program.footnotes.all() if f.mark in used],
         "figure_sources": _figure_sources(row, columns),
-        "trend": _trend(same_code),
+        "trend": trend,
+        # Realisations of this report that a later report corrected: said above the table.
+        "corrected_later": [
+            item
+            for item in trend
+            if item.correction is not None
+            and item.source != report
+            and any(spec.cell == (item.year, ValueKind.REALISATION, "") for spec in specs)
+        ],
     }
 
 
@@ -685,11 +698,22 @@ def _figure_sources(row: IndicatorRow, columns: list[ColumnHeading]) -> list[str
     return found
 
 
+def _correction_of(value: IndicatorValue, report: Report) -> Footnote | None:
+    """The correction note on an earlier year's own realisation in a later report."""
+    if value.kind != ValueKind.REALISATION or value.area or value.year >= report.year:
+        return None
+    return next((f for f in value.footnotes.all() if f.kind == FootnoteKind.CORRECTION), None)
+
+
 def _trend(indicators: list[Indicator]) -> list[TrendYear]:
-    """Per year: the budget from that year's report, the realisation preferably from it too."""
+    """Per year: the budget from that year's report, the realisation preferably from it too,
+    unless a later report corrected it (a correction note on its previous-year figure): then
+    the corrected figure, from that report, with the note."""
     # (component label or None, year, kind) -> (cell, report), own-year values first.
     found: dict[tuple[str | None, int, str], tuple[Cell, Report]] = {}
     component_labels: list[str] = []
+    # (component label or None, year) -> the latest correction of that realisation.
+    corrected: dict[tuple[str | None, int], tuple[Cell, Report, Footnote]] = {}
     for prefer_own in (True, False):
         for indicator in indicators:
             report = indicator.table.program.report
@@ -705,6 +729,11 @@ def _trend(indicators: list[Indicator]) -> list[TrendYear]:
                     component_labels.append(label)
                 cell = Cell(value, marks_of(value.footnotes.all()))
                 found.setdefault((label, value.year, value.kind), (cell, report))
+                correction = _correction_of(value, report)
+                if correction is not None:  # reports come in order of year: the last wins
+                    corrected[(label, value.year)] = (cell, report, correction)
+    for (label, year), (cell, report, _) in corrected.items():
+        found[(label, year, ValueKind.REALISATION)] = (cell, report)
 
     def pick(label: str | None, year: int, kind: str) -> tuple[Cell | None, Report | None]:
         return found.get((label, year, kind), (None, None))
@@ -718,6 +747,7 @@ def _trend(indicators: list[Indicator]) -> list[TrendYear]:
                 budget=pick(None, year, ValueKind.BUDGET)[0],
                 realisation=realisation,
                 source=source,
+                correction=corrected[(None, year)][2] if (None, year) in corrected else None,
                 components=[
                     (label, pick(label, year, ValueKind.REALISATION)[0])
                     for label in component_labels
