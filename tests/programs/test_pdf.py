@@ -2,10 +2,12 @@
 
 import io
 import re
+import subprocess
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from pypdf import PageObject, PdfReader
 from pypdf.generic import Destination, DictionaryObject
 from pytest_django import Settings
 
-from indicators.models import IndicatorValue
+from indicators.models import IndicatorValue, marks_of
 from programs.models import Activity, Report, ReportStatus
 from publishing import pdf, pdf_fetcher, pdf_worker
 from tests.factories import build_program
@@ -462,6 +464,43 @@ def test_a_program_whose_name_says_programma_is_not_called_programma_twice(
     assert "Programma Programma" not in whole and "programma Programma" not in whole
     goal = client.get("/jaarstukken/2024/sociaal/doelstelling/3/").content.decode()
     assert "Jaarstukken 2024 · Programma 1 Samenleven · doelstelling 3" in goal
+
+
+def _footnoted_figures(report: Report) -> list[tuple[str, list[str]]]:
+    """Every figure of the report's chapter that carries a footnote mark: as shown, marks."""
+    values = IndicatorValue.objects.filter(
+        indicator__table__program__report=report, footnotes__isnull=False
+    ).distinct()
+    found = []
+    for value in values.prefetch_related("footnotes"):
+        shown = value.display + (f" ({value.period_label})" if value.period_label else "")
+        found.append((shown, marks_of(value.footnotes.all())))
+    return found
+
+
+def test_every_footnoted_figure_of_the_seed_stays_apart_from_its_mark_in_page_and_pdftotext(
+    client: Client, chapter: PdfReader, report_2023: Report, tmp_path: Path
+) -> None:
+    """The text a browser copies (the page's text content: tags dropped, nothing added) and
+    the text poppler's pdftotext extracts from the PDF both read "157 4", never "1574"."""
+    figures = _footnoted_figures(report_2023)
+    assert len(figures) >= 10, "the seed's chapter has many footnoted figures"
+    html = client.get("/jaarstukken/2023/sociaal/").content.decode()
+    # Tags dropped and nothing added, except the tab a browser copies between table cells.
+    cells_apart = re.sub(r"</t[dh]>", "\t", html)
+    text_content = " ".join(unescape(re.sub(r"<[^>]+>", "", cells_apart)).split())
+    path = tmp_path / "hoofdstuk.pdf"
+    path.write_bytes(_rendered["chapter"])
+    extracted = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    for name, text in (("page", text_content), ("pdftotext", extracted)):
+        for shown, marks in figures:
+            apart = r"\s+".join(re.escape(part) for part in [*shown.split(), *marks])
+            # Not preceded or followed by a digit: "5" with mark "1" is not the 5 of "15".
+            assert re.search(rf"(?<![\d,.]){apart}(?![\d,])", text), (name, shown, marks)
+            glued = re.escape(shown + marks[0])
+            assert not re.search(rf"(?<![\d,.]){glued}(?![\d,])", text), (name, shown, marks)
 
 
 def test_a_figure_and_its_footnote_mark_stay_apart_in_the_extracted_text(
