@@ -23,6 +23,8 @@ PHONE_PAGES = [
     CHAPTER,
     CHAPTER + "doelstelling/3/",
     CHAPTER + "indicator/3.1.3/",
+    # One with a trend chart (two years and a target).
+    CHAPTER + "indicator/3.1.4/",
     # An indicator broken down into components: the widest trend table.
     CHAPTER + "indicator/5.3.1/",
 ]
@@ -37,6 +39,14 @@ OVERFLOWING = """() => {
     .map((el) => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : ''))
     .slice(0, 10);
 }"""
+
+# The size on screen, in CSS pixels, of every text of the indicator trend charts (not the
+# money charts beside the cost tables): its font size in the chart's own units times the
+# scale the chart is drawn at.
+CHART_TEXT_SIZES = """() => [...document.querySelectorAll(
+    '.trend-chart:not(.money-chart) svg text')]
+  .filter((t) => t.textContent.trim())
+  .map((t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"""
 
 # What static/css/site.css hides in @media print: the header's search form, the skip link,
 # the breadcrumbs, the chapter's table of contents and the footer with the staff login.
@@ -61,6 +71,7 @@ def test_on_a_phone_no_page_is_wider_than_the_screen(
     page = context.new_page()
     found = {}
     tables_scroll = False
+    chart_text: list[float] = []
     for path in PHONE_PAGES:
         response = page.goto(live_server.url + path)
         assert response is not None, path
@@ -76,8 +87,11 @@ def test_on_a_phone_no_page_is_wider_than_the_screen(
             ".some((el) => el.scrollWidth > el.clientWidth"
             " && getComputedStyle(el).overflowX === 'auto')"
         )
+        chart_text += page.evaluate(CHART_TEXT_SIZES)
     context.close()
     assert found == {}
+    # A trend chart shrinks to the phone's width; its labels and figures stay legible.
+    assert chart_text and min(chart_text) >= 12, sorted(chart_text)[:5]
     # The chapter's indicator tables are wider than a phone: at least one must scroll.
     assert tables_scroll
 
