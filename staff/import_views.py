@@ -39,6 +39,7 @@ from .imports import (
     MAX_BYTES,
     MAX_ROWS,
     SAME,
+    CheckNeeded,
     ImportRefused,
     Plan,
     PlanChanged,
@@ -200,7 +201,13 @@ def _preview(request: HttpRequest, report: Report, kind: str, upload: Any) -> Ht
 
 
 def _preview_page(
-    request: HttpRequest, plan: Plan, filename: str, token: str | None, note: str = ""
+    request: HttpRequest,
+    plan: Plan,
+    filename: str,
+    token: str | None,
+    note: str = "",
+    typed_note: str = "",
+    checked: bool = False,
 ) -> HttpResponse:
     context = {
         "report": plan.report,
@@ -209,6 +216,10 @@ def _preview_page(
         "filename": filename,
         "token": token,
         "note": note,
+        "typed_note": typed_note,
+        "checked": checked,
+        # Every doubted figure is shown: each needs the importer's check.
+        "doubted": plan.doubted,
         "added": plan.of(ADD)[:SHOWN],
         "changed": plan.of(CHANGE)[:SHOWN],
         # Every conflict is shown: each needs the importer's choice.
@@ -231,6 +242,7 @@ def _confirm(request: HttpRequest, report: Report) -> HttpResponse:
         kind, table, expected = recall(request, request.POST["token"], report)
         _require_kind(allowed_kinds(request.user), kind)
         taken = {int(row) for row in request.POST.getlist("neem") if row.isdigit()}
+        checked = request.POST.get("gecontroleerd") == "ja"
         plan = apply_import(
             report=report,
             kind=kind,
@@ -238,7 +250,22 @@ def _confirm(request: HttpRequest, report: Report) -> HttpResponse:
             user=request.user,
             expected=expected,
             taken=taken,
+            check_note=request.POST.get("toelichting", "")[:2000] if checked else "",
         )
+    except CheckNeeded as needed:
+        # The same file, shown again with what to check; what was typed stays in the form.
+        token = _token(request, kind, table, needed.plan)
+        response = _preview_page(
+            request,
+            needed.plan,
+            "",
+            token,
+            note=str(needed),
+            typed_note=request.POST.get("toelichting", "")[:2000],
+            checked=request.POST.get("gecontroleerd") == "ja",
+        )
+        response.status_code = 400
+        return response
     except PlanChanged as changed:
         note = (
             "Sinds het voorbeeld is er in de opgeslagen gegevens iets gewijzigd. Er is niets "

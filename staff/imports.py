@@ -241,6 +241,9 @@ class Change:
     printed_result: int | None = None
     # For a conflict: what the file says the row was at its download.
     downloaded: str = ""
+    # Why a new figure looks like a typing error (indicators.plausibility: a jump from the
+    # year before, out of the indicator's range); stored only when the importer confirms.
+    doubts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -250,6 +253,8 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     stored: int = 0  # rows of this kind the report holds now
+    # Why the doubted figures are right, as the importer wrote when confirming.
+    check_note: str = ""
 
     def of(self, action: str) -> list[Change]:
         return [c for c in self.changes if c.action == action]
@@ -270,6 +275,11 @@ class Plan:
             replace(c, action=CHANGE if c.row in taken else SAME) if c.action == CONFLICT else c
             for c in self.changes
         ]
+
+    @property
+    def doubted(self) -> list[Change]:
+        """The changes to write whose figures look implausible: confirmed with a reason."""
+        return [c for c in self.to_write if c.doubts]
 
     @property
     def digest(self) -> str:
@@ -744,6 +754,7 @@ class IndicatorValidator(Validator):
         refused = plausibility.refusal(indicator, value) if new != old else None
         if refused:
             raise RowProblem("waarde", refused)
+        doubts = self.doubts(indicator, component, spec, value) if new != old else []
         fields = [] if old == new else [("waarde", old, new)]
         if stored is not None and stored.period_year != period_year:
             fields.append(("over_jaar", str(stored.period_year or ""), str(period_year or "")))
@@ -761,6 +772,7 @@ class IndicatorValidator(Validator):
             fields=fields if stored is not None else [("waarde", "", new)],
             program=program,
             target=stored,
+            doubts=doubts,
             data={
                 "indicator": indicator,
                 "component": component,
@@ -770,6 +782,29 @@ class IndicatorValidator(Validator):
                 "reference_date": reference_date,
                 "source": source,
             },
+        )
+
+    def doubts(
+        self,
+        indicator: Indicator,
+        component: IndicatorComponent | None,
+        spec: ColumnSpec,
+        value: Value,
+    ) -> list[str]:
+        """As the edit form asks: a jump from the stored figure of the year before, or a
+        figure outside the indicator's range."""
+        earlier = self.values.get(
+            (
+                indicator.pk,
+                component.pk if component else None,
+                spec.year - 1,
+                spec.value_kind,
+                spec.area,
+            )
+        )
+        what = "de realisatie" if spec.value_kind == ValueKind.REALISATION else "het doel"
+        return plausibility.doubts(
+            indicator, value, earlier.as_value() if earlier else None, spec.year - 1, what
         )
 
     @staticmethod
@@ -1096,6 +1131,7 @@ def _write_indicator_values(plan: Plan, user: Any) -> None:
                 notes,
                 period_year=change.data["period_year"],
                 reference_date=change.data["reference_date"],
+                check_note=plan.check_note if change.doubts else "",
                 source=change.data["source"],
             )
         )
@@ -1111,6 +1147,21 @@ WRITERS: dict[str, Callable[[Plan, Any], None]] = {
     INDICATORS: _write_indicator_values,
     BBV: _write_indicator_values,
 }
+
+
+class CheckNeeded(Exception):
+    """The import holds figures that look implausible and the importer did not confirm
+    them with a reason; nothing was written."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(CHECK_NEEDED)
+        self.plan = plan
+
+
+CHECK_NEEDED = (
+    "Er is niets opgeslagen: controleer de waarden onder ‘Controleer deze waarden’. Kloppen "
+    "ze, vink dan aan dat u ze gecontroleerd hebt en schrijf kort waarom ze kloppen."
+)
 
 
 class PlanChanged(Exception):
@@ -1136,6 +1187,7 @@ def apply_import(
     user: Any,
     expected: str,
     taken: Collection[int] = (),
+    check_note: str = "",
 ) -> Plan:
     """Write the import all or nothing, if it still changes exactly what the preview showed.
 
@@ -1147,7 +1199,13 @@ def apply_import(
     """
     try:
         return _apply_import(
-            report=report, kind=kind, table=table, user=user, expected=expected, taken=taken
+            report=report,
+            kind=kind,
+            table=table,
+            user=user,
+            expected=expected,
+            taken=taken,
+            check_note=check_note,
         )
     except DatabaseError as error:
         logger.exception("Import of %s into %s failed while writing", kind, report)
@@ -1163,6 +1221,7 @@ def _apply_import(
     user: Any,
     expected: str,
     taken: Collection[int],
+    check_note: str,
 ) -> Plan:
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.is_adopted:
@@ -1176,6 +1235,9 @@ def _apply_import(
     if plan.digest != expected:
         raise PlanChanged(plan)
     plan.resolve(taken)
+    plan.check_note = check_note.strip()
+    if plan.doubted and not plan.check_note:
+        raise CheckNeeded(plan)
     try:
         WRITERS[kind](plan, user)
         if plan.to_write:
