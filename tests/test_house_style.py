@@ -1,11 +1,15 @@
 """The municipality's house style comes from settings: its colour and its logo."""
 
+import subprocess
 from pathlib import Path
 
 import pytest
 from django.test import Client, override_settings
+from PIL import Image
 
 from diemen_sociaal.checks import check_house_style
+from programs.models import Report
+from publishing import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +55,30 @@ def test_an_unreadable_colour_or_a_missing_logo_is_refused_at_start(
     with override_settings(MUNICIPALITY_COLOUR=colour, MUNICIPALITY_LOGO=logo):
         [found] = check_house_style()
     assert found.id == error and words in found.msg
+
+
+def _colours_drawn(pdf_bytes: bytes, tmp_path: Path) -> set[tuple[int, ...]]:
+    """Every colour pdftoppm draws on the PDF's first two pages."""
+    tmp_path.mkdir()
+    (tmp_path / "doc.pdf").write_bytes(pdf_bytes)
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-l", "2", "-png", str(tmp_path / "doc.pdf"), str(tmp_path / "p")],
+        check=True,
+    )
+    found: set[tuple[int, ...]] = set()
+    for png in sorted(tmp_path.glob("p-*.png")):
+        with Image.open(png) as image:
+            found |= {tuple(rgb) for _, rgb in image.convert("RGB").getcolors(1 << 20) or []}  # type: ignore[arg-type]
+    return found
+
+
+def test_the_pdf_is_printed_in_the_municipalitys_colour(
+    report_2023: Report, tmp_path: Path
+) -> None:
+    program = report_2023.programs.get(slug="sociaal")
+    own = _colours_drawn(pdf.render_chapter_pdf(program)[2], tmp_path / "eigen")
+    assert (0x00, 0x49, 0x7A) in own  # the product's blue: headings' rules, table heads
+    with override_settings(MUNICIPALITY_COLOUR="#7a1f5c"):
+        theirs = _colours_drawn(pdf.render_chapter_pdf(program)[2], tmp_path / "voorbeeld")
+    assert (0x7A, 0x1F, 0x5C) in theirs
+    assert (0x00, 0x49, 0x7A) not in theirs

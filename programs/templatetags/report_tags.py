@@ -4,8 +4,10 @@ from datetime import date
 from typing import Any
 
 from django import template
-from django.utils.html import format_html_join
+from django.conf import settings
+from django.utils.html import format_html, format_html_join
 
+from diemen_sociaal.lib.colours import HEX, darker
 from diemen_sociaal.lib.costs import BudgetSteps, CostRow, MoneyUnit, Variance
 from diemen_sociaal.lib.dutch import format_date, format_euros
 
@@ -51,6 +53,17 @@ def get_item(mapping: dict, key: object) -> object:
 @register.filter
 def get_field(form: Any, name: str) -> object:
     return form[name]
+
+
+@register.simple_tag
+def house_colours() -> str:
+    """The municipality's colour for the PDF's stylesheet (print.css's --house and
+    --house-dark), when settings.MUNICIPALITY_COLOUR gives one; the check at start-up
+    has refused a colour that is not #rrggbb."""
+    colour = settings.MUNICIPALITY_COLOUR
+    if not colour or not HEX.match(colour):
+        return ""
+    return format_html(":root {{ --house: {}; --house-dark: {}; }}", colour, darker(colour))
 
 
 @register.simple_tag
