@@ -52,10 +52,24 @@ from diemen_sociaal.lib.dutch import (
     parse_date,
     parse_number,
 )
-from diemen_sociaal.lib.values import InvalidValue, Value, format_value, parse_value
+from diemen_sociaal.lib.values import (
+    NOTE_ONLY,
+    InvalidValue,
+    Value,
+    ValueState,
+    format_value,
+    parse_value,
+)
 from indicators import plausibility
 from indicators.columns import ColumnSpec, columns_of, table_columns
-from indicators.models import Indicator, IndicatorComponent, IndicatorValue, ValueKind
+from indicators.models import (
+    Footnote,
+    Indicator,
+    IndicatorComponent,
+    IndicatorValue,
+    ValueKind,
+    marks_of,
+)
 from indicators.plausibility import holds_percentages
 from indicators.services import CellInput, save_indicator_values
 from investments.models import (
@@ -104,7 +118,17 @@ INDICATOR_REQUIRED = ("verslagjaar", "programma", "indicator", "kolom", "waarde"
 # "over_jaar", "peildatum" and "bron": the year a figure is about when not the column's,
 # the day it was counted, and its own source; a file without these columns leaves them
 # as they are.
-INDICATOR_OPTIONAL = ("onderdeel", "jaar", "bij_download", "over_jaar", "peildatum", "bron")
+# "voetnoten": the marks of the chapter's notes on the figure ("3, A"); with an empty
+# "waarde" the note stands in the cell instead of a figure. Absent: the marks stay.
+INDICATOR_OPTIONAL = (
+    "onderdeel",
+    "jaar",
+    "bij_download",
+    "voetnoten",
+    "over_jaar",
+    "peildatum",
+    "bron",
+)
 
 
 @dataclass(frozen=True)
@@ -198,6 +222,7 @@ KINDS: dict[str, Kind] = {
             "kolom",
             "jaar",
             "waarde",
+            "voetnoten",
             "over_jaar",
             "peildatum",
             "bron",
@@ -696,6 +721,10 @@ class IndicatorValidator(Validator):
             self.components[component.indicator_id][component.label] = component
         values = IndicatorValue.objects.filter(indicator__in=found).prefetch_related("footnotes")
         self.values = {(v.indicator_id, v.component_id, v.year, v.kind, v.area): v for v in values}
+        # Per program: its notes by the mark the report shows them with ("4", "A").
+        self.notes: dict[int, dict[str, Footnote]] = defaultdict(dict)
+        for note in Footnote.objects.filter(program__report=self.report):
+            self.notes[note.program_id][note.mark.upper()] = note
 
     @property
     def stored_count(self) -> int:
@@ -737,13 +766,19 @@ class IndicatorValidator(Validator):
             f"de waarde van {indicator.code}{part} in kolom {column}",
         )
         stored = self.values.get((indicator.pk, component.pk if component else None, *spec.cell))
-        if not record["waarde"]:
+        notes = self.footnotes(record, program, stored)
+        holds_figure = stored is not None and stored.state != ValueState.NOTE
+        if not record["waarde"] and (not notes or holds_figure or "voetnoten" not in record):
             # An empty cell in the file leaves the stored value as it is.
             return Change(number, SAME, key, [], program, target=stored)
-        try:
-            value = parse_value(record["waarde"])
-        except InvalidValue as error:
-            raise RowProblem("waarde", str(error)) from error
+        if not record["waarde"]:
+            # Only a note's mark, where no figure is stored: it stands in the cell.
+            value = NOTE_ONLY
+        else:
+            try:
+                value = parse_value(record["waarde"])
+            except InvalidValue as error:
+                raise RowProblem("waarde", str(error)) from error
         period_year = self.period_year(record, year, value_kind, stored)
         reference_date = self.reference_date(record, value_kind, stored)
         source = self.source(record, indicator, stored)
@@ -764,12 +799,19 @@ class IndicatorValidator(Validator):
             )
         if stored is not None and stored.source != source:
             fields.append(("bron", stored.source, source))
+        stored_marks = ", ".join(marks_of(stored.footnotes.all())) if stored else ""
+        new_marks = ", ".join(marks_of(notes))
+        if stored is not None and stored_marks != new_marks:
+            fields.append(("voetnoten", stored_marks, new_marks))
         return Change(
             row=number,
             action=ADD if stored is None else CONFLICT if stale else CHANGE if fields else SAME,
             downloaded=f"bij uw download ‘{downloaded or 'leeg'}’" if stale else "",
             key=key,
-            fields=fields if stored is not None else [("waarde", "", new)],
+            fields=fields
+            if stored is not None
+            else ([("waarde", "", new)] if new else [])
+            + ([("voetnoten", "", new_marks)] if notes else []),
             program=program,
             target=stored,
             doubts=doubts,
@@ -781,8 +823,31 @@ class IndicatorValidator(Validator):
                 "period_year": period_year,
                 "reference_date": reference_date,
                 "source": source,
+                "footnotes": tuple(note.number for note in notes),
             },
         )
+
+    def footnotes(
+        self, record: dict[str, str], program: Program, stored: IndicatorValue | None
+    ) -> list[Footnote]:
+        """ "voetnoten": the notes on the figure by their marks; absent keeps them."""
+        if "voetnoten" not in record:
+            return list(stored.footnotes.all()) if stored else []
+        known = self.notes[program.pk]
+        found = []
+        for part in record["voetnoten"].replace(";", ",").split(","):
+            mark = part.strip()
+            if not mark:
+                continue
+            note = known.get(str(int(mark)) if mark.isdigit() else mark.upper())
+            if note is None:
+                raise RowProblem(
+                    "voetnoten",
+                    f"Voetnoot ‘{mark[:10]}’ bestaat niet in {program.in_sentence}. Voeg hem "
+                    "eerst toe op de pagina Voetnoten van het programma.",
+                )
+            found.append(note)
+        return found
 
     def doubts(
         self,
@@ -1121,7 +1186,7 @@ def _write_indicator_values(plan: Plan, user: Any) -> None:
         indicator: Indicator = change.data["indicator"]
         component: IndicatorComponent | None = change.data["component"]
         value: Value = change.data["value"]
-        notes = tuple(f.number for f in change.target.footnotes.all()) if change.target else ()
+        notes = change.data["footnotes"]
         indicators[indicator.pk] = indicator
         cells[indicator.pk].append(
             CellInput(
@@ -1298,7 +1363,7 @@ def _canonical(text: str) -> str:
 
 def render_template(report: Report, kind: str, fmt: str, user: Any) -> datarows.Rendered:
     columns = KINDS[kind].template_for(report)
-    rows = [[row[c] for c in columns] for row in template_rows(report, kind, user)]
+    rows = [[_cell(row[c]) for c in columns] for row in template_rows(report, kind, user)]
     filename = f"sjabloon-{kind}-{report.kind}-{report.year}.{fmt}"
     if fmt == "csv":
         return filename, spreadsheets.CSV_MIME, spreadsheets.csv_bytes(columns, rows)
@@ -1308,3 +1373,8 @@ def render_template(report: Report, kind: str, fmt: str, user: Any) -> datarows.
 
 def _dutch_date(day: date | None) -> str:
     return format_date(day) if day else ""
+
+
+def _cell(value: Any) -> Any:
+    """A template cell: a list of footnote marks is written as people type it, "3, A"."""
+    return ", ".join(value) if isinstance(value, list) else value

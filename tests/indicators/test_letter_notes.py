@@ -15,7 +15,7 @@ from indicators.models import Footnote, Indicator, IndicatorValue
 from programs.models import Report, ReportStatus
 from tests.client import ClientResponse
 from tests.indicators.test_table_columns import KEYS, STAFF
-from tests.programs.test_imports import upload
+from tests.programs.test_imports import confirm, dutch_csv, error_rows, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +185,50 @@ def test_an_exported_table_with_a_lettered_note_imports_unchanged(
         assert "Er verandert niets" in text_of(response), fmt
     target = IndicatorValue.objects.get(indicator=wide_table, kind="streefwaarde")
     assert [note.mark for note in target.footnotes.all()] == ["A"]
+
+
+def test_the_import_sets_notes_by_their_marks_and_a_letter_alone_stands_in_its_cell(
+    client: Client, policy_officer: User, concept_2024: Report, wide_table: Indicator
+) -> None:
+    client.force_login(policy_officer)
+    _add_note(client, "", "Voorlopig cijfer.")
+    _add_note(client, "A", LETTER_NOTE)
+    header = ["verslagjaar", "programma", "indicator", "kolom", "waarde", "voetnoten"]
+    rows = [
+        header,
+        ["2024", "sociaal", "9.1", "realisatie", "47,3%", "1"],
+        ["2024", "sociaal", "9.1", "streefwaarde_2030", "", "a"],
+    ]
+    preview = upload(client, "indicatoren", dutch_csv(rows), url=IMPORT)
+    shown = text_of(preview)
+    assert "sociaal · 9.1 · realisatie waarde: 47,3%; voetnoten: 1" in shown
+    assert "sociaal · 9.1 · streefwaarde_2030 voetnoten: A" in shown
+    confirm(client, preview, url=IMPORT)
+    cells = {v.kind: v for v in IndicatorValue.objects.filter(indicator=wide_table)}
+    assert [n.mark for n in cells["realisatie"].footnotes.all()] == ["1"]
+    assert (
+        cells["streefwaarde"].state,
+        [n.mark for n in cells["streefwaarde"].footnotes.all()],
+    ) == (
+        "note",
+        ["A"],
+    )
+
+    # An empty value never clears a stored figure; a mark the chapter lacks is named.
+    rows = [
+        header,
+        ["2024", "sociaal", "9.1", "realisatie", "", "A"],
+        ["2024", "sociaal", "9.1", "begroot", "45%", "B"],
+    ]
+    response = upload(client, "indicatoren", dutch_csv(rows), url=IMPORT)
+    assert error_rows(response) == [
+        (
+            "3",
+            "voetnoten",
+            "Voetnoot ‘B’ bestaat niet in programma Sociaal. Voeg hem eerst toe op de "
+            "pagina Voetnoten van het programma.",
+        )
+    ]
+    rows.pop()
+    preview = upload(client, "indicatoren", dutch_csv(rows), url=IMPORT)
+    assert "Er verandert niets" in text_of(preview)

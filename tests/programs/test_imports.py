@@ -209,6 +209,7 @@ def test_a_template_shows_the_expected_columns_and_the_current_rows(
         "realisatie",
         2024,
         None,
+        None,  # voetnoten: none
         None,  # over_jaar: the figure is about its column's year
         None,  # peildatum: none given
         None,  # bron: neither the figure nor the indicator names one
