@@ -23,6 +23,11 @@ urlpatterns = [
     path(_program + "ontwikkelingen/", views.developments, name="developments"),
     path(_program + "voetnoten/", views.footnotes, name="footnotes"),
     path(_program + "voetnoot/<int:pk>/", views.edit_footnote, name="footnote"),
+    path(
+        _program + "voetnoot/<int:pk>/verwijder/",
+        views.remove_footnote,
+        name="footnote-remove",
+    ),
     path(_program + "ontwikkeling/<int:pk>/", views.edit_development, name="development"),
     path(
         _program + "ontwikkeling/<int:pk>/verplaats/",

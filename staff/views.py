@@ -496,6 +496,43 @@ def footnotes(request: HttpRequest, kind: str, year: int, program: str) -> HttpR
 
 
 @login_required
+@require_POST
+def remove_footnote(
+    request: HttpRequest, kind: str, year: int, program: str, pk: int
+) -> HttpResponse:
+    """A note that stands nowhere any more can go, until the report is offered."""
+    found = _program(request, kind, year, program, "programs.edit_policy_content")
+    back = reverse("staff:footnotes", args=[kind, year, program])
+    with transaction.atomic():
+        note = Footnote.objects.select_for_update().filter(program=found, pk=pk).first()
+        if note is None:
+            raise Http404("Deze voetnoot bestaat niet (meer).")
+        places = note.values.count() + note.indicators.count() + note.table_marks.count()
+        if found.report.status in (ReportStatus.OFFERED, ReportStatus.ADOPTED):
+            messages.error(
+                request,
+                f"Voetnoot {note.mark} is niet verwijderd: {found.report.title} is aangeboden "
+                "aan de raad. Wijzig de tekst zo nodig met een nota van wijziging.",
+            )
+        elif places:
+            messages.error(
+                request,
+                f"Voetnoot {note.mark} is niet verwijderd: hij staat nog op {places} "
+                f"{'plek' if places == 1 else 'plekken'}. Haal hem daar eerst weg.",
+            )
+        elif request.POST.get("version") != str(note.version):
+            messages.error(
+                request,
+                f"Voetnoot {note.mark} is niet verwijderd: iemand anders heeft hem intussen "
+                "gewijzigd. Bekijk hieronder wat er nu staat en besluit opnieuw.",
+            )
+        else:
+            note.delete()
+            messages.success(request, f"Voetnoot {note.mark} verwijderd.")
+    return redirect(back)
+
+
+@login_required
 def edit_footnote(
     request: HttpRequest, kind: str, year: int, program: str, pk: int
 ) -> HttpResponse:

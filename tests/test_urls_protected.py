@@ -112,6 +112,7 @@ ROLES = {
     "staff:developments": {POLICY},
     "staff:footnotes": {POLICY},
     "staff:footnote": {POLICY},
+    "staff:footnote-remove": {POLICY},
     "staff:development": {POLICY},
     "staff:move-development": {POLICY},
     "staff:money": {POLICY, FINANCE},
@@ -291,6 +292,7 @@ def routes(concept_2024: Report) -> list[Route]:
         "staff:footnote:pk": (
             program.footnotes.first() or program.footnotes.create(number=1, text="Bron.")
         ).pk,
+        "staff:footnote-remove:pk": program.footnotes.get(number=1).pk,
         "staff:table-columns:pk": program.indicator_tables.order_by("pk").values_list(
             "pk", flat=True
         )[0],

@@ -232,3 +232,45 @@ def test_the_import_sets_notes_by_their_marks_and_a_letter_alone_stands_in_its_c
     rows.pop()
     preview = upload(client, "indicatoren", dutch_csv(rows), url=IMPORT)
     assert "Er verandert niets" in text_of(preview)
+
+
+def test_a_note_that_stands_nowhere_can_be_removed_one_in_use_cannot(
+    client: Client,
+    policy_officer: User,
+    controller: User,
+    concept_2024: Report,
+    wide_table: Indicator,
+) -> None:
+    client.force_login(policy_officer)
+    _add_note(client, "", "Niet meer nodig.")
+    _add_note(client, "A", LETTER_NOTE)
+    data = dict(zip([f"{key}__totaal" for key in KEYS], TYPED_WITH_NOTE, strict=True))
+    data |= {"streefwaarde_2030__totaal__voetnoten": "A", "version": str(wide_table.version)}
+    assert client.post(STAFF, data).status_code == 302
+    unused, used = Footnote.objects.filter(program__report=concept_2024).order_by("number")
+    page = client.get(FOOTNOTES).content.decode()
+    assert page.count(">Verwijderen<") == 1, "only the note that stands nowhere"
+
+    remove = "/beheer/jaarstukken/2024/sociaal/voetnoot/{}/verwijder/"
+    refused = client.post(remove.format(used.pk), {"version": "1"}, follow=True)
+    assert "Voetnoot A is niet verwijderd: hij staat nog op 1 plek. Haal hem daar eerst weg." in (
+        text_of(refused)
+    )
+    stale = client.post(remove.format(unused.pk), {"version": "0"}, follow=True)
+    assert "Voetnoot 1 is niet verwijderd: iemand anders heeft hem intussen gewijzigd" in (
+        text_of(stale)
+    )
+    done = client.post(remove.format(unused.pk), {"version": "1"}, follow=True)
+    assert "Voetnoot 1 verwijderd." in text_of(done)
+    assert [n.mark for n in Footnote.objects.filter(program__report=concept_2024)] == ["A"]
+
+    # Once offered only whoever runs the cycle changes the report, and never by removing.
+    Report.objects.filter(pk=concept_2024.pk).update(status=ReportStatus.OFFERED)
+    IndicatorValue.objects.filter(indicator=wide_table, kind="streefwaarde").delete()
+    assert client.post(remove.format(used.pk), {"version": "1"}).status_code == 403
+    client.force_login(controller)
+    offered = client.post(remove.format(used.pk), {"version": "1"}, follow=True)
+    assert "Voetnoot A is niet verwijderd: Jaarstukken 2024 is aangeboden aan de raad." in (
+        text_of(offered)
+    )
+    assert Footnote.objects.filter(pk=used.pk).exists()
