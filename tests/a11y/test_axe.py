@@ -110,6 +110,7 @@ STAFF_PAGES = {
         "/beheer/jaarstukken/2024/sociaal/activiteit/1.1.1/",
         "/beheer/jaarstukken/2024/sociaal/indicator/5.3.1/",
         "/beheer/jaarstukken/2024/sociaal/ontwikkelingen/",
+        "/beheer/jaarstukken/2024/sociaal/voetnoten/",
         "/beheer/jaarstukken/2024/sociaal/opbouw/",
         "/beheer/jaarstukken/2024/sociaal/opbouw/nieuw/doelstelling/",
         "/beheer/jaarstukken/2024/sociaal/opmerkingen/",
@@ -166,6 +167,20 @@ def test_staff_pages_have_no_wcag_violations(
             problems = _violations(page)
             if problems:
                 found["indicator form with error"] = problems
+            # An import preview that asks about an implausible figure, with its check.
+            page.goto(live_server.url + "/beheer/jaarstukken/2024/import/")
+            page.check("input[value=indicatoren]")
+            jump = "verslagjaar;programma;indicator;kolom;waarde\r\n2024;sociaal;3.1.4;realisatie;900\r\n"
+            page.set_input_files(
+                "input[type=file]",
+                files=[{"name": "waarden.csv", "mimeType": "text/csv", "buffer": jump.encode()}],
+            )
+            with page.expect_navigation(wait_until="load"):
+                page.click("main button[type=submit]")
+            assert page.locator(".import-doubts").count() == 1
+            problems = _violations(page)
+            if problems:
+                found["import preview with a figure to check"] = problems
         context.close()
     assert found == {}
 
