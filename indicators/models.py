@@ -27,6 +27,13 @@ def marks_of(notes: Iterable["Footnote"]) -> list[str]:
     return [note.mark for note in sorted(notes, key=lambda note: note.number)]
 
 
+# Why a numbered note cannot stand in a cell without a figure: it would read as one.
+ALONE_IN_CELL = (
+    "Zonder waarde kan alleen een voetnoot met een letter (zoals A) in de cel staan; een "
+    "nummer zou als cijfer worden gelezen. Vul de waarde in, of kies een voetnoot met een letter."
+)
+
+
 class FootnoteKind(models.TextChoices):
     EXPLANATION = "toelichting", "Toelichting"
     # A correction of a value published earlier (seed 002, footnote 6) is a

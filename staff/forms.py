@@ -28,6 +28,7 @@ from diemen_sociaal.lib.values import (
     NOTE_ONLY,
     InvalidValue,
     Value,
+    ValueState,
     format_value,
     parse_value,
 )
@@ -35,6 +36,7 @@ from diemen_sociaal.validators import LongText, item_code, long_text_hint
 from indicators import plausibility
 from indicators.columns import columns_of, spec_of
 from indicators.models import (
+    ALONE_IN_CELL,
     ColumnKind,
     Footnote,
     Indicator,
@@ -362,7 +364,10 @@ class IndicatorValuesForm(forms.Form):
         self.columns = columns_of(indicator.table)
         program = indicator.table.program
         # A note by the mark the report shows it with ("4", "A"): its number.
-        self.known_footnotes = {note.mark: note.number for note in program.footnotes.all()}
+        chapter_notes = list(program.footnotes.all())
+        self.known_footnotes = {note.mark: note.number for note in chapter_notes}
+        # Only a lettered note can stand in a cell: a number there would read as a figure.
+        self.lettered = {note.number for note in chapter_notes if note.label}
         stored: dict[tuple[int | None, int, str, str], IndicatorValue] = {
             (v.component_id, v.year, v.kind, v.area): v
             for v in indicator.values.prefetch_related("footnotes")
@@ -451,7 +456,10 @@ class IndicatorValuesForm(forms.Form):
                 value = self._parse(name, data.get(name, ""))
                 notes = self._footnotes(f"{name}__voetnoten", data.get(f"{name}__voetnoten", ""))
                 if value is None and notes and not self.has_error(name):
-                    value = NOTE_ONLY  # the note stands in the cell instead of a figure
+                    if set(notes) <= self.lettered:
+                        value = NOTE_ONLY  # the note stands in the cell instead of a figure
+                    else:
+                        self.add_error(name, ALONE_IN_CELL)
                 self.cells.append(
                     CellInput(
                         column,
@@ -558,6 +566,12 @@ class FootnoteForm(VersionedForm):
         if label and taken.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(
                 f"Dit hoofdstuk heeft al een voetnoot met de letter {label}; kies een andere."
+            )
+        alone = self.instance.pk and self.instance.values.filter(state=ValueState.NOTE).exists()
+        if not label and alone:
+            raise forms.ValidationError(
+                "Deze voetnoot staat in een cel in plaats van een cijfer; daar kan alleen een "
+                "letter staan. Geef de cel eerst een waarde."
             )
         return label
 

@@ -63,6 +63,7 @@ from diemen_sociaal.lib.values import (
 from indicators import plausibility
 from indicators.columns import ColumnSpec, columns_of, table_columns
 from indicators.models import (
+    ALONE_IN_CELL,
     Footnote,
     Indicator,
     IndicatorComponent,
@@ -772,7 +773,10 @@ class IndicatorValidator(Validator):
             # An empty cell in the file leaves the stored value as it is.
             return Change(number, SAME, key, [], program, target=stored)
         if not record["waarde"]:
-            # Only a note's mark, where no figure is stored: it stands in the cell.
+            # Only a note's mark, where no figure is stored: it stands in the cell, if it is a
+            # letter (a number there would read as a figure).
+            if any(not note.label for note in notes):
+                raise RowProblem("voetnoten", ALONE_IN_CELL)
             value = NOTE_ONLY
         else:
             try:

@@ -12,7 +12,7 @@ from django.conf import settings
 
 if TYPE_CHECKING:
     # For the annotations only: Playwright is loaded when a browser starts (tests/browser.py).
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, FilePayload, Page
     from pytest_django.live_server_helper import LiveServer
 
     from programs.models import Report
@@ -171,10 +171,12 @@ def test_staff_pages_have_no_wcag_violations(
             page.goto(live_server.url + "/beheer/jaarstukken/2024/import/")
             page.check("input[value=indicatoren]")
             jump = "verslagjaar;programma;indicator;kolom;waarde\r\n2024;sociaal;3.1.4;realisatie;900\r\n"
-            page.set_input_files(
-                "input[type=file]",
-                files=[{"name": "waarden.csv", "mimeType": "text/csv", "buffer": jump.encode()}],
-            )
+            payload: FilePayload = {
+                "name": "waarden.csv",
+                "mimeType": "text/csv",
+                "buffer": jump.encode(),
+            }
+            page.set_input_files("input[type=file]", files=payload)
             with page.expect_navigation(wait_until="load"):
                 page.click("main button[type=submit]")
             assert page.locator(".import-doubts").count() == 1

@@ -274,3 +274,39 @@ def test_a_note_that_stands_nowhere_can_be_removed_one_in_use_cannot(
         text_of(offered)
     )
     assert Footnote.objects.filter(pk=used.pk).exists()
+
+
+def test_only_a_letter_stands_alone_in_a_cell_a_number_would_read_as_a_figure(
+    client: Client, policy_officer: User, concept_2024: Report, wide_table: Indicator
+) -> None:
+    client.force_login(policy_officer)
+    _add_note(client, "", "Voorlopig cijfer.")
+    _add_note(client, "A", LETTER_NOTE)
+    data = dict(zip([f"{key}__totaal" for key in KEYS], TYPED_WITH_NOTE, strict=True))
+    data |= {"streefwaarde_2030__totaal__voetnoten": "1", "version": str(wide_table.version)}
+    refused = client.post(STAFF, data)
+    assert refused.status_code == 400
+    assert "Zonder waarde kan alleen een voetnoot met een letter (zoals A) in de cel staan" in (
+        text_of(refused)
+    )
+    assert not IndicatorValue.objects.filter(indicator=wide_table).exists()
+
+    header = ["verslagjaar", "programma", "indicator", "kolom", "waarde", "voetnoten"]
+    rows = [header, ["2024", "sociaal", "9.1", "streefwaarde_2030", "", "1"]]
+    ((row, column, message),) = error_rows(
+        upload(client, "indicatoren", dutch_csv(rows), url=IMPORT)
+    )
+    assert (row, column) == ("2", "voetnoten") and message.startswith("Zonder waarde kan alleen")
+
+    # A letter that stands alone keeps its letter.
+    data |= {"streefwaarde_2030__totaal__voetnoten": "A"}
+    assert client.post(STAFF, data).status_code == 302
+    letter = Footnote.objects.get(program__report=concept_2024, label="A")
+    edit = f"/beheer/jaarstukken/2024/sociaal/voetnoot/{letter.pk}/"
+    response = client.post(
+        edit, {"label": "", "kind": "toelichting", "text": LETTER_NOTE, "version": "1"}
+    )
+    assert response.status_code == 400
+    assert "Deze voetnoot staat in een cel in plaats van een cijfer" in text_of(response)
+    letter.refresh_from_db()
+    assert letter.mark == "A"
