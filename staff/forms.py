@@ -389,8 +389,6 @@ class IndicatorValuesForm(forms.Form):
                     label=f"Voetnoten bij {labels[column].lower()} — {part_label}",
                     required=False,
                     max_length=100,
-                    help_text="Nummers of letters, gescheiden door komma's. Een voetnoot "
-                    "zonder waarde staat in de cel in plaats van een cijfer, zoals A.",
                 )
                 extras = [f"{name}__voetnoten"]
                 if kind == ValueKind.REALISATION:
@@ -409,25 +407,17 @@ class IndicatorValuesForm(forms.Form):
                         required=False,
                         min_value=column_year - 10,
                         max_value=column_year,
-                        help_text=f"Alleen als het cijfer niet over {column_year} gaat, "
-                        f"bijvoorbeeld {column_year - 1} omdat {column_year} nog niet bekend is. "
-                        "Zo'n cijfer wordt niet met de streefwaarde vergeleken.",
                     )
                     extras.append(f"{name}__jaar")
                     self.fields[f"{name}__peildatum"] = DutchDateField(
                         label=f"Peildatum — {labels[column].lower()} — {part_label}",
                         required=False,
-                        help_text="Alleen als de bron de dag noemt waarop is gemeten, zoals "
-                        "1 maart 2024.",
                     )
                     extras.append(f"{name}__peildatum")
                 self.fields[f"{name}__bron"] = forms.CharField(
                     label=f"Bron van dit cijfer — {labels[column].lower()} — {part_label}",
                     required=False,
                     max_length=200,
-                    help_text="Alleen als die afwijkt van de bron van de indicator"
-                    + (f" ({indicator.source})" if indicator.source else "")
-                    + ".",
                 )
                 extras.append(f"{name}__bron")
                 if not self.is_bound:
