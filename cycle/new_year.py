@@ -273,20 +273,10 @@ def what_was_left_behind(report: Report) -> list[dict[str, Any]]:
     footnotes = (
         Footnote.objects.filter(program__report=source)
         .select_related("program")
-        .prefetch_related("values__indicator", "values__component", "indicators", "tables")
+        .prefetch_related(*Footnote.PLACES)
         .order_by("program__order", "number")
     )
-    left = []
-    for note in footnotes:
-        places = [
-            f"{value.indicator.code} {value.get_kind_display().lower()} {value.year}"
-            + (f" ({value.component.label})" if value.component else "")
-            for value in note.values.all()
-        ]
-        places += [f"naam van {indicator.code}" for indicator in note.indicators.all()]
-        places += [f"tabel: {table}" for table in note.tables.all()]
-        left.append({"program": note.program, "note": note, "places": places})
-    return left
+    return [{"program": note.program, "note": note, "places": note.places()} for note in footnotes]
 
 
 def copy_program(program: Program, report: Report, values: ValueRule) -> Program:

@@ -97,6 +97,20 @@ class Footnote(ReportContent, Versioned):
         """How the report marks this note: its letter, else its number."""
         return self.label or str(self.number)
 
+    # What `places` reads; prefetch it for a list of notes.
+    PLACES = ("values__indicator", "values__component", "indicators", "tables")
+
+    def places(self) -> list[str]:
+        """Where the note stands, in Dutch: "3.1.4 realisatie 2023 (Roken)", "naam van
+        3.1.4", "tabel: Prestatie-indicatoren bij doelstelling 3"."""
+        found = [
+            f"{value.indicator.code} {value.get_kind_display().lower()} {value.year}"
+            + (f" ({value.component.label})" if value.component else "")
+            for value in self.values.all()
+        ]
+        found += [f"naam van {indicator.code}" for indicator in self.indicators.all()]
+        return found + [f"tabel: {table}" for table in self.tables.all()]
+
 
 class IndicatorKind(models.TextChoices):
     EFFECT = "effect", "Indicator maatschappelijk effect"

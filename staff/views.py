@@ -472,19 +472,8 @@ def footnotes(request: HttpRequest, kind: str, year: int, program: str) -> HttpR
             _record_erratum(request, found, f"nieuwe voetnoot {note.mark}", erratum)
         messages.success(request, f"Voetnoot {note.mark} toegevoegd.")
         return redirect(request.path)
-    notes = found.footnotes.prefetch_related(
-        "values__indicator", "values__component", "indicators", "table_marks__table"
-    )
-    rows = []
-    for note in notes:
-        places = [
-            f"{value.indicator.code} {value.get_kind_display().lower()} {value.year}"
-            + (f" ({value.component.label})" if value.component else "")
-            for value in note.values.all()
-        ]
-        places += [f"naam van {indicator.code}" for indicator in note.indicators.all()]
-        places += [f"kop: {mark.table}" for mark in note.table_marks.all()]
-        rows.append({"note": note, "places": places})
+    notes = found.footnotes.prefetch_related(*Footnote.PLACES)
+    rows = [{"note": note, "places": note.places()} for note in notes]
     context = {
         "report": found.report,
         "program": found,
