@@ -407,10 +407,34 @@ def bar_chart_svg(
     for axis in _find(root, "axis", "x"):
         for text in axis.iter("text"):
             text.set("text-anchor", "end")
+    # A horizontal chart draws its labels (the lines' names) on its y axis.
+    for axis in _find(root, "axis", "y"):
+        for text in axis.iter("text"):
+            _wrap(text)
     for element in root.iter():
         element.attrib.pop("class", None)
     _describe(root, chart_id=chart_id, title=title, description=description)
     return ET.tostring(root, encoding="unicode")
+
+
+# A line's name longer than this goes on two lines, so that it keeps its room beside the
+# bars when a phone draws the chart's text larger (static/css/site.css).
+WRAP_AT = 24
+
+
+def _wrap(text: ET.Element) -> None:
+    """Two lines for a long label, split at the space nearest its middle: "Toevoegingen
+    aan" over "reserves (structureel)", each a <tspan> of the label's <text>."""
+    words = (text.text or "").split(" ")
+    if len(text.text or "") <= WRAP_AT or len(words) < 2:
+        return
+    middle = len(text.text or "") / 2
+    split = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - middle))
+    x = text.get("x", "0")
+    text.text = None
+    first, second = " ".join(words[:split]), " ".join(words[split:])
+    for part, dy in ((first, "-0.45em"), (second, "1.1em")):
+        ET.SubElement(text, "tspan", {"x": x, "dy": dy}).text = part
 
 
 def _shown(text: str) -> object:

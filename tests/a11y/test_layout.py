@@ -48,6 +48,11 @@ CHART_TEXT_SIZES = """() => [...document.querySelectorAll(
   .filter((t) => t.textContent.trim())
   .map((t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"""
 
+# How far the money charts' texts stand left of their chart (negative: cut off), in px.
+MONEY_LEFT_EDGE = """() => Math.min(0, ...[...document.querySelectorAll('.money-chart svg')]
+  .flatMap((svg) => [...svg.querySelectorAll('text')].map(
+    (t) => t.getBoundingClientRect().left - svg.getBoundingClientRect().left)))"""
+
 # What static/css/site.css hides in @media print: the header's search form, the skip link,
 # the breadcrumbs, the chapter's table of contents and the footer with the staff login.
 HIDDEN_ON_PAPER = [
@@ -72,6 +77,8 @@ def test_on_a_phone_no_page_is_wider_than_the_screen(
     found = {}
     tables_scroll = False
     chart_text: list[float] = []
+    money_text: list[float] = []
+    money_left_edge = 0.0
     for path in PHONE_PAGES:
         response = page.goto(live_server.url + path)
         assert response is not None, path
@@ -88,10 +95,16 @@ def test_on_a_phone_no_page_is_wider_than_the_screen(
             " && getComputedStyle(el).overflowX === 'auto')"
         )
         chart_text += page.evaluate(CHART_TEXT_SIZES)
+        money_text += page.evaluate(CHART_TEXT_SIZES.replace(":not(.money-chart)", ".money-chart"))
+        money_left_edge = min(money_left_edge, page.evaluate(MONEY_LEFT_EDGE))
     context.close()
     assert found == {}
-    # A trend chart shrinks to the phone's width; its labels and figures stay legible.
+    # A trend chart shrinks to the phone's width; its labels and figures stay legible. So do
+    # the money charts, wider for their lines' names (on two lines where long), inside the
+    # chart.
     assert chart_text and min(chart_text) >= 12, sorted(chart_text)[:5]
+    assert money_text and min(money_text) >= 11, sorted(money_text)[:5]
+    assert money_left_edge >= 0
     # The chapter's indicator tables are wider than a phone: at least one must scroll.
     assert tables_scroll
 

@@ -31,11 +31,19 @@ def test_the_annual_chapter_draws_budget_and_account_per_line_with_the_tables_fi
     assert chart is not None
     assert chart.get("role") == "img"
     assert chart[0].text == "Begroting en rekening 2023 per regel van programma Sociaal"
-    labels = ["".join(t.itertext()) for t in chart.iter(f"{SVG}text")]
+    # A long line name is on two lines (two <tspan>s), short enough for a phone.
+    labels = [" ".join(t.itertext()) for t in chart.iter(f"{SVG}text")]
     # The printed thousands, without their sign; a label the table repeats says its nature.
     assert {"25.414", "24.273", "1.549", "1.516"} <= set(labels)
     assert "Toevoegingen aan reserves (structureel)" in labels
     assert "Toevoegingen aan reserves (incidenteel)" in labels
+    wrapped = [t for t in chart.iter(f"{SVG}text") if len(t.findall(f"{SVG}tspan")) == 2]
+    assert sorted([s.text for s in t] for t in wrapped) == [
+        ["Onttrekkingen aan", "reserves (incidenteel)"],
+        ["Onttrekkingen aan", "reserves (structureel)"],
+        ["Toevoegingen aan", "reserves (incidenteel)"],
+        ["Toevoegingen aan", "reserves (structureel)"],
+    ]
     solid = [r for r in chart.iter(f"{SVG}rect") if r.get("fill") == "#154273"]
     hollow = [r for r in chart.iter(f"{SVG}rect") if r.get("fill") == "#ffffff"]
     assert len(solid) == len(hollow) == 8
