@@ -1,8 +1,9 @@
 """Open data downloads: public, with the same visibility as the pages.
 
 /jaarstukken/2023/data.csv and /jaarstukken/2023/sociaal/data.xlsx: every
-published report and chapter as CSV (?tabel=indicatoren|begroting|investeringen),
-XLSX and JSON. Nothing for staff: the import lives in staff/urls.py, under /beheer/.
+published report and chapter as CSV (?tabel=indicatoren|begroting|begrotingswijzigingen|
+investeringen|voetnoten), XLSX and JSON. Nothing for staff: the import lives in
+staff/urls.py, under /beheer/.
 """
 
 from django.urls import path

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import prefetch_related_objects
+
 from diemen_sociaal.lib.costs import EUROS, SHOWN
 from diemen_sociaal.lib.values import ValueState
 from indicators.models import IndicatorValue
@@ -44,6 +46,7 @@ INDICATORS = "indicatoren"
 BUDGET = "begroting"
 INVESTMENTS = "investeringen"
 BUDGET_CHANGES = "begrotingswijzigingen"
+FOOTNOTES = "voetnoten"
 
 VALUE_COLUMNS = (
     "staat",
@@ -124,6 +127,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "status",
         "status_omschrijving",
         "toelichting",
+    ),
+    # The texts behind the marks in "voetnoten" of the indicators: per program, by mark.
+    FOOTNOTES: (
+        "verslagjaar",
+        "programma",
+        "teken",
+        "nummer",
+        "soort",
+        "tekst",
     ),
 }
 TABLES = tuple(COLUMNS)
@@ -324,8 +336,25 @@ def investment_rows(program: Program) -> list[Row]:
     ]
 
 
+def footnote_rows(program: Program) -> list[Row]:
+    """The chapter's notes: the mark an indicator value names ("3", "A") and its text."""
+    return [
+        {
+            "verslagjaar": program.report.year,
+            "programma": program.slug,
+            "teken": note.mark,
+            "nummer": note.number,
+            "soort": note.kind,
+            "tekst": note.text,
+        }
+        for note in program.footnotes.all()
+    ]
+
+
 def build_export(report: Report, program: Program | None = None) -> DataExport:
     programs = [program] if program is not None else list(report.programs.all())
+    # Fetched once per program for the indicator tables and the table of notes alike.
+    prefetch_related_objects(programs, "footnotes")
     tables: dict[str, list[Row]] = {name: [] for name in TABLES}
     for item in programs:
         item.report = report  # spares a query per program in the row builders
@@ -333,4 +362,5 @@ def build_export(report: Report, program: Program | None = None) -> DataExport:
         tables[BUDGET] += budget_rows(item)
         tables[BUDGET_CHANGES] += budget_change_rows(item)
         tables[INVESTMENTS] += investment_rows(item)
+        tables[FOOTNOTES] += footnote_rows(item)
     return DataExport(report=report, program=program, tables=tables)

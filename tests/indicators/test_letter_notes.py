@@ -310,3 +310,34 @@ def test_only_a_letter_stands_alone_in_a_cell_a_number_would_read_as_a_figure(
     assert "Deze voetnoot staat in een cel in plaats van een cijfer" in text_of(response)
     letter.refresh_from_db()
     assert letter.mark == "A"
+
+
+def test_the_open_data_holds_the_texts_behind_the_marks(
+    client: Client, report_2023: Report
+) -> None:
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get("/jaarstukken/2023/sociaal/data.csv?tabel=voetnoten").content.decode()
+            )
+        )
+    )
+    assert rows[0] == {
+        "verslagjaar": "2023",
+        "programma": "sociaal",
+        "teken": "1",
+        "nummer": "1",
+        "soort": "toelichting",
+        "tekst": rows[0]["tekst"],
+    }
+    correction = next(r for r in rows if r["teken"] == "6")
+    assert correction["soort"] == "correctie"
+    assert correction["tekst"].startswith("Realisatie 2022 stond verkeerd in jaarstukken 2022.")
+    # Every mark an indicator value names has its text in the table of notes.
+    values = csv.DictReader(
+        io.StringIO(client.get("/jaarstukken/2023/sociaal/data.csv").content.decode())
+    )
+    named = {mark.strip() for v in values for mark in v["voetnoten"].split(",") if mark.strip()}
+    assert named and named <= {r["teken"] for r in rows}
+    document = json.loads(client.get("/jaarstukken/2023/sociaal/data.json").content)
+    assert [r["teken"] for r in document["voetnoten"]] == [r["teken"] for r in rows]

@@ -348,7 +348,7 @@ def test_the_investment_csv_computes_the_free_room(client: Client, report_2023: 
     assert (item["status"], item["status_omschrijving"]) == ("I", "In uitvoering")
 
 
-def test_the_xlsx_holds_the_four_tables_as_sheets_with_typed_cells(
+def test_the_xlsx_holds_the_five_tables_as_sheets_with_typed_cells(
     client: Client, report_2023: Report
 ) -> None:
     workbook = workbook_of(client, CHAPTER + "data.xlsx")
@@ -357,6 +357,7 @@ def test_the_xlsx_holds_the_four_tables_as_sheets_with_typed_cells(
         "begroting",
         "begrotingswijzigingen",
         "investeringen",
+        "voetnoten",
     ]
     indicators = sheet_rows(workbook, "indicatoren")
     participation = find(indicators, indicator="3.1.3", kolom="realisatie", onderdeel=None)
@@ -555,10 +556,12 @@ def test_a_download_needs_the_same_queries_whatever_its_size(
     small = _download_queries(client, "/jaarstukken/2023/klein/data.xlsx")
     large = _download_queries(client, "/jaarstukken/2023/groot/data.xlsx")
     assert small == large
-    # program+report, goals, subgoals, activities, footnotes, tables, table marks, table
+    # program+report, footnotes (for the indicator tables and the table of notes alike),
+    # goals, subgoals, activities, tables, table marks, table
     # columns, indicators, indicator footnotes, components, values, value footnotes,
     # budget lines, printed figures (a report in thousands), budget changes with their
     # decisions, investments
     assert large == 17
-    # The whole report: the report, its programs, then the same per program.
-    assert _download_queries(client, "/jaarstukken/2023/data.json") == 1 + 1 + 2 * 16
+    # The whole report: the report, its programs, the notes of all programs in one go, then
+    # the rest per program.
+    assert _download_queries(client, "/jaarstukken/2023/data.json") == 1 + 1 + 1 + 2 * 15
