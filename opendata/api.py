@@ -36,7 +36,7 @@ from diemen_sociaal.lib.costs import (
     VarianceRule,
 )
 from diemen_sociaal.validators import ITEM_CODE
-from indicators.models import DirectionChoices, Indicator, IndicatorKind
+from indicators.models import DirectionChoices, FootnoteKind, Indicator, IndicatorKind
 from investments.models import (
     BudgetChange,
     BudgetKind,
@@ -284,6 +284,7 @@ class Shapes:
                         }
                         | datarows.value_fields(cell.value, cell.footnotes, indicator.source)
                     )
+        used = pages.footnote_marks(row)
         return {
             "code": indicator.code,
             "naam": indicator.name,
@@ -298,6 +299,13 @@ class Shapes:
             "pagina": self.in_program("programs:indicator", program, indicator.code),
             "onderdelen": [c.label for c in indicator.components.all()],
             "waarden": values,
+            "voetnoten_bij_naam": row.footnotes,
+            # The texts behind every mark of this indicator: its name's and its values'.
+            "voetnoten": [
+                {"teken": note.mark, "soort": note.kind, "tekst": note.text}
+                for note in table.footnotes
+                if note.mark in used
+            ],
         }
 
     @staticmethod
@@ -684,6 +692,29 @@ def _schemas() -> Json:
                 "pagina": URI,
                 "onderdelen": {"type": "array", "items": STRING},
                 "waarden": {"type": "array", "items": _ref("Waarde")},
+                "voetnoten_bij_naam": {
+                    "type": "array",
+                    "items": STRING,
+                    "description": "De voetnoten bij de naam van de indicator, zoals het "
+                    "verslag ze aanduidt.",
+                },
+                "voetnoten": {
+                    "type": "array",
+                    "items": _ref("Voetnoot"),
+                    "description": "De tekst achter elke voetnoot die de naam of een waarde "
+                    "van deze indicator noemt.",
+                },
+            }
+        ),
+        "Voetnoot": _object(
+            {
+                "teken": {
+                    **STRING,
+                    "description": "Hoe het verslag de voetnoot aanduidt: een nummer of een "
+                    "letter (A).",
+                },
+                "soort": {"type": "string", "enum": list(FootnoteKind.values)},
+                "tekst": STRING,
             }
         ),
         "Waarde": _object(

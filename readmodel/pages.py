@@ -238,7 +238,7 @@ def _table_view(
     rows = [_indicator_row(indicator, year, specs) for indicator in table.indicators.all()]
     used = set(marks[TableColumn.HEADING]) | {n for c in columns for n in c.footnotes}
     for row in rows:
-        used |= _footnote_marks(row)
+        used |= footnote_marks(row)
     return TableView(
         table=table,
         heading_footnotes=marks[TableColumn.HEADING],
@@ -293,7 +293,7 @@ def _indicator_row(indicator: Indicator, year: int, specs: list[ColumnSpec]) -> 
     )
 
 
-def _footnote_marks(row: IndicatorRow) -> set[str]:
+def footnote_marks(row: IndicatorRow) -> set[str]:
     """Every footnote a row refers to: on its name, its values and its components' values."""
     cells = row.cells + [cell for component in row.components for cell in component.cells]
     return set(row.footnotes) | {m for cell in cells if cell for m in cell.footnotes}
@@ -660,7 +660,7 @@ def indicator_context(program: Program, code: str, user: Any) -> dict[str, Any]:
     specs = table_columns(current.table, report.year, budget=report.is_budget)
     columns = [ColumnHeading(spec, marks[spec.key]) for spec in specs]
     row = _indicator_row(current, report.year, specs)
-    used = _footnote_marks(row) | {m for column in columns for m in column.footnotes}
+    used = footnote_marks(row) | {m for column in columns for m in column.footnotes}
     # Later reports of this program without the code: the indicator was dropped there.
     last_year = max(i.table.program.report.year for i in same_code)
     dropped = list(reports.filter(year__gt=last_year, programs__slug=program.slug).order_by("year"))

@@ -141,6 +141,11 @@ def test_a_lettered_note_stands_in_a_cell_on_every_page_and_in_every_download(
     assert cells["streefwaarde_2030"]["getal"] is None
     api = json.loads(client.get(f"/api{CHAPTER}indicatoren/9.1/").content)
     assert [v["voetnoten"] for v in api["waarden"] if v["kolom"] == "streefwaarde_2030"] == [["A"]]
+    # The API says what the marks stand for.
+    assert api["voetnoten"] == [
+        {"teken": "1", "soort": "toelichting", "tekst": "Cijfer van de GGD-monitor."},
+        {"teken": "A", "soort": "toelichting", "tekst": LETTER_NOTE},
+    ]
 
 
 TYPED_WITH_NOTE = ["41,0%", "42,5%", "44,1%", "47,3%", "45%", "", "39,8%"]
